@@ -1,0 +1,82 @@
+/**
+ * One error type for the whole system. Every failure a user can see carries a stable code,
+ * a message a person understands, and (for HTTP) a status. Internals are never shown.
+ */
+export const ErrorCode = {
+  // generic
+  ValidationFailed: 'validation_failed',
+  NotFound: 'not_found',
+  Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
+  Conflict: 'conflict',
+  RateLimited: 'rate_limited',
+  DependencyUnavailable: 'dependency_unavailable',
+  Internal: 'internal_error',
+  AlreadyDone: 'already_done',
+  // identity / DSC
+  DscExpired: 'dsc_expired',
+  DscNotYetValid: 'dsc_not_yet_valid',
+  DscIecNotMatched: 'dsc_iec_not_matched',
+  DscUntrusted: 'dsc_untrusted',
+  DscKeyUsage: 'dsc_key_usage',
+  DscClassNotAllowed: 'dsc_class_not_allowed',
+  DscNameMismatch: 'dsc_name_mismatch',
+  UserFrozen: 'user_frozen',
+  SignatureInvalid: 'signature_invalid',
+  SignerNotActingUser: 'signer_not_acting_user',
+  // application
+  TabOrder: 'tab_order',
+  InvoiceDuplicate: 'invoice_duplicate',
+  IllegalTransition: 'illegal_transition',
+  AttachmentRejected: 'attachment_rejected',
+  PaymentFailed: 'payment_failed',
+  ChecksumInvalid: 'checksum_invalid',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const defaultStatus: Partial<Record<ErrorCode, number>> = {
+  validation_failed: 422,
+  not_found: 404,
+  unauthorized: 401,
+  forbidden: 403,
+  conflict: 409,
+  rate_limited: 429,
+  dependency_unavailable: 503,
+  internal_error: 500,
+  already_done: 409,
+  user_frozen: 403,
+  illegal_transition: 409,
+  invoice_duplicate: 409,
+  tab_order: 409,
+  checksum_invalid: 400,
+};
+
+export interface FieldProblem {
+  /** JSON pointer-ish path of the offending field, e.g. "products/0/hsCode" */
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+  readonly problems: FieldProblem[] | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { status?: number; details?: Record<string, unknown>; problems?: FieldProblem[]; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = opts.status ?? defaultStatus[code] ?? 422;
+    this.details = opts.details;
+    this.problems = opts.problems;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
