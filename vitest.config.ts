@@ -16,6 +16,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // real external programs and servers that each test file starts itself
+          // (pdfsig, zbarimg, Dovecot, an SMTP server, Chromium, a fake Slack Web API)
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],

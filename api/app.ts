@@ -1,0 +1,64 @@
+import crypto from 'node:crypto';
+import express, { Router } from 'express';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-dist';
+import type { ApiDeps } from './deps.js';
+import { errorHandler, notFoundHandler } from './http/problem.js';
+import { mountRoutes, type RouteSpec } from './http/route.js';
+import { buildOpenApi } from './openapi.js';
+import { healthRoutes } from './routes/health.js';
+import { iecMasterRoutes } from './routes/iec-master.js';
+
+export function allRoutes(deps: ApiDeps): RouteSpec[] {
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps)];
+}
+
+const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CoO back-office API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script></body></html>`;
+const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, persistAuthorization: true });`;
+
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+
+  const routes = allRoutes(deps);
+  const openapi = buildOpenApi(routes, { title: 'CoO back-office API', version: '0.1.0', serverUrl: deps.config.api.publicBaseUrl });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.get(['/docs', '/docs/'], (_req, res) => {
+    res.type('html').send(docsPage);
+  });
+  app.get('/docs/init.js', (_req, res) => {
+    res.type('js').send(docsInit);
+  });
+  app.use('/docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false, maxAge: '1h' }));
+
+  // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
+  const api = Router();
+  api.use(express.json({ limit: '2mb', strict: true, type: ['application/json', 'application/*+json'] }));
+  mountRoutes(api, routes, deps.authenticator);
+  app.use(api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

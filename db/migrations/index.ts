@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121230419_initial } from './Migration20261121230419_initial.js';
+
+/** Every committed migration, in order. `npm run db:migration:create` appends to this list. */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261121230419_initial', class: Migration20261121230419_initial },
+];

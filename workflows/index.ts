@@ -1,0 +1,2 @@
+// Every workflow the worker serves. Bundled by webpack: no Node built-ins may be reached from here.
+export { refreshIecRecord } from './iec-refresh/workflow.js';
