@@ -16,6 +16,7 @@ export function ormOptions(url: string, logger?: Logger): Options {
       path: 'db/migrations',
       pathTs: 'db/migrations',
       migrationsList,
+      silent: true,
       transactional: true,
       allOrNothing: true,
       emit: 'ts',

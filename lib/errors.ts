@@ -24,6 +24,8 @@ export const ErrorCode = {
   UserFrozen: 'user_frozen',
   SignatureInvalid: 'signature_invalid',
   SignerNotActingUser: 'signer_not_acting_user',
+  EsignOtpInvalid: 'esign_otp_invalid',
+  EsignTransactionInvalid: 'esign_transaction_invalid',
   // application
   TabOrder: 'tab_order',
   InvoiceDuplicate: 'invoice_duplicate',
@@ -31,6 +33,9 @@ export const ErrorCode = {
   AttachmentRejected: 'attachment_rejected',
   PaymentFailed: 'payment_failed',
   ChecksumInvalid: 'checksum_invalid',
+  // mail
+  MailMalformed: 'mail_malformed',
+  MailTooLarge: 'mail_too_large',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

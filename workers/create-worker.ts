@@ -1,14 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger as TemporalLogger } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { TASK_QUEUE } from '../workflows/task-queues.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** Bundles the workflow code once (webpack); tests share one bundle across their workers. */
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+export async function bundleWorkflows(logger?: TemporalLogger): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    logger: logger ?? new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {
       // workflow sources import siblings as './x.js' (NodeNext); let webpack find the .ts file
       config.resolve = { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } };

@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121231604_reference_data } from './Migration20261121231604_reference_data.js';
 import { Migration20261121230419_initial } from './Migration20261121230419_initial.js';
 
 /** Every committed migration, in order. `npm run db:migration:create` appends to this list. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121230419_initial', class: Migration20261121230419_initial },
+  { name: 'Migration20261121231604_reference_data', class: Migration20261121231604_reference_data },
 ];

@@ -1,0 +1,66 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import type { FeeScheduleEntry, IssuingAgency, RegionalOffice, TradeAgreement, DeliveryCharge } from '../../domain/reference/types.js';
+
+/**
+ * Reference data (trade agreements, issuing agencies notified per agreement, their regional offices,
+ * fee schedules). Key columns for queries and joins; the full validated record in `data`.
+ * Seeded idempotently from db/fixtures/reference-data.json (db/seed.ts).
+ */
+export const TradeAgreementRowSchema = defineEntity({
+  name: 'TradeAgreementRow',
+  tableName: 'trade_agreement',
+  properties: {
+    code: p.string().length(10).primary(),
+    title: p.string(),
+    active: p.boolean(),
+    data: p.json<TradeAgreement>(),
+  },
+});
+export class TradeAgreementRow extends TradeAgreementRowSchema.class {}
+TradeAgreementRowSchema.setClass(TradeAgreementRow);
+
+export const IssuingAgencyRowSchema = defineEntity({
+  name: 'IssuingAgencyRow',
+  tableName: 'issuing_agency',
+  properties: {
+    code: p.string().length(10).primary(),
+    name: p.string(),
+    notifiedAgreements: p.json<string[]>(),
+    data: p.json<IssuingAgency>(),
+  },
+});
+export class IssuingAgencyRow extends IssuingAgencyRowSchema.class {}
+IssuingAgencyRowSchema.setClass(IssuingAgencyRow);
+
+export const AgencyOfficeRowSchema = defineEntity({
+  name: 'AgencyOfficeRow',
+  tableName: 'agency_office',
+  properties: {
+    code: p.string().length(20).primary(),
+    agencyCode: p.string().length(10).index(),
+    name: p.string(),
+    state: p.string(),
+    active: p.boolean(),
+    /** Slack channel of the office's officers (set by the agency administrator) */
+    slackChannel: p.string().nullable(),
+    data: p.json<RegionalOffice>(),
+  },
+});
+export class AgencyOfficeRow extends AgencyOfficeRowSchema.class {}
+AgencyOfficeRowSchema.setClass(AgencyOfficeRow);
+
+export const FeeScheduleRowSchema = defineEntity({
+  name: 'FeeScheduleRow',
+  tableName: 'fee_schedule',
+  uniques: [{ properties: ['agencyCode', 'agreementKey', 'kind'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    agencyCode: p.string().length(10),
+    /** agreement code, or '*' for the agency's default */
+    agreementKey: p.string().length(10),
+    kind: p.string().length(20),
+    data: p.json<FeeScheduleEntry | DeliveryCharge>(),
+  },
+});
+export class FeeScheduleRow extends FeeScheduleRowSchema.class {}
+FeeScheduleRowSchema.setClass(FeeScheduleRow);

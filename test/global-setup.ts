@@ -1,0 +1,54 @@
+/**
+ * Starts the real services once for the end-to-end tests: an embedded PostgreSQL and a Temporal dev
+ * server (in memory, headless), each on a free port with its own data folder, so tests never touch
+ * development data. Test files get the addresses with inject('databaseUrl') / inject('temporalAddress').
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { Connection } from '@temporalio/client';
+import { ensureTemporalCli } from '../lib/infra/temporal-cli.js';
+import { registerSearchAttributes, startTemporalDevServer } from '../lib/infra/temporal-dev-server.js';
+import { startEmbeddedPostgres } from '../lib/infra/postgres.js';
+import { freePort } from '../lib/infra/process.js';
+import { createOrm, migrate } from '../db/orm.js';
+import { seed } from '../db/seed.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    testDataDir: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const root = path.resolve('.data/test');
+  const dir = path.join(root, `run-${process.pid}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+
+  const cli = await ensureTemporalCli({ toolsDir: path.resolve('.tools'), onProgress: (l) => console.log(`[temporal-cli] ${l}`) });
+  const [pgPort, temporalPort] = [await freePort(), await freePort()];
+  const [pg, temporal] = await Promise.all([
+    startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: pgPort, database: 'coo_test' }),
+    startTemporalDevServer({ cliPath: cli.path, port: temporalPort, logFile: path.join(dir, 'temporal.log') }),
+  ]);
+  const orm = await createOrm(pg.url);
+  await migrate(orm);
+  await seed(orm);
+  await orm.close();
+  const conn = await Connection.connect({ address: temporal.address });
+  await registerSearchAttributes(conn, 'default');
+  await conn.close();
+
+  project.provide('databaseUrl', pg.url);
+  project.provide('temporalAddress', temporal.address);
+  project.provide('testDataDir', dir);
+
+  return async () => {
+    await temporal.stop();
+    await pg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+}
