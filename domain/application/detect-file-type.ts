@@ -1,0 +1,137 @@
+import type { DetectedFileType } from './schemas.js';
+
+export type FileTypeDetection =
+  | { type: DetectedFileType }
+  | { type: null; /** what the content looks like, for the message */ reason: string };
+
+/**
+ * The type of a file from its content, never its name: PDF ("%PDF-"), JPEG (FF D8 FF), PNG
+ * (signature + IHDR), XLS (an OLE compound file holding a "Workbook" or "Book" stream) and XLSX
+ * (a ZIP whose central directory lists [Content_Types].xml and xl/ parts). A Word document, an
+ * executable or a ZIP of anything else is not recognised.
+ */
+export function detectFileType(bytes: Uint8Array): FileTypeDetection {
+  if (bytes.length === 0) return { type: null, reason: 'the file is empty' };
+  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return { type: 'pdf' };
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { type: 'jpeg' };
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) {
+    return ascii(bytes, 12, 4) === 'IHDR' ? { type: 'png' } : { type: null, reason: 'a damaged PNG image' };
+  }
+  if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    const streams = compoundFileStreamNames(bytes);
+    if (streams === undefined) return { type: null, reason: 'a damaged Office document' };
+    if (streams.includes('Workbook') || streams.includes('Book')) return { type: 'xls' };
+    if (streams.includes('WordDocument')) return { type: null, reason: 'a Word document' };
+    return { type: null, reason: 'an Office document that is not an Excel workbook' };
+  }
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
+    const names = zipEntryNames(bytes);
+    if (names === undefined) return { type: null, reason: 'a damaged ZIP archive' };
+    if (names.includes('[Content_Types].xml') && names.some((n) => n.startsWith('xl/'))) return { type: 'xlsx' };
+    if (names.some((n) => n.startsWith('word/'))) return { type: null, reason: 'a Word document' };
+    return { type: null, reason: 'a ZIP archive that is not an Excel workbook' };
+  }
+  if (startsWith(bytes, [0x4d, 0x5a])) return { type: null, reason: 'a Windows program' };
+  if (startsWith(bytes, [0x7f, 0x45, 0x4c, 0x46])) return { type: null, reason: 'a program' };
+  return { type: null, reason: 'its content is not a PDF, JPEG, PNG, XLS or XLSX file' };
+}
+
+function startsWith(bytes: Uint8Array, sig: number[]): boolean {
+  return bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b);
+}
+
+function ascii(bytes: Uint8Array, at: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(at, at + length));
+}
+
+const FREESECT = 0xffffffff;
+const ENDOFCHAIN = 0xfffffffe;
+const MAX_SECTOR_ID = 0xfffffffa;
+
+/** Names of the streams in an OLE compound file (MS-CFB), or undefined if it is malformed. */
+export function compoundFileStreamNames(bytes: Uint8Array): string[] | undefined {
+  if (bytes.length < 512) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint16(0x1c, true) !== 0xfffe) return undefined;
+  const shift = view.getUint16(0x1e, true);
+  if (shift !== 9 && shift !== 12) return undefined;
+  const sectorSize = 1 << shift;
+  const sectorCount = Math.floor((bytes.length - sectorSize) / sectorSize) + 1;
+  const sectorOffset = (id: number) => (id + 1) * sectorSize;
+  const u32 = (offset: number) => (offset + 4 <= bytes.length ? view.getUint32(offset, true) : undefined);
+
+  const fatSectors: number[] = [];
+  const numFat = view.getUint32(0x2c, true);
+  for (let i = 0; i < 109 && fatSectors.length < numFat; i++) {
+    const id = view.getUint32(0x4c + i * 4, true);
+    if (id !== FREESECT) fatSectors.push(id);
+  }
+  let difat = view.getUint32(0x44, true);
+  for (let guard = 0; fatSectors.length < numFat && difat <= MAX_SECTOR_ID && guard < sectorCount; guard++) {
+    const base = sectorOffset(difat);
+    const perSector = sectorSize / 4 - 1;
+    for (let i = 0; i < perSector && fatSectors.length < numFat; i++) {
+      const id = u32(base + i * 4);
+      if (id === undefined) return undefined;
+      if (id !== FREESECT) fatSectors.push(id);
+    }
+    const next = u32(base + perSector * 4);
+    if (next === undefined) return undefined;
+    difat = next;
+  }
+  const fat = (id: number): number | undefined => {
+    const perSector = sectorSize / 4;
+    const fatSector = fatSectors[Math.floor(id / perSector)];
+    return fatSector === undefined ? undefined : u32(sectorOffset(fatSector) + (id % perSector) * 4);
+  };
+
+  const names: string[] = [];
+  let dir = view.getUint32(0x30, true);
+  for (let guard = 0; dir !== ENDOFCHAIN; guard++) {
+    if (dir > MAX_SECTOR_ID || guard > sectorCount) return undefined;
+    const base = sectorOffset(dir);
+    if (base + sectorSize > bytes.length) return undefined;
+    for (let e = 0; e < sectorSize / 128; e++) {
+      const entry = base + e * 128;
+      const nameBytes = view.getUint16(entry + 0x40, true);
+      const objectType = bytes[entry + 0x42];
+      if (objectType !== 2 || nameBytes < 2 || nameBytes > 64) continue;
+      let name = '';
+      for (let c = 0; c < nameBytes / 2 - 1; c++) name += String.fromCharCode(view.getUint16(entry + c * 2, true));
+      names.push(name);
+    }
+    const next = fat(dir);
+    if (next === undefined) return undefined;
+    dir = next;
+  }
+  return names;
+}
+
+/** Entry names from a ZIP file's central directory, or undefined if it is malformed. */
+export function zipEntryNames(bytes: Uint8Array): string[] | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const minEocd = 22;
+  if (bytes.length < minEocd) return undefined;
+  let eocd = -1;
+  for (let i = bytes.length - minEocd; i >= Math.max(0, bytes.length - minEocd - 0xffff); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return undefined;
+  const entries = view.getUint16(eocd + 10, true);
+  let offset = view.getUint32(eocd + 16, true);
+  const decoder = new TextDecoder();
+  const names: string[] = [];
+  for (let i = 0; i < entries; i++) {
+    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return undefined;
+    const nameLength = view.getUint16(offset + 28, true);
+    const extraLength = view.getUint16(offset + 30, true);
+    const commentLength = view.getUint16(offset + 32, true);
+    if (offset + 46 + nameLength > bytes.length) return undefined;
+    names.push(decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}

@@ -1,0 +1,3 @@
+export * from './calculate-fee.js';
+export * from './select-fee-entry.js';
+export * from './format-paise.js';

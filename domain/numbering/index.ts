@@ -1,0 +1,2 @@
+export * from './application-number.js';
+export * from './certificate-number.js';
