@@ -1,0 +1,82 @@
+import { subjectTag } from '../reply-token.js';
+import { replyRules } from './deficiency-raised.js';
+import {
+  factsHtml,
+  factsText,
+  formatDate,
+  formatRupees,
+  frame,
+  greetingName,
+  html,
+  link,
+  list,
+  quoteHtml,
+  quoteText,
+  textList,
+  type MailContext,
+  type RenderedMail,
+} from './layout.js';
+
+export interface PaymentReminderInput {
+  ctx: MailContext;
+  exporterName: string;
+  /** the draft number while unpaid, e.g. DRAFTCOOAPPLY00229268AM25 */
+  applicationNumber: string;
+  amountDue: number;
+  /** the application is withdrawn if not paid by then */
+  payBy: Date;
+  /** 1 for the first reminder, 2 for the second… */
+  reminderNumber: number;
+}
+
+/** Seed 001: unpaid applications wait in "Pending Payment" until paid. */
+export function renderPaymentReminder(i: PaymentReminderInput): RenderedMail {
+  const facts: [string, string][] = [
+    ['Application', i.applicationNumber],
+    ['Amount due', formatRupees(i.amountDue)],
+    ['Pay by', formatDate(i.payBy)],
+  ];
+  const intro = `Your signed application ${i.applicationNumber} is waiting for payment. It is not sent to the issuing office until the fee is paid.`;
+  const how = 'To pay, open My Dashboard > Application Pending Payment on the portal and click Make Payment.';
+  const debited = `If the amount was already debited from your account but the application still shows Pending Payment, do not pay again: write to ${i.ctx.helpdeskAddress} with the bank transaction reference, date and amount.`;
+  const { text, html: body } = frame(i.ctx, {
+    greeting: greetingName(i.exporterName),
+    text: [intro, factsText(facts), how, debited].join('\n\n'),
+    html: html`<p style="margin:0 0 12px">${intro}</p>${factsHtml(facts)}<p style="margin:0 0 12px">${how} ${link(i.ctx.portalUrl)}</p><p style="margin:0 0 12px">${debited}</p>`,
+  });
+  return { subject: `Reminder${i.reminderNumber > 1 ? ` ${i.reminderNumber}` : ''}: payment pending for application ${i.applicationNumber}`, text, html: body };
+}
+
+export interface DeficiencyReminderInput {
+  ctx: MailContext;
+  exporterName: string;
+  applicationNumber: string;
+  round: number;
+  officerRemarks: string;
+  replyAddress: string;
+  replyToken: string;
+  respondBy: Date;
+  reminderNumber: number;
+}
+
+export function renderDeficiencyReminder(i: DeficiencyReminderInput): RenderedMail {
+  const facts: [string, string][] = [
+    ['File number', i.applicationNumber],
+    ['Deficiency', `round ${i.round}`],
+    ['Respond by', formatDate(i.respondBy)],
+  ];
+  const intro = `We have not yet received your response to the deficiency raised on application ${i.applicationNumber}. The officer's remarks were:`;
+  const how = `Respond on the portal (My Dashboard > Submitted Applications > Respond Deficiency) or reply to this e-mail (it goes to ${i.replyAddress}).`;
+  const rules = replyRules();
+  const { text, html: body } = frame(i.ctx, {
+    greeting: greetingName(i.exporterName),
+    text: [intro, quoteText(i.officerRemarks), factsText(facts), how, 'When replying by e-mail:', textList(rules)].join('\n\n'),
+    html: html`<p style="margin:0 0 12px">${intro}</p>${quoteHtml(i.officerRemarks)}${factsHtml(facts)}<p style="margin:0 0 12px">${how}</p>
+<p style="margin:0 0 4px"><strong>When replying by e-mail:</strong></p>${list(rules)}`,
+  });
+  return {
+    subject: `Reminder${i.reminderNumber > 1 ? ` ${i.reminderNumber}` : ''}: respond to the deficiency on application ${i.applicationNumber} ${subjectTag(i.replyToken)}`,
+    text,
+    html: body,
+  };
+}

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { knownProblem } from '../../../channels/email/faq.js';
+import { ticketNumberFromSubject } from '../../../channels/email/message-id.js';
+import { createReplyToken, replyAddress, tokenFromSubject } from '../../../channels/email/reply-token.js';
+import { stripReply } from '../../../channels/email/strip-reply.js';
+import {
+  escapeHtml,
+  formatRupees,
+  html,
+  renderApproval,
+  renderDeficiencyRaised,
+  renderDeficiencyReminder,
+  renderPaymentReminder,
+  renderRejection,
+  renderReplyAccepted,
+  renderReplyProblems,
+  renderSignatureNeeded,
+  renderSubmissionReceived,
+  renderTicketAcknowledgement,
+  renderTicketReply,
+  type RenderedMail,
+} from '../../../channels/email/templates/index.js';
+
+const ctx = { platformName: 'CoO Trade Connect', portalUrl: 'https://coo.example.test', helpdeskAddress: 'helpdesk@coo.test' };
+const APP = 'HQRCCOAPPLY00000019AM25';
+const token = createReplyToken({ applicationNumber: APP, round: 2 }, 'reply-secret-for-tests-0123456789');
+const evil = 'Raj <script>alert("x")</script> & Sons';
+
+function expectWellFormed(m: RenderedMail): void {
+  expect(m.subject).not.toMatch(/[\r\n]/);
+  expect(m.text).not.toMatch(/<(p|div|br|a|table|tr|td|ul|ol|li|strong|hr)[\s>]/i);
+  expect(m.html).toMatch(/^<!doctype html>/);
+  expect(m.html).not.toContain('<script>');
+}
+
+describe('outgoing mail templates', () => {
+  it('submission received', () => {
+    const m = renderSubmissionReceived({
+      ctx,
+      exporterName: evil,
+      applicationNumber: APP,
+      agreement: 'India Oman CEPA (Agency Issued)',
+      agency: 'Export Inspection Council of India',
+      office: 'EIC Mumbai',
+      invoiceNumber: 'INV/2025-26/001',
+      submittedAt: new Date('2025-03-04T04:45:00Z'),
+      amountPaid: 392,
+    });
+    expectWellFormed(m);
+    expect(m.subject).toBe(`Application ${APP} submitted to Export Inspection Council of India, EIC Mumbai`);
+    expect(m.text).toContain('Dear Raj <script>alert("x")</script> & Sons,');
+    expect(m.html).toContain('Dear Raj &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons,');
+    expect(m.text).toContain('04 Mar 2025, 10:15 am IST');
+    expect(m.text).toContain('₹392.00');
+    expect(m.text).toContain('In-Process');
+  });
+
+  it('deficiency raised: remarks, reply address, the 5 files / 5 MB / types rule and the token in the subject', () => {
+    const address = replyAddress('helpdesk@coo.test', token);
+    const m = renderDeficiencyRaised({
+      ctx,
+      exporterName: 'Raj Overseas Pvt Ltd',
+      applicationNumber: APP,
+      round: 2,
+      office: 'EIC Mumbai',
+      officerRemarks: 'Invoice value does not match the sum of the items.\nAttach the <corrected> invoice.',
+      replyAddress: address,
+      replyToken: token,
+      respondBy: new Date('2025-03-11T00:00:00Z'),
+    });
+    expectWellFormed(m);
+    expect(tokenFromSubject(m.subject)).toBe(token);
+    expect(m.subject).toContain('(round 2)');
+    expect(m.text).toContain('  | Attach the <corrected> invoice.');
+    expect(m.html).toContain('Attach the &lt;corrected&gt; invoice.');
+    expect(m.text).toContain('Attach at most 5 files of at most 5 MB each, PDF, JPG, XLS or XLSX only.');
+    expect(m.text).toContain(address);
+    expect(m.text).toContain('Digital Signature Certificate (S/MIME)');
+    expect(m.text).toContain('11 Mar 2025');
+  });
+
+  it('reminders for payment and for a deficiency', () => {
+    const pay = renderPaymentReminder({
+      ctx,
+      exporterName: 'Raj',
+      applicationNumber: 'DRAFTCOOAPPLY00229268AM25',
+      amountDue: 100000,
+      payBy: new Date('2025-03-10T00:00:00Z'),
+      reminderNumber: 2,
+    });
+    expectWellFormed(pay);
+    expect(pay.subject).toBe('Reminder 2: payment pending for application DRAFTCOOAPPLY00229268AM25');
+    expect(pay.text).toContain('₹1,00,000.00');
+    expect(pay.text).toContain('do not pay again');
+    const def = renderDeficiencyReminder({
+      ctx,
+      exporterName: 'Raj',
+      applicationNumber: APP,
+      round: 2,
+      officerRemarks: 'Attach the invoice.',
+      replyAddress: replyAddress('helpdesk@coo.test', token),
+      replyToken: token,
+      respondBy: new Date('2025-03-11T00:00:00Z'),
+      reminderNumber: 1,
+    });
+    expectWellFormed(def);
+    expect(def.subject.startsWith('Reminder: respond to the deficiency')).toBe(true);
+    expect(tokenFromSubject(def.subject)).toBe(token);
+    expect(def.text).toContain('at most 5 files of at most 5 MB each');
+  });
+
+  it('approval attaches the certificate', () => {
+    const pdf = Buffer.from('%PDF-1.7 certificate');
+    const m = renderApproval({
+      ctx,
+      exporterName: 'Raj',
+      applicationNumber: APP,
+      certificateNumber: 'EIC/MUM/2025/000123',
+      agreement: 'India Oman CEPA (Agency Issued)',
+      office: 'EIC Mumbai',
+      issuedAt: new Date('2025-03-05T06:00:00Z'),
+      verifyUrl: 'https://coo.example.test/verify/EIC-MUM-2025-000123',
+      certificatePdf: pdf,
+    });
+    expectWellFormed(m);
+    expect(m.attachments).toEqual([{ filename: 'Certificate-of-Origin-EIC-MUM-2025-000123.pdf', content: pdf, contentType: 'application/pdf' }]);
+    expect(m.html).toContain('href="https://coo.example.test/verify/EIC-MUM-2025-000123"');
+  });
+
+  it('rejection', () => {
+    const m = renderRejection({ ctx, exporterName: 'Raj', applicationNumber: APP, office: 'EIC Mumbai', reason: 'Goods do not meet the rules of origin.' });
+    expectWellFormed(m);
+    expect(m.subject).toBe(`Application ${APP} rejected`);
+    expect(m.text).toContain('  | Goods do not meet the rules of origin.');
+  });
+
+  it('ticket acknowledgement with the FAQ fix, and without one', () => {
+    const problem = knownProblem('dsc_expired');
+    if (!problem) throw new Error('no dsc_expired');
+    const m = renderTicketAcknowledgement({
+      ctx,
+      ticketNumber: 'HD-2025-000123',
+      requesterName: 'Raj',
+      originalSubject: 'RE: Fwd: Expired Certificate error',
+      knownProblem: { title: problem.title, fix: problem.fix },
+      references: ['IEC AAACR5055K'],
+    });
+    expectWellFormed(m);
+    expect(m.subject).toBe('Re: Expired Certificate error [Ticket HD-2025-000123]');
+    expect(ticketNumberFromSubject(m.subject)).toBe('HD-2025-000123');
+    expect(m.text).toContain('registered as ticket HD-2025-000123');
+    expect(m.text).toContain('If it has expired, apply for a fresh DSC.');
+    expect(m.html).toContain('If it has expired, apply for a fresh DSC.');
+    expect(m.text).toContain('IEC AAACR5055K');
+    const other = renderTicketAcknowledgement({ ctx, ticketNumber: 'HD-2025-000124', originalSubject: '', knownProblem: null });
+    expect(other.subject).toBe('Re: Your message to the CoO helpdesk [Ticket HD-2025-000124]');
+    expect(other.text).toContain('Dear Sir/Madam,');
+    expect(other.text).toContain('A member of the helpdesk will answer you');
+  });
+
+  it('ticket reply keeps the thread subject and escapes the staff text', () => {
+    const m = renderTicketReply({
+      ctx,
+      ticketNumber: 'HD-2025-000123',
+      originalSubject: 'Re: Expired Certificate error [Ticket HD-2025-000123]',
+      staffName: 'Priya',
+      body: 'Please remove the old certificate <b>first</b>.\n\nThen insert the new DSC.',
+      resolved: true,
+    });
+    expectWellFormed(m);
+    expect(m.subject).toBe('Re: Expired Certificate error [Ticket HD-2025-000123]');
+    expect(m.html).toContain('Please remove the old certificate &lt;b&gt;first&lt;/b&gt;.');
+    expect(m.text).toContain('marked ticket HD-2025-000123 as resolved');
+  });
+
+  it('answers about a deficiency reply: problems, signature needed, accepted', () => {
+    const base = { ctx, exporterName: 'Raj', applicationNumber: APP, round: 2, deficiencySubject: 'Deficiency raised on application X' };
+    const problems = renderReplyProblems({ ...base, problems: ['invoice.exe: type not allowed (only PDF, JPG, XLS, XLSX)'], accepted: ['invoice.pdf'] });
+    expectWellFormed(problems);
+    expect(problems.subject).toBe('Re: Deficiency raised on application X');
+    expect(problems.text).toContain('  - invoice.exe: type not allowed (only PDF, JPG, XLS, XLSX)');
+    expect(problems.text).toContain('nothing you sent is lost');
+    const sign = renderSignatureNeeded({ ...base, signUrl: 'https://coo.example.test/deficiency/1/sign', signatureProblem: 'The message was changed after it was signed.' });
+    expectWellFormed(sign);
+    expect(sign.text).toContain('https://coo.example.test/deficiency/1/sign');
+    expect(sign.text).toContain('could not be accepted: The message was changed after it was signed.');
+    const ok = renderReplyAccepted({ ...base, deficiencySubject: 'Re: Deficiency raised', attachments: ['invoice.pdf'] });
+    expect(ok.subject).toBe('Re: Deficiency raised');
+  });
+
+  it('a reply quoting our mail is reduced to the new text by stripReply', () => {
+    const m = renderDeficiencyRaised({
+      ctx,
+      exporterName: 'Raj',
+      applicationNumber: APP,
+      round: 1,
+      office: 'EIC Mumbai',
+      officerRemarks: 'Attach the invoice.',
+      replyAddress: replyAddress('helpdesk@coo.test', token),
+      replyToken: token,
+    });
+    const quoted = m.text.split('\n').map((l) => `> ${l}`).join('\n');
+    expect(stripReply(`Invoice attached.\n\nOn Tue, 4 Mar 2025 at 10:00, CoO Trade Connect <helpdesk@coo.test> wrote:\n${quoted}`)).toBe('Invoice attached.');
+  });
+});
+
+describe('layout helpers', () => {
+  it('escapes interpolations in the html tag and formats rupees the Indian way', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(html`<p>${'<b>'}</p>${html`<i>${'&'}</i>`}`.value).toBe('<p>&lt;b&gt;</p><i>&amp;</i>');
+    expect(formatRupees(1234567.5)).toBe('₹12,34,567.50');
+  });
+});
