@@ -8,9 +8,18 @@ import { mountRoutes, type RouteSpec } from './http/route.js';
 import { buildOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { iecMasterRoutes } from './routes/iec-master.js';
+import { exporterRoutes } from './routes/exporters.js';
+import { identityRoutes } from './routes/identity.js';
+import { signatureRoutes } from './routes/signatures.js';
+import { applicationListRoutes } from './routes/application-lists.js';
+import { draftRoutes } from './routes/drafts.js';
+import { referenceRoutes } from './routes/reference.js';
+import { applicationWorkflowRoutes } from './routes/application-workflow.js';
+import { createSandboxGateway } from './sandbox/payment-gateway.js';
+import { loadReferenceIndex } from './drafts/reference-data.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...iecMasterRoutes(deps)];
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps)];
 }
 
 const docsPage = `<!doctype html>
@@ -51,6 +60,19 @@ export function createApp(deps: ApiDeps): express.Express {
     res.type('js').send(docsInit);
   });
   app.use('/docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false, maxAge: '1h' }));
+
+  if (deps.config.payment.sandbox) {
+    // the local payment gateway (development and tests): checkout page, status API, callbacks
+    const sandbox = createSandboxGateway({
+      publicBaseUrl: () => deps.config.api.publicBaseUrl,
+      checksumKeyOf: async (merchantId) => {
+        const ref = await loadReferenceIndex(deps.orm.em.fork());
+        const all = [...ref.data.issuingAgencies.map((a) => a.paymentGateway), ...ref.data.offices.flatMap((o) => (o.paymentGateway ? [o.paymentGateway] : []))];
+        return all.find((g) => g.merchantId === merchantId)?.checksumKey;
+      },
+    });
+    app.use('/sandbox/gateway', sandbox.router);
+  }
 
   // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
   const api = Router();

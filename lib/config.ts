@@ -12,6 +12,13 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** '7 days', '15 minutes', '30s' (the `ms` format Temporal uses for durations) */
+const DURATION = /^\s*\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s*$/i;
+const duration = z.string().regex(DURATION, 'a duration such as "7 days", "15 minutes" or "30 seconds"');
+const durationList = z
+  .string()
+  .refine((v) => v.trim() === '' || v.split(',').every((d) => DURATION.test(d)), 'a comma-separated list of durations, e.g. "1 day,3 days"');
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -37,6 +44,65 @@ const schema = z.object({
   AUTH_DEV_KEYS: bool.default(true),
 
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
+
+  DSC_TRUSTED_CA_FILE: z.string().optional().or(z.literal('').transform(() => undefined)),
+  DSC_IEC_OID: z
+    .string()
+    .regex(/^(\d+(\.\d+)+)?$/, 'a dotted OID such as 2.5.4.11 (OU) or 2.5.4.5 (serialNumber)')
+    .default(''),
+  DSC_IEC_PATTERN: z
+    .string()
+    .default('')
+    .refine((v) => {
+      try {
+        return !v || (new RegExp(v), /\((?!\?)/.test(v));
+      } catch {
+        return false;
+      }
+    }, 'a regular expression whose first capture group is the IEC'),
+  ESIGN_PROVIDER: z.enum(['sandbox', 'none']).default('sandbox'),
+  ESIGN_SANDBOX_CERT_FILE: z.string().optional().or(z.literal('').transform(() => undefined)),
+  ESIGN_SANDBOX_KEY_FILE: z.string().optional().or(z.literal('').transform(() => undefined)),
+  ESIGN_ESP_CERT_FILES: z.string().optional().or(z.literal('').transform(() => undefined)),
+
+  SMTP_URL: z.string().optional().or(z.literal('').transform(() => undefined)),
+  MAIL_FROM: z.string().min(3).default('CoO Trade Connect <no-reply@coo.localhost>'),
+  MAIL_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/).default('coo.localhost'),
+  HELPDESK_ADDRESS: z.email().default('coo-helpdesk@coo.localhost'),
+  REPLY_TOKEN_SECRET: z.string().min(16, 'at least 16 characters').default('development-only-reply-token-secret'),
+
+  // the mail ingester (workers/mail-ingester.ts) and the helpdesk tickets: docs/email.md
+  IMAP_URL: z.string().regex(/^imaps?:\/\//, 'imap://user:password@host:port or imaps://…').optional().or(z.literal('').transform(() => undefined)),
+  IMAP_HOST: z.string().optional().or(z.literal('').transform(() => undefined)),
+  IMAP_PORT: port.optional().or(z.literal('').transform(() => undefined)),
+  IMAP_SECURE: bool.optional().or(z.literal('').transform(() => undefined)),
+  IMAP_USER: z.string().optional().or(z.literal('').transform(() => undefined)),
+  IMAP_PASSWORD: z.string().optional().or(z.literal('').transform(() => undefined)),
+  IMAP_MAILBOX: z.string().min(1).default('INBOX'),
+  MAIL_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  MAIL_MAX_MESSAGE_MB: z.coerce.number().positive().max(200).default(30),
+  HELPDESK_SLA: duration.default('4 hours'),
+  HELPDESK_ESCALATE_EVERY: duration.optional().or(z.literal('').transform(() => undefined)),
+  HELPDESK_CLOSE_AFTER_RESOLVED: duration.default('14 days'),
+  HELPDESK_ESCALATION_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
+  HELPDESK_SLACK_BOT_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
+  HELPDESK_SLACK_SIGNING_SECRET: z.string().optional().or(z.literal('').transform(() => undefined)),
+  HELPDESK_SLACK_CHANNEL: z.string().optional().or(z.literal('').transform(() => undefined)),
+  HELPDESK_SLACK_API_URL: optionalUrl,
+  HELPDESK_SLACK_STAFF: z
+    .string()
+    .default('')
+    .refine((v) => v.trim() === '' || v.split(',').every((pair) => /^\s*[A-Z0-9]+\s*=\s*[A-Za-z0-9._-]+\s*$/.test(pair)), 'a comma-separated list of SlackUserId=staffUserId, e.g. "U0123=helpdesk-1"'),
+
+  PAYMENT_GATEWAY_URL: optionalUrl,
+  PAYMENT_SANDBOX: bool.default(true),
+
+  APP_SIGNATURE_WINDOW: duration.default('7 days'),
+  APP_PAYMENT_WINDOW: duration.default('7 days'),
+  APP_PAYMENT_REMINDERS: durationList.default('1 day,3 days,6 days'),
+  APP_RECONCILE_EVERY: duration.default('15 minutes'),
+  APP_DEFICIENCY_WINDOW: duration.default('15 days'),
+  APP_DEFICIENCY_REMINDERS: durationList.default('7 days,13 days'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -59,6 +125,49 @@ export interface Config {
   };
   auth: { issuer: string; audience: string; jwksUrl: string | undefined; devKeys: boolean; devKeyFile: string };
   worker: { maxConcurrentActivities: number };
+  identity: {
+    /** PEM bundle of the certifying authorities whose DSCs are accepted */
+    trustedCaFile: string;
+    /** where the IEC sits in a DSC's subject (undefined: OU with the bare or "IEC:"-labelled code) */
+    iecOid: string | undefined;
+    iecPattern: string | undefined;
+    esign: {
+      provider: 'sandbox' | 'none';
+      sandboxCertFile: string;
+      sandboxKeyFile: string;
+      /** certificates of the eSign service providers whose signatures are accepted */
+      espCertFiles: string[];
+    };
+  };
+  mail: {
+    /** smtp(s)://user:pass@host:port; unset: messages are kept in the outbox table and logged, not sent */
+    smtpUrl: string | undefined;
+    from: string;
+    domain: string;
+    helpdeskAddress: string;
+    replyTokenSecret: string;
+    /** the helpdesk mailbox the ingester watches; undefined when IMAP is not configured */
+    imap: ImapSettings | undefined;
+    ingest: { concurrency: number; maxMessageBytes: number };
+  };
+  helpdesk: {
+    /** how long a ticket may wait on staff before it escalates */
+    sla: string;
+    escalateEvery: string | undefined;
+    closeAfterResolved: string;
+    escalationEmail: string | undefined;
+    slack: HelpdeskSlackSettings | undefined;
+  };
+  payment: { gatewayUrl: string; sandbox: boolean };
+  /** the waits of the application workflow (workflows/application/contract.ts ApplicationTimings) */
+  timings: {
+    signatureWindow: string;
+    paymentWindow: string;
+    paymentReminders: string[];
+    reconcileEvery: string;
+    deficiencyWindow: string;
+    deficiencyReminders: string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -76,6 +185,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && e.REPLY_TOKEN_SECRET === 'development-only-reply-token-secret') {
+    throw new ConfigError(['REPLY_TOKEN_SECRET: set a secret of your own in production (it makes deficiency reply addresses unguessable)']);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   const apiHostForUrl = e.API_HOST === '0.0.0.0' ? 'localhost' : e.API_HOST;
   return {
@@ -105,6 +217,104 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devKeyFile: path.join(dataDir, 'auth', 'dev-signing-key.json'),
     },
     worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES },
+    identity: identityConfig(e, dataDir),
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      domain: e.MAIL_DOMAIN,
+      helpdeskAddress: e.HELPDESK_ADDRESS,
+      replyTokenSecret: e.REPLY_TOKEN_SECRET,
+      imap: imapSettings(e),
+      ingest: { concurrency: e.MAIL_INGEST_CONCURRENCY, maxMessageBytes: Math.round(e.MAIL_MAX_MESSAGE_MB * 1024 * 1024) },
+    },
+    helpdesk: {
+      sla: e.HELPDESK_SLA.trim(),
+      escalateEvery: e.HELPDESK_ESCALATE_EVERY?.trim(),
+      closeAfterResolved: e.HELPDESK_CLOSE_AFTER_RESOLVED.trim(),
+      escalationEmail: e.HELPDESK_ESCALATION_EMAIL,
+      slack: helpdeskSlackSettings(e),
+    },
+    payment: {
+      gatewayUrl: (e.PAYMENT_GATEWAY_URL ?? `${(e.PUBLIC_BASE_URL ?? `http://${apiHostForUrl}:${e.API_PORT}`).replace(/\/$/, '')}/sandbox/gateway`).replace(/\/$/, ''),
+      sandbox: e.PAYMENT_SANDBOX,
+    },
+    timings: {
+      signatureWindow: e.APP_SIGNATURE_WINDOW.trim(),
+      paymentWindow: e.APP_PAYMENT_WINDOW.trim(),
+      paymentReminders: splitList(e.APP_PAYMENT_REMINDERS),
+      reconcileEvery: e.APP_RECONCILE_EVERY.trim(),
+      deficiencyWindow: e.APP_DEFICIENCY_WINDOW.trim(),
+      deficiencyReminders: splitList(e.APP_DEFICIENCY_REMINDERS),
+    },
+  };
+}
+
+export interface ImapSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+}
+
+export interface HelpdeskSlackSettings {
+  botToken: string;
+  signingSecret: string;
+  channel: string;
+  apiUrl: string | undefined;
+  /** Slack user ID → staff user id, for staff whose Slack e-mail differs from their staff e-mail */
+  staff: Record<string, string>;
+}
+
+/** IMAP_URL, or IMAP_HOST/IMAP_USER/IMAP_PASSWORD (the separate variables override the URL's parts). */
+function imapSettings(e: RawConfig): ImapSettings | undefined {
+  const url = e.IMAP_URL ? new URL(e.IMAP_URL) : undefined;
+  const host = e.IMAP_HOST ?? url?.hostname;
+  if (!host) return undefined;
+  const secure = e.IMAP_SECURE ?? url?.protocol === 'imaps:';
+  const user = e.IMAP_USER ?? (url ? decodeURIComponent(url.username) : '');
+  const password = e.IMAP_PASSWORD ?? (url ? decodeURIComponent(url.password) : '');
+  if (!user || !password) throw new ConfigError(['IMAP_USER/IMAP_PASSWORD: the helpdesk mailbox needs a user and a password (or put them in IMAP_URL)']);
+  const urlPath = url ? decodeURIComponent(url.pathname.replace(/^\//, '')) : '';
+  return { host, port: e.IMAP_PORT ?? (url?.port ? Number(url.port) : secure ? 993 : 143), secure, user, password, mailbox: urlPath || e.IMAP_MAILBOX };
+}
+
+function helpdeskSlackSettings(e: RawConfig): HelpdeskSlackSettings | undefined {
+  if (!e.HELPDESK_SLACK_BOT_TOKEN) return undefined;
+  if (!e.HELPDESK_SLACK_SIGNING_SECRET || !e.HELPDESK_SLACK_CHANNEL) {
+    throw new ConfigError(['HELPDESK_SLACK_SIGNING_SECRET, HELPDESK_SLACK_CHANNEL: both are needed with HELPDESK_SLACK_BOT_TOKEN']);
+  }
+  const staff: Record<string, string> = {};
+  for (const pair of e.HELPDESK_SLACK_STAFF.split(',').filter((x) => x.trim() !== '')) {
+    const [slackId, staffId] = pair.split('=').map((x) => x.trim());
+    if (slackId && staffId) staff[slackId] = staffId;
+  }
+  return { botToken: e.HELPDESK_SLACK_BOT_TOKEN, signingSecret: e.HELPDESK_SLACK_SIGNING_SECRET, channel: e.HELPDESK_SLACK_CHANNEL, apiUrl: e.HELPDESK_SLACK_API_URL, staff };
+}
+
+function splitList(v: string): string[] {
+  return v.split(',').map((d) => d.trim()).filter(Boolean);
+}
+
+function identityConfig(e: RawConfig, dataDir: string): Config['identity'] {
+  const pki = path.join(dataDir, 'pki');
+  const sandboxCertFile = path.resolve(e.ESIGN_SANDBOX_CERT_FILE ?? path.join(pki, 'esign-sandbox.cert.pem'));
+  const espCertFiles = e.ESIGN_ESP_CERT_FILES
+    ? e.ESIGN_ESP_CERT_FILES.split(',').map((f) => f.trim()).filter(Boolean).map((f) => path.resolve(f))
+    : e.ESIGN_PROVIDER === 'sandbox'
+      ? [sandboxCertFile]
+      : [];
+  return {
+    trustedCaFile: path.resolve(e.DSC_TRUSTED_CA_FILE ?? path.join(pki, 'trusted-cas.pem')),
+    iecOid: e.DSC_IEC_OID || undefined,
+    iecPattern: e.DSC_IEC_PATTERN || undefined,
+    esign: {
+      provider: e.ESIGN_PROVIDER,
+      sandboxCertFile,
+      sandboxKeyFile: path.resolve(e.ESIGN_SANDBOX_KEY_FILE ?? path.join(pki, 'esign-sandbox.key.pem')),
+      espCertFiles,
+    },
   };
 }
 

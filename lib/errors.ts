@@ -36,6 +36,15 @@ export const ErrorCode = {
   // mail
   MailMalformed: 'mail_malformed',
   MailTooLarge: 'mail_too_large',
+  // drafts
+  IecNotRegistered: 'iec_not_registered',
+  VersionConflict: 'version_conflict',
+  // accounts and signing (issue 3)
+  IecInactive: 'iec_inactive',
+  ContactDetailsFromIec: 'contact_details_from_iec',
+  AccountNotRegistered: 'account_not_registered',
+  DscNotRegistered: 'dsc_not_registered',
+  SigningRequestExpired: 'signing_request_expired',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -54,6 +63,8 @@ const defaultStatus: Partial<Record<ErrorCode, number>> = {
   invoice_duplicate: 409,
   tab_order: 409,
   checksum_invalid: 400,
+  account_not_registered: 403,
+  signing_request_expired: 410,
 };
 
 export interface FieldProblem {

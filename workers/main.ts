@@ -3,14 +3,13 @@
  * Runs alone against any Temporal cluster (TEMPORAL_ADDRESS) and PostgreSQL (DATABASE_URL);
  * `npm start` runs it beside the embedded services.
  */
-import path from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
 import { createOrm } from '../db/orm.js';
-import { LocalIecDirectory } from '../activities/iec/iec-directory.js';
 import { PinoTemporalLogger } from './temporal-logger.js';
 import { bundleWorkflows, createWorker } from './create-worker.js';
+import { createActivityDeps } from './activity-deps.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: 'worker' });
@@ -30,10 +29,7 @@ const worker = await createWorker({
   namespace: config.temporal.namespace,
   workflowBundle,
   maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
-  deps: {
-    em: () => orm.em.fork(),
-    iecDirectory: new LocalIecDirectory(path.resolve('db/fixtures/iec-master.json')),
-  },
+  deps: createActivityDeps(config, orm),
 });
 
 let stopping = false;

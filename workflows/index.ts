@@ -1,2 +1,4 @@
 // Every workflow the worker serves. Bundled by webpack: no Node built-ins may be reached from here.
 export { refreshIecRecord } from './iec-refresh/workflow.js';
+export { registerExporter } from './exporter-registration/workflow.js';
+export { cooApplication } from './application/workflow.js';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { IecChange, IecRecord, type FieldChange } from '../../db/entities/index.js';
-import { canonicalJson } from '../../lib/canonical-json.js';
+import { canonicalJson } from '../../domain/identity/canonical.js';
 import type { IecMasterRecord, IecDirectory } from './iec-directory.js';
 import type { IecRefreshResult } from '../../workflows/iec-refresh/contract.js';
 
@@ -63,7 +63,7 @@ export function createIecActivities(deps: IecActivityDeps) {
 
 /** Field-level differences, with nested paths (e.g. "branches[1].gstin"). */
 export function diffRecords(before: unknown, after: unknown, prefix = ''): FieldChange[] {
-  if (canonicalJson(before) === canonicalJson(after)) return [];
+  if (before === undefined || after === undefined ? before === after : canonicalJson(before) === canonicalJson(after)) return [];
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObj(before) && isObj(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();

@@ -1,9 +1,21 @@
+import { ApplicationRowSchema, AttachmentRowSchema, InvoiceClaimSchema, NumberSequenceSchema, SignedVersionSchema } from './application.js';
 import { AuditEventSchema } from './audit-event.js';
+import { CertificateRowSchema } from './certificate.js';
+import { ExporterAccountSchema, ExporterUserSchema } from './exporter.js';
+import { SignedDocumentSchema, SigningRequestSchema, UserDscSchema, UserIdentityStateSchema } from './identity.js';
+import { NotificationRowSchema } from './notification.js';
+import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema } from './payment.js';
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
 import { AgencyOfficeRowSchema, FeeScheduleRowSchema, IssuingAgencyRowSchema, TradeAgreementRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
 
+export * from './application.js';
 export * from './audit-event.js';
+export * from './certificate.js';
+export * from './exporter.js';
+export * from './identity.js';
+export * from './notification.js';
+export * from './payment.js';
 export * from './iec-record.js';
 export * from './reference.js';
 export * from './staff-user.js';
@@ -17,4 +29,21 @@ export const entities = [
   AgencyOfficeRowSchema,
   FeeScheduleRowSchema,
   StaffUserRowSchema,
+  ApplicationRowSchema,
+  InvoiceClaimSchema,
+  AttachmentRowSchema,
+  SignedVersionSchema,
+  NumberSequenceSchema,
+  PaymentRowSchema,
+  TaxInvoiceRowSchema,
+  WalletRowSchema,
+  WalletEntrySchema,
+  NotificationRowSchema,
+  CertificateRowSchema,
+  ExporterAccountSchema,
+  ExporterUserSchema,
+  UserDscSchema,
+  UserIdentityStateSchema,
+  SigningRequestSchema,
+  SignedDocumentSchema,
 ];

@@ -1,4 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121232454_identity } from './Migration20261121232454_identity.js';
+import { Migration20261121231859_applications } from './Migration20261121231859_applications.js';
 import { Migration20261121231604_reference_data } from './Migration20261121231604_reference_data.js';
 import { Migration20261121230419_initial } from './Migration20261121230419_initial.js';
 
@@ -6,4 +8,6 @@ import { Migration20261121230419_initial } from './Migration20261121230419_initi
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121230419_initial', class: Migration20261121230419_initial },
   { name: 'Migration20261121231604_reference_data', class: Migration20261121231604_reference_data },
+  { name: 'Migration20261121231859_applications', class: Migration20261121231859_applications },
+  { name: 'Migration20261121232454_identity', class: Migration20261121232454_identity },
 ];

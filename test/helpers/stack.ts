@@ -17,8 +17,8 @@ import type { Principal } from '../../lib/auth/roles.js';
 import { createApp } from '../../api/app.js';
 import { createAuthenticator } from '../../api/http/auth.js';
 import type { ActivityDeps } from '../../activities/index.js';
-import { LocalIecDirectory } from '../../activities/iec/iec-directory.js';
 import { bundleWorkflows, createWorker } from '../../workers/create-worker.js';
+import { createActivityDeps } from '../../workers/activity-deps.js';
 import { PinoTemporalLogger } from '../../workers/temporal-logger.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -73,11 +73,8 @@ export async function startStack(opts: { name: string; deps?: Partial<ActivityDe
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   config.api.publicBaseUrl = baseUrl;
-  const deps: ActivityDeps = {
-    em: () => orm.em.fork(),
-    iecDirectory: new LocalIecDirectory(path.resolve('db/fixtures/iec-master.json')),
-    ...opts.deps,
-  };
+  config.payment.gatewayUrl = `${baseUrl}/sandbox/gateway`;
+  const deps: ActivityDeps = createActivityDeps(config, orm, opts.deps);
   const workers: Worker[] = [];
   const running: Promise<void>[] = [];
   return {

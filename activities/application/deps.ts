@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { PaymentGateway } from '../payment/gateway.js';
+import type { Notifier } from '../notify/notifier.js';
+
+/** Verifies an exporter's signature over bytes the server handed out (identity rules of issue 3). */
+export interface SignatureVerifier {
+  verify(req: {
+    signerId: string;
+    iec: string;
+    method: 'dsc' | 'esign';
+    content: Buffer;
+    signatureB64: string;
+    now: Date;
+  }): Promise<{ fingerprint: string | null; signerName: string }>;
+}
+
+export interface ApplicationActivityDeps {
+  em: () => EntityManager;
+  reference: () => Promise<ReferenceIndex>;
+  signatureVerifier: SignatureVerifier;
+  paymentGateway: PaymentGateway;
+  notifier: Notifier;
+  /** where links in notifications and gateway return URLs point */
+  publicBaseUrl: string;
+  /** an optional hook the workflow calls after each transition (the Slack channel message) */
+  onTransition?: (applicationId: string, status: string) => Promise<void>;
+}

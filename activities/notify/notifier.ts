@@ -1,0 +1,78 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Transporter } from 'nodemailer';
+import { NotificationRow } from '../../db/entities/index.js';
+
+export interface OutgoingMessage {
+  /** idempotency key: the same key is sent once, however often the activity is retried */
+  key: string;
+  channel: 'email' | 'sms';
+  to: string;
+  template: string;
+  subject?: string;
+  text: string;
+  html?: string;
+  applicationId?: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
+  replyTo?: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+/** SMS gateway adapter; the default writes to the outbox table only (no SMS provider here). */
+export interface SmsSender {
+  send(to: string, text: string): Promise<void>;
+}
+
+export interface Notifier {
+  send(msg: OutgoingMessage): Promise<{ sent: boolean; duplicate: boolean }>;
+}
+
+/**
+ * Outbox notifier: each message is a row keyed by its idempotency key before it goes out; a retried
+ * activity finds the row and does not send again once `sentAt` is set. (A crash between the SMTP
+ * server accepting and the row being marked can repeat one e-mail; its stable Message-ID lets mail
+ * clients fold the copy.)
+ */
+export class OutboxNotifier implements Notifier {
+  constructor(
+    private readonly deps: { em: () => EntityManager; mailer: Transporter; from: string; sms?: SmsSender },
+  ) {}
+
+  async send(msg: OutgoingMessage): Promise<{ sent: boolean; duplicate: boolean }> {
+    const em = this.deps.em();
+    await em.getConnection().execute(
+      `insert into notification (notification_key, channel, recipient, subject, body, message_id, application_id, template, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (notification_key) do nothing`,
+      [msg.key, msg.channel, msg.to, msg.subject ?? null, msg.text, msg.messageId ?? null, msg.applicationId ?? null, msg.template],
+    );
+    const row = await em.findOneOrFail(NotificationRow, { notificationKey: msg.key });
+    if (row.sentAt) return { sent: false, duplicate: true };
+    try {
+      if (msg.channel === 'email') {
+        await this.deps.mailer.sendMail({
+          from: this.deps.from,
+          to: msg.to,
+          subject: msg.subject,
+          text: msg.text,
+          ...(msg.html ? { html: msg.html } : {}),
+          ...(msg.messageId ? { messageId: msg.messageId } : {}),
+          ...(msg.inReplyTo ? { inReplyTo: msg.inReplyTo } : {}),
+          ...(msg.references ? { references: msg.references } : {}),
+          ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
+          ...(msg.attachments ? { attachments: msg.attachments } : {}),
+        });
+      } else if (this.deps.sms) {
+        await this.deps.sms.send(msg.to, msg.text);
+      }
+    } catch (e) {
+      row.error = (e as Error).message.slice(0, 2000);
+      await em.flush();
+      throw e;
+    }
+    row.sentAt = new Date();
+    row.error = null;
+    await em.flush();
+    return { sent: true, duplicate: false };
+  }
+}

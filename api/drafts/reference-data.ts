@@ -1,0 +1,40 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AgencyOfficeRow, FeeScheduleRow, IssuingAgencyRow, StaffUserRow, TradeAgreementRow } from '../../db/entities/index.js';
+import { indexReferenceData, type ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { DeliveryCharge, FeeScheduleEntry, ReferenceData, StaffUser } from '../../domain/reference/types.js';
+
+/**
+ * The reference data as the database holds it now (seeded from reference-data.json, then changed by
+ * administrators: an office closed, an agreement closed to new applications). The `active` columns
+ * win over the seeded JSON, so a change made in the tables takes effect at once for the rules.
+ */
+export async function loadReferenceIndex(em: EntityManager): Promise<ReferenceIndex> {
+  const [agreements, agencies, offices, fees, staff] = [
+    await em.find(TradeAgreementRow, {}, { orderBy: { code: 'asc' } }),
+    await em.find(IssuingAgencyRow, {}, { orderBy: { code: 'asc' } }),
+    await em.find(AgencyOfficeRow, {}, { orderBy: { code: 'asc' } }),
+    await em.find(FeeScheduleRow, {}, { orderBy: { id: 'asc' } }),
+    await em.find(StaffUserRow, { active: true }, { orderBy: { id: 'asc' } }),
+  ];
+  const data: ReferenceData = {
+    version: 1,
+    description: 'reference data from the database',
+    tradeAgreements: agreements.map((a) => ({ ...a.data, title: a.title, active: a.active })),
+    issuingAgencies: agencies.map((a) => ({ ...a.data, name: a.name, notifiedAgreements: a.notifiedAgreements })),
+    offices: offices.map((o) => ({ ...o.data, name: o.name, active: o.active })),
+    feeSchedules: fees.filter((f) => f.kind !== 'delivery').map((f) => f.data as FeeScheduleEntry),
+    deliveryCharges: fees.filter((f) => f.kind === 'delivery').map((f) => f.data as DeliveryCharge),
+    users: staff.map(
+      (u): StaffUser => ({
+        id: u.id,
+        role: u.role as StaffUser['role'],
+        name: u.name,
+        email: u.email,
+        designation: u.designation,
+        ...(u.agencyCode === null ? {} : { agencyCode: u.agencyCode }),
+        ...(u.officeCode === null ? {} : { officeCode: u.officeCode }),
+      }),
+    ),
+  };
+  return indexReferenceData(data);
+}

@@ -1,0 +1,374 @@
+import crypto from 'node:crypto';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ApplicationRow, AttachmentRow, PaymentRow, TaxInvoiceRow } from '../../db/entities/index.js';
+import { AppError, ErrorCode } from '../../lib/errors.js';
+import type { Principal } from '../../lib/auth/roles.js';
+import { buildSigningPayload } from '../../activities/application/signing.js';
+import { gatewayCredentials } from '../../activities/application/payment.js';
+import { verifyCallbackChecksum } from '../../activities/payment/gateway.js';
+import { DEFICIENCY_RESPONSE_POLICY, inspectUpload } from '../../domain/application/check-upload.js';
+import { ATTACHMENT_DOCUMENT_TYPES } from '../../domain/application/schemas.js';
+import { SA } from '../../workflows/search-attributes.js';
+import {
+  APPLICATION_WORKFLOW,
+  TASK_QUEUE,
+  applicationWorkflowId,
+  approveUpdate,
+  paymentCallbackSignal,
+  prepareDeficiencyResponseUpdate,
+  raiseDeficiencyUpdate,
+  rejectUpdate,
+  signUpdate,
+  startPaymentUpdate,
+  stateQuery,
+  type ApplicationState,
+  type ApplicationWorkflowInput,
+  type OfficerRef,
+} from '../../workflows/application/contract.js';
+import type { ApiDeps } from '../deps.js';
+import { applicationNotFound, canSee, isOwner } from '../drafts/access.js';
+import { loadReferenceIndex } from '../drafts/reference-data.js';
+import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
+import { defineRoute } from '../http/route.js';
+import { workflowErrorToAppError } from '../http/workflow-errors.js';
+
+const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id') });
+
+const signingPayload = z.object({
+  purpose: z.enum(['submission', 'deficiency-edit', 'clarification']),
+  round: z.number(),
+  sha256: z.string(),
+  contentB64: z.string().describe('The canonical bytes to sign (base64): sign exactly these with your DSC, detached CMS'),
+});
+const stateSchema = z.object({ status: z.string(), applicationNumber: z.string() }).loose();
+
+async function loadVisible(deps: ApiDeps, principal: Principal, id: string): Promise<ApplicationRow> {
+  const row = await deps.orm.em.fork().findOne(ApplicationRow, { $or: [{ id }, { number: id }] });
+  if (!row || !canSee(principal, row)) throw applicationNotFound(id);
+  return row;
+}
+
+async function loadOwned(deps: ApiDeps, principal: Principal, id: string): Promise<ApplicationRow> {
+  const row = await loadVisible(deps, principal, id);
+  if (!isOwner(principal, row)) throw new AppError(ErrorCode.Forbidden, 'Only the exporter who filed this application can do this.');
+  return row;
+}
+
+function officerRef(principal: Principal, channel: OfficerRef['channel'] = 'api'): OfficerRef {
+  if (!principal.officeCode) throw new AppError(ErrorCode.Forbidden, 'Your officer account is not mapped to an office.');
+  return { officerId: principal.sub, name: principal.name, officeCode: principal.officeCode, channel };
+}
+
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw workflowErrorToAppError(e);
+  }
+}
+
+/** The Update ID: a client that retries with the same Idempotency-Key gets the first answer back. */
+function updateId(req: Request, what: string): string | undefined {
+  const k = req.headers['idempotency-key'];
+  return typeof k === 'string' && /^[\w.:-]{8,100}$/.test(k) ? `${what}:${k}` : undefined;
+}
+
+async function waitForSigning(deps: ApiDeps, workflowId: string): Promise<ApplicationState> {
+  const handle = deps.temporal.workflow.getHandle(workflowId);
+  for (let i = 0; i < 100; i++) {
+    const s = await handle.query(stateQuery).catch(() => undefined);
+    if (s?.signing || (s && s.status !== 'Pending Signature')) return s;
+    const desc = i % 10 === 9 ? await handle.describe() : undefined;
+    if (desc && desc.status.name !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new AppError(ErrorCode.DependencyUnavailable, 'The application is being prepared for signing; ask again in a moment (GET …/workflow).');
+}
+
+export function applicationWorkflowRoutes(deps: ApiDeps) {
+  // validated durations from lib/config.ts ("7 days", "30 seconds")
+  const timings = (): ApplicationWorkflowInput['timings'] => ({ ...deps.config.timings }) as unknown as ApplicationWorkflowInput['timings'];
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications/:id/submit',
+      operationId: 'submitApplication',
+      summary: 'Submit a complete draft: starts its workflow and returns the summary to sign',
+      description:
+        'Every tab is validated with every rule first (the same check the workflow repeats). The workflow `coo-application/<number>` starts in ' +
+        '"Pending Signature"; the answer carries the canonical bytes to sign with your DSC (`POST …/signature`).',
+      tags: ['application workflow'],
+      auth: ['exporter'],
+      params: idParam,
+      responses: { 202: { description: 'started', schema: z.object({ workflowId: z.string(), status: z.string(), signing: signingPayload }) } },
+      handler: async ({ params, principal, res }) => {
+        const app = await loadOwned(deps, principal!, params.id);
+        if (app.status !== 'Draft') throw new AppError(ErrorCode.IllegalTransition, `Application ${app.number} is ${app.status}: only a draft can be submitted.`);
+        const reference = await loadReferenceIndex(deps.orm.em.fork());
+        // the same rules the workflow applies; problems come back as field-level problem+json
+        await buildSigningPayload(deps.orm.em.fork(), reference, { applicationId: app.id, purpose: 'submission', round: 0 });
+        const workflowId = applicationWorkflowId(app.number);
+        const input: ApplicationWorkflowInput = {
+          applicationId: app.id,
+          applicationNumber: app.number,
+          iec: app.iec,
+          exporterUserId: principal!.sub,
+          agreementCode: app.agreementCode!,
+          agencyCode: app.agencyCode!,
+          officeCode: app.officeCode!,
+          timings: timings(),
+        };
+        try {
+          await deps.temporal.workflow.start(APPLICATION_WORKFLOW, {
+            taskQueue: TASK_QUEUE,
+            workflowId,
+            args: [input],
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+            typedSearchAttributes: [
+              { key: SA.applicationNumber, value: app.number },
+              { key: SA.iec, value: app.iec },
+              { key: SA.fileStatus, value: 'Pending Signature' },
+              { key: SA.agency, value: app.agencyCode! },
+              { key: SA.office, value: app.officeCode! },
+              { key: SA.agreement, value: app.agreementCode! },
+            ],
+          });
+        } catch (e) {
+          if (e instanceof WorkflowExecutionAlreadyStartedError) {
+            throw new AppError(ErrorCode.AlreadyDone, `Application ${app.number} has already been submitted.`);
+          }
+          throw e;
+        }
+        const state = await waitForSigning(deps, workflowId);
+        res.status(202);
+        return { workflowId, status: state.status, signing: state.signing };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/workflow',
+      operationId: 'getApplicationWorkflowState',
+      summary: "The live state of the application's workflow (status, fee, payment, deficiencies, history)",
+      tags: ['application workflow'],
+      auth: ['exporter', 'officer', 'agency-admin', 'helpdesk', 'admin'],
+      params: idParam,
+      responses: { 200: { description: 'state', schema: stateSchema } },
+      handler: async ({ params, principal }) => {
+        const app = await loadVisible(deps, principal!, params.id);
+        return call(() => deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).query(stateQuery));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications/:id/signature',
+      operationId: 'signApplication',
+      summary: 'Sign what the workflow is waiting for (the submission, or a deficiency response)',
+      description:
+        'A detached CMS/PKCS#7 signature (base64 DER) over the bytes of the current signing payload, made with your registered DSC ' +
+        '(`npx tsx scripts/sign.ts --p12 token.p12 --in payload.bin`), or an Aadhaar eSign signature. Every DSC rule is checked.',
+      tags: ['application workflow'],
+      auth: ['exporter'],
+      params: idParam,
+      body: z.object({ signatureB64: z.string().min(16).max(200_000), method: z.enum(['dsc', 'esign']).default('dsc') }),
+      responses: { 200: { description: 'signature accepted', schema: z.object({ sha256: z.string(), status: z.string() }) } },
+      handler: async ({ params, body, principal, req }) => {
+        const app = await loadOwned(deps, principal!, params.id);
+        const handle = deps.temporal.workflow.getHandle(applicationWorkflowId(app.number));
+        const id = updateId(req, 'sign');
+        const r = await call(() =>
+          handle.executeUpdate(signUpdate, { args: [{ signerId: principal!.sub, method: body.method, signatureB64: body.signatureB64, channel: 'api' }], ...(id ? { updateId: id } : {}) }),
+        );
+        const state = await call(() => handle.query(stateQuery));
+        return { sha256: r.sha256, status: state.status };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications/:id/payment',
+      operationId: 'payApplicationFee',
+      summary: 'Pay the fee: open a gateway checkout, or pay from your e-wallet at the office',
+      tags: ['application workflow'],
+      auth: ['exporter'],
+      params: idParam,
+      body: z.object({ method: z.enum(['gateway', 'ewallet']) }),
+      responses: {
+        200: {
+          description: 'payment state',
+          schema: z.object({ method: z.string(), orderId: z.string(), status: z.string(), checkoutUrl: z.string().optional() }).loose(),
+        },
+      },
+      handler: async ({ params, body, principal, req }) => {
+        const app = await loadOwned(deps, principal!, params.id);
+        const id = updateId(req, 'pay');
+        return call(() =>
+          deps.temporal.workflow
+            .getHandle(applicationWorkflowId(app.number))
+            .executeUpdate(startPaymentUpdate, { args: [{ method: body.method, actor: { id: principal!.sub, name: principal!.name, channel: 'api' } }], ...(id ? { updateId: id } : {}) }),
+        );
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/payments/callback',
+      operationId: 'paymentGatewayCallback',
+      summary: "The payment gateway's server-to-server callback (checksum verified with the office's merchant key)",
+      description: 'Idempotent: a callback delivered twice records the payment once.',
+      tags: ['payments'],
+      auth: 'public',
+      body: z.object({
+        merchantId: z.string().min(1).max(64),
+        orderId: z.string().min(1).max(64),
+        status: z.enum(['SUCCESS', 'FAILED']),
+        gatewayTxnId: z.string().min(1).max(80),
+        amountPaise: z.number().int().nonnegative(),
+        checksum: z.string().min(1).max(128),
+      }),
+      responses: { 200: { description: 'received', schema: z.object({ received: z.literal(true) }) } },
+      handler: async ({ body }) => {
+        const em = deps.orm.em.fork();
+        const payment = await em.findOne(PaymentRow, { orderId: body.orderId });
+        if (!payment) throw new AppError(ErrorCode.NotFound, `Order ${body.orderId} is not known.`);
+        const creds = gatewayCredentials(await loadReferenceIndex(em), payment.officeCode);
+        if (creds.merchantId !== body.merchantId || !verifyCallbackChecksum(creds.checksumKey, body)) {
+          throw new AppError(ErrorCode.ChecksumInvalid, 'The checksum does not match: the callback was not sent by the gateway, or was altered.');
+        }
+        await em.getConnection().execute('update payment set callbacks_received = callbacks_received + 1 where order_id = ?', [body.orderId]);
+        const app = await em.findOneOrFail(ApplicationRow, { id: payment.applicationId });
+        await call(() =>
+          deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).signal(paymentCallbackSignal, {
+            orderId: body.orderId,
+            status: body.status,
+            gatewayTxnId: body.gatewayTxnId,
+            amountPaise: body.amountPaise,
+          }),
+        );
+        return { received: true as const };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/tax-invoice',
+      operationId: 'getTaxInvoice',
+      summary: 'The tax invoice / receipt of the fee paid',
+      tags: ['payments'],
+      auth: ['exporter', 'officer', 'agency-admin', 'helpdesk', 'admin'],
+      params: idParam,
+      responses: { 200: { description: 'tax invoice', schema: z.object({ number: z.string(), totalPaise: z.number(), lines: z.array(z.object({ description: z.string(), amountPaise: z.number() })) }).loose() } },
+      handler: async ({ params, principal }) => {
+        const app = await loadVisible(deps, principal!, params.id);
+        const inv = await deps.orm.em.fork().findOne(TaxInvoiceRow, { applicationId: app.id });
+        if (!inv) throw new AppError(ErrorCode.NotFound, `No tax invoice yet: application ${app.number} is ${app.status}.`);
+        return { number: inv.number, applicationNumber: app.number, iec: inv.iec, office: inv.officeCode, supplyType: inv.supplyType, lines: inv.lines, totalPaise: Number(inv.totalPaise), issuedAt: inv.issuedAt.toISOString() };
+      },
+    }),
+    ...(['approve', 'deficiency', 'reject'] as const).map((kind) =>
+      defineRoute({
+        method: 'post',
+        path: `/v1/applications/:id/decisions/${kind}`,
+        operationId: kind === 'approve' ? 'approveApplication' : kind === 'reject' ? 'rejectApplication' : 'raiseDeficiency',
+        summary:
+          kind === 'approve'
+            ? 'Approve a file In-Process (officer of its office): the certificate is issued'
+            : kind === 'reject'
+              ? 'Reject a file In-Process, with the reason the exporter will read'
+              : 'Raise a deficiency: remarks and documents asked for; the exporter answers by editing or clarifying',
+        description: 'Refused with 409 and the name of who decided when the file was already decided (a second click, or another officer first).',
+        tags: ['officer decisions'],
+        auth: ['officer'],
+        params: idParam,
+        ...((kind === 'deficiency'
+          ? { body: z.object({ remarks: z.string().min(1).max(4000), documentsRequested: z.array(z.string().min(1).max(200)).max(20).default([]) }) }
+          : kind === 'reject'
+            ? { body: z.object({ reason: z.string().min(1).max(4000) }) }
+            : {}) as { body?: z.ZodType }),
+        responses: { 200: { description: 'the new state', schema: stateSchema } },
+        handler: async ({ params, body, principal, req }) => {
+          const app = await loadVisible(deps, principal!, params.id);
+          const handle = deps.temporal.workflow.getHandle(applicationWorkflowId(app.number));
+          const officer = officerRef(principal!);
+          const id = updateId(req, kind);
+          const opts = id ? { updateId: id } : {};
+          const b = body as { remarks?: string; documentsRequested?: string[]; reason?: string } | undefined;
+          return call(() =>
+            kind === 'approve'
+              ? handle.executeUpdate(approveUpdate, { args: [officer], ...opts })
+              : kind === 'reject'
+                ? handle.executeUpdate(rejectUpdate, { args: [{ ...officer, reason: b!.reason! }], ...opts })
+                : handle.executeUpdate(raiseDeficiencyUpdate, { args: [{ ...officer, remarks: b!.remarks!, documentsRequested: b!.documentsRequested ?? [] }], ...opts }),
+          );
+        },
+      }),
+    ),
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications/:id/deficiency-response/attachments',
+      operationId: 'uploadDeficiencyResponseFile',
+      summary: 'Upload a file for a deficiency response (raw bytes; at most 5 files of 5 MB, PDF/JPG/XLS/XLSX)',
+      tags: ['application workflow'],
+      auth: ['exporter'],
+      params: idParam,
+      query: z.object({ fileName: z.string().min(1).max(200), documentType: z.enum(ATTACHMENT_DOCUMENT_TYPES).default('other') }),
+      responses: { 201: { description: 'stored', schema: z.object({ id: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string() }) } },
+      handler: async ({ params, query, principal, req, res }) => {
+        const app = await loadOwned(deps, principal!, params.id);
+        if (app.status !== 'Deficient') throw new AppError(ErrorCode.IllegalTransition, `Application ${app.number} is ${app.status}: files for a deficiency response are taken only while it is Deficient.`);
+        let bytes: Buffer;
+        try {
+          bytes = await readRawBody(req, res, DEFICIENCY_RESPONSE_POLICY.maxBytes + 1);
+        } catch (e) {
+          if (e instanceof BodyTooLarge) throw new AppError(ErrorCode.AttachmentRejected, `${query.fileName} is larger than 5 MB: a deficiency response file can be at most 5 MB.`, { status: 413 });
+          throw e;
+        }
+        const inspected = inspectUpload({ fileName: query.fileName, bytes }, DEFICIENCY_RESPONSE_POLICY, 'body');
+        if (!inspected.ok) throw new AppError(ErrorCode.AttachmentRejected, inspected.problems.map((p) => p.message).join('; '), { problems: inspected.problems });
+        const em = deps.orm.em.fork();
+        const count = await em.count(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response', round: app.deficiencyRound });
+        if (count >= DEFICIENCY_RESPONSE_POLICY.maxFiles) {
+          throw new AppError(ErrorCode.AttachmentRejected, `A deficiency response can carry at most ${DEFICIENCY_RESPONSE_POLICY.maxFiles} files; ${count} are already uploaded for round ${app.deficiencyRound}.`);
+        }
+        const row = em.create(AttachmentRow, {
+          id: crypto.randomUUID(),
+          applicationId: app.id,
+          purpose: 'deficiency-response',
+          round: app.deficiencyRound,
+          documentType: query.documentType,
+          fileName: inspected.safeName,
+          contentType: inspected.type,
+          sizeBytes: inspected.sizeBytes,
+          sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+          content: bytes,
+          uploadedBy: principal!.sub,
+        });
+        await em.flush();
+        res.status(201);
+        return { id: row.id, fileName: row.fileName, contentType: row.contentType, sizeBytes: row.sizeBytes, sha256: row.sha256 };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications/:id/deficiency-response',
+      operationId: 'prepareDeficiencyResponse',
+      summary: 'Answer a deficiency: "edit" (Yes: you changed the application) or "clarification" (No: text and files); returns what to sign',
+      description: 'Then sign the returned payload with `POST …/signature`; the file goes back to the officer once the signature is verified.',
+      tags: ['application workflow'],
+      auth: ['exporter'],
+      params: idParam,
+      body: z.object({
+        kind: z.enum(['edit', 'clarification']),
+        clarification: z.string().max(8000).optional(),
+        attachmentIds: z.array(z.string().max(40)).max(5).optional(),
+      }),
+      responses: { 200: { description: 'the payload to sign', schema: signingPayload } },
+      handler: async ({ params, body, principal }) => {
+        const app = await loadOwned(deps, principal!, params.id);
+        return call(() =>
+          deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).executeUpdate(prepareDeficiencyResponseUpdate, {
+            args: [{ kind: body.kind, ...(body.clarification !== undefined ? { clarification: body.clarification } : {}), ...(body.attachmentIds ? { attachmentIds: body.attachmentIds } : {}), actor: { id: principal!.sub, name: principal!.name, channel: 'api' } }],
+          }),
+        );
+      },
+    }),
+  ];
+}

@@ -1,0 +1,349 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { APPLICATION_STATUSES } from '../../db/entities/index.js';
+import { APPLICATION_ATTACHMENT_POLICY, CONTENT_TYPES } from '../../domain/application/check-upload.js';
+import {
+  ApplicationDraftSchema,
+  ATTACHMENT_DOCUMENT_TYPES,
+  DETECTED_FILE_TYPES,
+  TAB_IDS,
+  TAB_SCHEMAS,
+  type DetectedFileType,
+  type TabId,
+} from '../../domain/application/schemas.js';
+import { TAB_LABELS } from '../../domain/application/tab-order.js';
+import { ROLES } from '../../lib/auth/roles.js';
+import { attachmentView } from '../drafts/attachment-views.js';
+import { deleteAttachment, fileTooLarge, readAttachment, uploadAttachment } from '../drafts/attachments.js';
+import {
+  applicationView,
+  createDraft,
+  deleteDraft,
+  findVisible,
+  listAttachmentRows,
+  saveTab,
+  validationProblems,
+} from '../drafts/draft-service.js';
+import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
+import { etagOf, expectedVersion } from '../drafts/version.js';
+import type { ApiDeps } from '../deps.js';
+import { defineRoute } from '../http/route.js';
+
+const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'An application id is a UUID such as 0b9f6f5e-3c1e-4b4e-9a51-7f3a3c2b1d10')
+    .describe('the application id (a UUID) returned when the draft was created'),
+});
+const attachmentParams = idParam.extend({
+  attachmentId: z.string().regex(/^[0-9a-f-]{36}$/, 'An attachment id is a UUID').describe('the attachment id returned by the upload'),
+});
+const versionQuery = z.object({
+  version: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('the version you read (same as an If-Match header with the ETag); a stale version is refused with 409 version_conflict'),
+});
+
+const problem = z.object({ path: z.string(), message: z.string() });
+const attachmentSchema = z.object({
+  id: z.string(),
+  purpose: z.string().describe("'application' (tab 6) or 'deficiency-response'"),
+  round: z.number().int().nullable(),
+  documentType: z.string(),
+  fileName: z.string().describe('sanitised, with the extension of the type detected from the content'),
+  fileType: z.enum(DETECTED_FILE_TYPES),
+  contentType: z.string(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  uploadedBy: z.string(),
+  createdAt: z.string(),
+});
+const applicationSchema = z.object({
+  id: z.string(),
+  number: z.string().describe('draft number, e.g. DRAFTCOOAPPLY00000001AM27'),
+  fileNumber: z.string().nullable().describe('given after payment'),
+  status: z.enum(APPLICATION_STATUSES),
+  iec: z.string(),
+  version: z.number().int().describe('row version; also sent as the ETag header'),
+  editable: z.boolean().describe('tabs can be saved (Draft, or Deficient when answering a query by editing)'),
+  agreementCode: z.string().nullable(),
+  agencyCode: z.string().nullable(),
+  officeCode: z.string().nullable(),
+  importerCountry: z.string().nullable(),
+  invoiceNumber: z.string().nullable(),
+  invoiceValueUsd: z.number().nullable(),
+  certificateNumber: z.string().nullable(),
+  deficiencyRound: z.number().int(),
+  rejectionReason: z.string().nullable(),
+  tabs: ApplicationDraftSchema,
+  savedTabs: z.array(z.enum(TAB_IDS)),
+  nextTab: z.enum([...TAB_IDS, 'summary']).describe('the first tab not yet saved, or "summary" when all are'),
+  attachments: z.array(attachmentSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  statusChangedAt: z.string(),
+});
+const saveResultSchema = z.object({
+  application: applicationSchema,
+  warnings: z.array(problem).describe('problems in later tabs that depend on this one; they block submission until fixed'),
+});
+const binary = z.string().meta({ format: 'binary' });
+
+/** A stored tab body is validated by domain/application (validateTab) for its messages; the schema documents it. */
+function documentedOnly<T extends z.ZodType>(schema: T): T {
+  return schema.catch((ctx) => ctx.value as z.output<T>) as unknown as T;
+}
+
+function ifMatch(req: Request): string | undefined {
+  return req.get('if-match') ?? undefined;
+}
+
+function sendEtag(res: Response, version: number): void {
+  res.setHeader('ETag', etagOf(version));
+}
+
+const TAB_PATH_DOC: Record<TabId, string> = {
+  basicDetails: 'IEC branch (from the IEC master), delivery at premises, disclaimer.',
+  certificateDetails:
+    'Type, agreement, agency notified for it, office of that agency, importer (address without the country), invoice (number of letters, digits and / , - only; unique for the IEC within a financial year; values and exchange rates consistent). Saving claims the invoice: a clash gives 409 invoice_duplicate naming the other application.',
+  exportProducts: 'Export items; their values must add up to the invoice value.',
+  importDetails: 'Raw materials and preference criterion per export item.',
+  shipment: 'Mode of transport, shipment document, ports; the route must show both ports ("Others" needs the port name).',
+  attachments:
+    'The list of uploaded files (uploading adds a file here by itself). Every entry must be an uploaded file and every uploaded file must be listed; name, type, size and hash always come from the stored file, the exporter sets documentType, attest and description. The commercial invoice is mandatory.',
+  declaration: 'Place, name (a director, partner or registered user of the IEC), designation.',
+};
+
+export function draftRoutes(deps: ApiDeps) {
+  const em = () => deps.orm.em.fork();
+  const tabRoutes = TAB_IDS.map((tab, i) =>
+    defineRoute({
+      method: 'put',
+      path: `/v1/applications/:id/tabs/${tab}`,
+      operationId: `save${tab.charAt(0).toUpperCase()}${tab.slice(1)}Tab`,
+      summary: `Save tab ${i + 1}, "${TAB_LABELS[tab]}", of a draft`,
+      description:
+        `${TAB_PATH_DOC[tab]}\n\nTabs are saved in order (409 tab_order names the tabs to save first); the content is checked by every rule of the tab ` +
+        '(422 validation_failed with field problems). Tabs that depend on this one are checked again and their problems returned as `warnings` ' +
+        '(the save is kept; submission is refused until they are fixed). Allowed while the application is a Draft, or Deficient when the exporter ' +
+        'answers a query by editing it (409 illegal_transition otherwise). Send `If-Match: "<version>"` (or `?version=`) to be refused with 409 ' +
+        'version_conflict when someone saved in between.',
+      tags: ['applications'],
+      auth: ['exporter'],
+      params: idParam,
+      query: versionQuery,
+      body: documentedOnly(TAB_SCHEMAS[tab] as z.ZodType),
+      responses: {
+        200: { description: 'saved', schema: saveResultSchema },
+        404: { description: 'no such application (or not yours)' },
+        409: { description: 'tab_order, invoice_duplicate, version_conflict or illegal_transition' },
+      },
+      handler: async ({ req, res, params, query, principal }) => {
+        const expected = expectedVersion(ifMatch(req), query.version);
+        const e = em();
+        const saved = await saveTab(e, principal!, params.id, tab, req.body, expected);
+        sendEtag(res, saved.row.version);
+        return { application: applicationView(saved.row, await listAttachmentRows(e, saved.row.id)), warnings: saved.warnings };
+      },
+    }),
+  );
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications',
+      operationId: 'createDraftApplication',
+      summary: 'Start a new application (a draft with its draft number)',
+      description:
+        "The draft belongs to the caller's IEC, whose record must be in the local IEC master (409 iec_not_registered otherwise: register or refresh the IEC first). " +
+        'The draft number comes from a national counter: DRAFTCOOAPPLY + 8 digits + AM + the financial year (e.g. AM27 for 2026-27).',
+      tags: ['applications'],
+      auth: ['exporter'],
+      responses: {
+        201: { description: 'created', schema: applicationSchema },
+        409: { description: 'iec_not_registered' },
+      },
+      handler: async ({ res, principal }) => {
+        const row = await createDraft(em(), principal!);
+        res.status(201).setHeader('Location', `/v1/applications/${row.id}`);
+        sendEtag(res, row.version);
+        return applicationView(row, []);
+      },
+    }),
+    ...tabRoutes,
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/validation',
+      operationId: 'validateApplication',
+      summary: 'Everything that still keeps the application from being signed and submitted',
+      description: 'Every tab saved, every tab\'s shape and every rule (domain/application validateApplicationForSubmission). `valid` is true when nothing is left.',
+      tags: ['applications'],
+      auth: [...ROLES],
+      params: idParam,
+      responses: {
+        200: { description: 'the problems, grouped in tab order', schema: z.object({ valid: z.boolean(), problems: z.array(problem) }) },
+        404: { description: 'no such application (or not visible to you)' },
+      },
+      handler: async ({ params, principal }) => {
+        const e = em();
+        const row = await findVisible(e, principal!, params.id);
+        const problems = await validationProblems(e, row);
+        return { valid: problems.length === 0, problems };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications/:id/attachments',
+      operationId: 'uploadApplicationAttachment',
+      summary: 'Upload a file for tab 6 (raw bytes in the body)',
+      description:
+        'The request body is the file itself, with any Content-Type except JSON (application/pdf, image/jpeg, application/octet-stream…). ' +
+        `The type is detected from the content, never the name: ${APPLICATION_ATTACHMENT_POLICY.allowed.map((t) => t.toUpperCase()).join(', ')}; ` +
+        `at most ${APPLICATION_ATTACHMENT_POLICY.maxBytes / 1024 / 1024} MB (413 attachment_rejected beyond) and ${APPLICATION_ATTACHMENT_POLICY.maxFiles} files. ` +
+        'The name is sanitised and given the detected type\'s extension; the SHA-256 is recorded. The file is added to the attachments tab, ' +
+        'so tabs 1-5 must be saved first. `warnings` lists what tab 6 still lacks (e.g. the mandatory commercial invoice).',
+      tags: ['applications'],
+      auth: ['exporter'],
+      params: idParam,
+      query: versionQuery.extend({
+        documentType: z.enum(ATTACHMENT_DOCUMENT_TYPES).describe('what the document is; commercial_invoice is mandatory for submission'),
+        fileName: z.string().min(1, 'fileName is required').max(255, 'fileName can have at most 255 characters').describe('the original file name'),
+        attest: z.enum(['true', 'false']).default('false').describe('ask the officer to attest this document'),
+        description: z.string().min(1).max(200).optional(),
+      }),
+      responses: {
+        201: { description: 'stored', schema: z.object({ attachment: attachmentSchema, application: applicationSchema, warnings: z.array(problem) }) },
+        404: { description: 'no such application (or not yours)' },
+        409: { description: 'tab_order, version_conflict, illegal_transition, or too many files' },
+        413: { description: 'attachment_rejected: the file is too large' },
+        415: { description: 'the body was sent as JSON' },
+      },
+      handler: async ({ req, res, params, query, principal }) => {
+        const expected = expectedVersion(ifMatch(req), query.version);
+        let bytes: Buffer;
+        try {
+          bytes = await readRawBody(req, res, APPLICATION_ATTACHMENT_POLICY.maxBytes);
+        } catch (e) {
+          if (e instanceof BodyTooLarge) throw fileTooLarge(query.fileName, e.declaredBytes);
+          throw e;
+        }
+        const e = em();
+        const result = await uploadAttachment(
+          e,
+          principal!,
+          params.id,
+          { documentType: query.documentType, fileName: query.fileName, attest: query.attest === 'true', description: query.description, bytes },
+          expected,
+        );
+        res.status(201).setHeader('Location', `/v1/applications/${params.id}/attachments/${result.attachment.id}`);
+        sendEtag(res, result.row.version);
+        return {
+          attachment: attachmentView(result.attachment),
+          application: applicationView(result.row, await listAttachmentRows(e, result.row.id)),
+          warnings: result.warnings,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/attachments',
+      operationId: 'listApplicationAttachments',
+      summary: 'The files of an application (tab 6 and deficiency responses)',
+      tags: ['applications'],
+      auth: [...ROLES],
+      params: idParam,
+      responses: { 200: { description: 'files', schema: z.object({ items: z.array(attachmentSchema) }) }, 404: { description: 'not found' } },
+      handler: async ({ params, principal }) => {
+        const e = em();
+        const row = await findVisible(e, principal!, params.id);
+        return { items: (await listAttachmentRows(e, row.id)).map(attachmentView) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/attachments/:attachmentId',
+      operationId: 'downloadApplicationAttachment',
+      summary: 'Download a file of an application',
+      description:
+        'Served as an attachment (Content-Disposition: attachment) with the Content-Type of the detected type and X-Content-Type-Options: nosniff, so a browser never renders it inline.',
+      tags: ['applications'],
+      auth: [...ROLES],
+      params: attachmentParams,
+      responses: {
+        200: { description: 'the file (PDF, JPEG, PNG, XLS or XLSX)', schema: binary, contentType: 'application/octet-stream' },
+        404: { description: 'not found' },
+      },
+      handler: async ({ res, params, principal }) => {
+        const a = await readAttachment(em(), principal!, params.id, params.attachmentId);
+        res.attachment(a.fileName);
+        res.setHeader('Content-Type', CONTENT_TYPES[a.contentType as DetectedFileType] ?? 'application/octet-stream');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.status(200).end(a.content);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/applications/:id/attachments/:attachmentId',
+      operationId: 'deleteApplicationAttachment',
+      summary: 'Remove an uploaded file from tab 6',
+      description: 'While the application is a Draft (or Deficient, being edited in answer to a query). Files of a deficiency response cannot be removed.',
+      tags: ['applications'],
+      auth: ['exporter'],
+      params: attachmentParams,
+      query: versionQuery,
+      responses: {
+        200: { description: 'removed', schema: saveResultSchema },
+        404: { description: 'not found' },
+        409: { description: 'illegal_transition or version_conflict' },
+      },
+      handler: async ({ req, res, params, query, principal }) => {
+        const e = em();
+        const r = await deleteAttachment(e, principal!, params.id, params.attachmentId, expectedVersion(ifMatch(req), query.version));
+        sendEtag(res, r.row.version);
+        return { application: applicationView(r.row, await listAttachmentRows(e, r.row.id)), warnings: r.warnings };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id',
+      operationId: 'getApplication',
+      summary: 'One application: status, tabs saved so far, next tab, files',
+      description:
+        'Exporters see their IEC\'s applications, officers the files submitted to their office, agency administrators their agency\'s non-draft applications, helpdesk and administrators all. ' +
+        'Any other id answers 404 exactly as an id that does not exist.',
+      tags: ['applications'],
+      auth: [...ROLES],
+      params: idParam,
+      responses: { 200: { description: 'the application', schema: applicationSchema }, 404: { description: 'not found' } },
+      handler: async ({ res, params, principal }) => {
+        const e = em();
+        const row = await findVisible(e, principal!, params.id);
+        sendEtag(res, row.version);
+        return applicationView(row, await listAttachmentRows(e, row.id));
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/applications/:id',
+      operationId: 'deleteDraftApplication',
+      summary: 'Delete a draft, with its invoice claim and its files',
+      description: 'Only a Draft can be deleted (409 illegal_transition otherwise). The invoice number becomes free for another application.',
+      tags: ['applications'],
+      auth: ['exporter'],
+      params: idParam,
+      query: versionQuery,
+      responses: { 204: { description: 'deleted' }, 404: { description: 'not found' }, 409: { description: 'illegal_transition or version_conflict' } },
+      handler: async ({ req, params, query, principal }) => {
+        await deleteDraft(em(), principal!, params.id, expectedVersion(ifMatch(req), query.version));
+        return undefined;
+      },
+    }),
+  ];
+}

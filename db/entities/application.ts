@@ -1,0 +1,128 @@
+import { BlobType, defineEntity, p } from '@mikro-orm/core';
+
+/**
+ * The read model of an application: drafts are edited through the API; from submission on, every
+ * status change is written here by the application workflow's activities (lists and searches read it).
+ */
+export const APPLICATION_STATUSES = [
+  'Draft',
+  'Pending Signature',
+  'Pending Payment',
+  'In-Process',
+  'Deficient',
+  'Approved Pending Issuance',
+  'Approved',
+  'Rejected',
+  'Expired',
+] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export const ApplicationRowSchema = defineEntity({
+  name: 'ApplicationRow',
+  tableName: 'application',
+  indexes: [{ properties: ['iec', 'status'] }, { properties: ['officeCode', 'status'] }],
+  properties: {
+    id: p.string().length(36).primary(),
+    /** DRAFTCOOAPPLY… : the application's number from its creation; the workflow ID derives from it */
+    number: p.string().length(40).unique(),
+    /** given after payment, per office and financial year (HQRCCOAPPLY…) */
+    fileNumber: p.string().length(40).nullable().unique(),
+    iec: p.string().length(10),
+    createdBy: p.string().length(60),
+    status: p.string().length(30).$type<ApplicationStatus>(),
+    agreementCode: p.string().length(10).nullable().index(),
+    agencyCode: p.string().length(10).nullable().index(),
+    officeCode: p.string().length(20).nullable(),
+    importerCountry: p.string().length(2).nullable(),
+    invoiceNumber: p.string().length(40).nullable(),
+    invoiceValueUsd: p.decimal('number').precision(18).scale(2).nullable(),
+    /** the tabs saved so far (domain/application/schemas.ts) */
+    tabs: p.json<Record<string, unknown>>(),
+    workflowId: p.string().nullable(),
+    /** SHA-256 of the signed, frozen summary */
+    signedHash: p.string().length(64).nullable(),
+    feeTotalPaise: p.bigint('number').nullable(),
+    deficiencyRound: p.integer().default(0),
+    certificateNumber: p.string().length(60).nullable().index(),
+    rejectionReason: p.text().nullable(),
+    submittedAt: p.datetime().nullable(),
+    statusChangedAt: p.datetime().onCreate(() => new Date()),
+    decidedAt: p.datetime().nullable(),
+    decidedBy: p.string().length(60).nullable(),
+    version: p.integer().version(),
+    createdAt: p.datetime().onCreate(() => new Date()).index(),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export class ApplicationRow extends ApplicationRowSchema.class {}
+ApplicationRowSchema.setClass(ApplicationRow);
+
+/** Invoice number + date are unique per IEC within a financial year: one claim row per key. */
+export const InvoiceClaimSchema = defineEntity({
+  name: 'InvoiceClaim',
+  tableName: 'invoice_claim',
+  properties: {
+    key: p.string().length(120).primary(),
+    applicationId: p.string().length(36).index(),
+  },
+});
+export class InvoiceClaim extends InvoiceClaimSchema.class {}
+InvoiceClaimSchema.setClass(InvoiceClaim);
+
+/** Uploaded files: type detected from the content, name sanitised, bytes kept in the database. */
+export const AttachmentRowSchema = defineEntity({
+  name: 'AttachmentRow',
+  tableName: 'attachment',
+  properties: {
+    id: p.string().length(36).primary(),
+    applicationId: p.string().length(36).index(),
+    /** 'application' (tab 6) or 'deficiency-response' */
+    purpose: p.string().length(30),
+    round: p.integer().nullable(),
+    documentType: p.string().length(40),
+    fileName: p.string().length(160),
+    contentType: p.string().length(10),
+    sizeBytes: p.integer(),
+    sha256: p.string().length(64),
+    content: p.type(BlobType).lazy(),
+    uploadedBy: p.string().length(60),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class AttachmentRow extends AttachmentRowSchema.class {}
+AttachmentRowSchema.setClass(AttachmentRow);
+
+/** Every signed version: the submitted summary, edits after a deficiency, clarifications. */
+export const SignedVersionSchema = defineEntity({
+  name: 'SignedVersion',
+  tableName: 'signed_version',
+  properties: {
+    id: p.bigint().primary().autoincrement(),
+    applicationId: p.string().length(36).index(),
+    /** idempotency: one row per workflow signing step */
+    stepKey: p.string().unique(),
+    purpose: p.string().length(30),
+    round: p.integer().default(0),
+    sha256: p.string().length(64),
+    content: p.json<unknown>(),
+    signatureB64: p.text(),
+    signerId: p.string().length(60),
+    signerCertFingerprint: p.string().length(64).nullable(),
+    method: p.string().length(10),
+    signedAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class SignedVersion extends SignedVersionSchema.class {}
+SignedVersionSchema.setClass(SignedVersion);
+
+/** Named counters (draft numbers, file numbers per office and year, certificate numbers per agency and year). */
+export const NumberSequenceSchema = defineEntity({
+  name: 'NumberSequence',
+  tableName: 'number_sequence',
+  properties: {
+    name: p.string().length(80).primary(),
+    value: p.bigint('number'),
+  },
+});
+export class NumberSequence extends NumberSequenceSchema.class {}
+NumberSequenceSchema.setClass(NumberSequence);

@@ -1,0 +1,76 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** One row per payment attempt (gateway order or e-wallet debit); `orderId` is the idempotency key. */
+export const PaymentRowSchema = defineEntity({
+  name: 'PaymentRow',
+  tableName: 'payment',
+  properties: {
+    orderId: p.string().length(64).primary(),
+    applicationId: p.string().length(36).index(),
+    method: p.string().length(10),
+    amountPaise: p.bigint('number'),
+    officeCode: p.string().length(20),
+    /** open → paid | failed; a paid row never changes again */
+    status: p.string().length(10),
+    gatewayTxnId: p.string().length(80).nullable(),
+    /** how the outcome became known: callback, reconciliation (status API), wallet */
+    confirmedVia: p.string().length(20).nullable(),
+    callbacksReceived: p.integer().default(0),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    paidAt: p.datetime().nullable(),
+  },
+});
+export class PaymentRow extends PaymentRowSchema.class {}
+PaymentRowSchema.setClass(PaymentRow);
+
+/** Tax invoice / receipt produced after payment (seed 004: "the invoice/receipt is produced"). */
+export const TaxInvoiceRowSchema = defineEntity({
+  name: 'TaxInvoiceRow',
+  tableName: 'tax_invoice',
+  properties: {
+    number: p.string().length(40).primary(),
+    applicationId: p.string().length(36).unique(),
+    orderId: p.string().length(64),
+    iec: p.string().length(10),
+    officeCode: p.string().length(20),
+    supplyType: p.string().length(20),
+    lines: p.json<{ description: string; amountPaise: number }[]>(),
+    totalPaise: p.bigint('number'),
+    issuedAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class TaxInvoiceRow extends TaxInvoiceRowSchema.class {}
+TaxInvoiceRowSchema.setClass(TaxInvoiceRow);
+
+/** An exporter's e-wallet at an office (seed 002: e-wallet per office), with its ledger. */
+export const WalletRowSchema = defineEntity({
+  name: 'WalletRow',
+  tableName: 'wallet',
+  primaryKeys: ['iec', 'officeCode'],
+  properties: {
+    iec: p.string().length(10).primary(),
+    officeCode: p.string().length(20).primary(),
+    balancePaise: p.bigint('number'),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export class WalletRow extends WalletRowSchema.class {}
+WalletRowSchema.setClass(WalletRow);
+
+export const WalletEntrySchema = defineEntity({
+  name: 'WalletEntry',
+  tableName: 'wallet_entry',
+  properties: {
+    id: p.bigint().primary().autoincrement(),
+    /** idempotency: a retried debit finds its entry */
+    entryKey: p.string().length(100).unique(),
+    iec: p.string().length(10),
+    officeCode: p.string().length(20),
+    amountPaise: p.bigint('number'),
+    balanceAfterPaise: p.bigint('number'),
+    reason: p.string(),
+    at: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class WalletEntry extends WalletEntrySchema.class {}
+WalletEntrySchema.setClass(WalletEntry);

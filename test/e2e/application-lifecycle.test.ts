@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEvent, CertificateRow, NotificationRow, PaymentRow, TaxInvoiceRow } from '../../db/entities/index.js';
+import { applicationWorkflowId, TASK_QUEUE } from '../../workflows/application/contract.js';
+import type { TestPki } from '../../scripts/pki/test-pki.js';
+import { createCompleteDraft } from '../helpers/drafts.js';
+import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
+import { api, startStack, type Stack } from '../helpers/stack.js';
+
+// The application's whole life through the HTTP API, on the real PostgreSQL and Temporal dev server.
+describe('application lifecycle: sign, pay, review, deficiencies, issue', () => {
+  let stack: Stack;
+  let pki: TestPki;
+  const t: Record<string, string> = {};
+  const fast = {
+    signatureWindow: '2 minutes',
+    paymentWindow: '2 minutes',
+    paymentReminders: ['1 minute'],
+    reconcileEvery: '1 second',
+    deficiencyWindow: '2 minutes',
+    deficiencyReminders: ['1 minute'],
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ name: 'lifecycle' });
+    stack.config.timings = { ...fast };
+    pki = await testPki(stack);
+    await stack.startWorker();
+    t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
+    t.priya = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
+    t.second = await stack.token({ sub: 'officer-eic-mum-2', name: 'Second Officer', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
+    t.kochi = await stack.token({ sub: 'officer-eic-koc', name: 'Thomas Varghese', roles: ['officer'], officeCode: 'EIC-KOC', agencyCode: 'EIC' });
+    await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function inProcess(): Promise<{ id: string; number: string }> {
+    const draft = await createCompleteDraft(stack, t.raj);
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    await payAtGateway(stack, t.raj, draft.id, 'success');
+    await waitForStatus(stack, t.raj, draft.id, 'In-Process');
+    return { id: draft.id, number: draft.number };
+  }
+
+  it('goes from draft to Approved with a file number, a tax invoice, a certificate and an audit trail', async () => {
+    const draft = await createCompleteDraft(stack, t.raj);
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    const pending = await waitForStatus(stack, t.raj, draft.id, 'Pending Payment');
+    // EIC-MUM and a Maharashtra branch: CGST + SGST
+    expect(pending.fee.lines.map((l: any) => l.description)).toEqual(expect.arrayContaining([expect.stringMatching(/^CGST/), expect.stringMatching(/^SGST/)]));
+    await payAtGateway(stack, t.raj, draft.id, 'success');
+    const submitted = await waitForStatus(stack, t.raj, draft.id, 'In-Process');
+    expect(submitted.fileNumber).toMatch(/^[A-Z]{4}COAPPLY\d{8}AM\d{2}$/);
+
+    const invoice = await api(stack, 'GET', `/v1/applications/${draft.id}/tax-invoice`, { token: t.raj });
+    expect(invoice.status).toBe(200);
+    expect(invoice.body.totalPaise).toBe(pending.fee.totalPaise);
+
+    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const done = await waitForStatus(stack, t.raj, draft.id, 'Approved');
+    expect(done.certificateNumber).toMatch(/^EIC\/\d{4}\/\d{3}\/\d{7}A$/);
+    expect(done.history.map((h: any) => h.status)).toEqual(['Pending Signature', 'Pending Payment', 'In-Process', 'Approved Pending Issuance', 'Approved']);
+
+    await stack.client.workflow.getHandle(applicationWorkflowId(draft.number)).result(); // the approval e-mail goes out last
+    const em = stack.orm.em.fork();
+    expect(await em.count(CertificateRow, { applicationId: draft.id })).toBe(1);
+    const audit = await em.find(AuditEvent, { subjectId: draft.number }, { orderBy: { id: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['submitted-for-signature', 'signed', 'paid-and-submitted', 'approved', 'certificate-issued']);
+    expect(audit.find((a) => a.action === 'approved')!.actor).toContain('officer-eic-mum');
+    const mails = await em.find(NotificationRow, { applicationId: draft.id, channel: 'email' });
+    expect(mails.map((m) => m.template)).toEqual(expect.arrayContaining(['submission', 'officer-new-file', 'approval']));
+    expect(mails.every((m) => m.sentAt)).toBe(true);
+
+    // the Temporal UI filters by these
+    const desc = await stack.client.workflow.getHandle(applicationWorkflowId(draft.number)).describe();
+    expect(desc.taskQueue).toBe(TASK_QUEUE);
+    const sa = desc.typedSearchAttributes;
+    expect(sa.get({ name: 'CooFileStatus', type: 'KEYWORD' } as any)).toBe('Approved');
+    expect(sa.get({ name: 'CooIec', type: 'KEYWORD' } as any)).toBe('AAACR5055K');
+    expect(sa.get({ name: 'CooOffice', type: 'KEYWORD' } as any)).toBe('EIC-MUM');
+    expect(sa.get({ name: 'CooCertificateNumber', type: 'KEYWORD' } as any)).toBe(done.certificateNumber);
+  });
+
+  it('takes two deficiency rounds, one answered by editing ("Yes") and one by a signed clarification ("No")', async () => {
+    const app = await inProcess();
+    const d1 = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/deficiency`, {
+      token: t.priya,
+      body: { remarks: 'Declaration place must be the place of the signatory.', documentsRequested: [] },
+    });
+    expect(d1.status, JSON.stringify(d1.body)).toBe(200);
+    await waitForStatus(stack, t.raj, app.id, 'Deficient');
+
+    // "Yes": edit the application, then sign the edited version
+    const get = await api(stack, 'GET', `/v1/applications/${app.id}`, { token: t.raj });
+    const declaration = { ...get.body.tabs.declaration, place: 'Navi Mumbai' };
+    const saved = await api(stack, 'PUT', `/v1/applications/${app.id}/tabs/declaration`, { token: t.raj, body: declaration, headers: { 'if-match': `"${get.body.version}"` } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const edit = await api(stack, 'POST', `/v1/applications/${app.id}/deficiency-response`, { token: t.raj, body: { kind: 'edit' } });
+    expect(edit.status, JSON.stringify(edit.body)).toBe(200);
+    expect(edit.body.purpose).toBe('deficiency-edit');
+    expect(Buffer.from(edit.body.contentB64, 'base64').toString()).toContain('Navi Mumbai');
+    const s1 = await api(stack, 'POST', `/v1/applications/${app.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, 'exporter-raj', edit.body.contentB64) } });
+    expect(s1.status, JSON.stringify(s1.body)).toBe(200);
+    await waitForStatus(stack, t.raj, app.id, 'In-Process');
+
+    // "No": a clarification with a file, signed
+    const d2 = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/deficiency`, {
+      token: t.priya,
+      body: { remarks: 'Send the cost sheet for item 1.', documentsRequested: ['cost_sheet'] },
+    });
+    expect(d2.status).toBe(200);
+    await waitForStatus(stack, t.raj, app.id, 'Deficient');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const up = await fetch(`${stack.baseUrl}/v1/applications/${app.id}/deficiency-response/attachments?fileName=cost-sheet.pdf&documentType=cost_sheet`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },
+      body: pdf,
+    });
+    expect(up.status, await up.clone().text()).toBe(201);
+    const file = (await up.json()) as { id: string };
+    const exe = await fetch(`${stack.baseUrl}/v1/applications/${app.id}/deficiency-response/attachments?fileName=sheet.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },
+      body: Buffer.from('MZ\x90\x00this is a program'),
+    });
+    expect(exe.status).toBe(422);
+    const clar = await api(stack, 'POST', `/v1/applications/${app.id}/deficiency-response`, {
+      token: t.raj,
+      body: { kind: 'clarification', clarification: 'Cost sheet attached.', attachmentIds: [file.id] },
+    });
+    expect(clar.status, JSON.stringify(clar.body)).toBe(200);
+    expect(clar.body.purpose).toBe('clarification');
+    const s2 = await api(stack, 'POST', `/v1/applications/${app.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, 'exporter-raj', clar.body.contentB64) } });
+    expect(s2.status, JSON.stringify(s2.body)).toBe(200);
+    const back = await waitForStatus(stack, t.raj, app.id, 'In-Process');
+    expect(back.deficiencies).toHaveLength(2);
+    expect(back.deficiencies[0].response.kind).toBe('edit');
+    expect(back.deficiencies[1].response).toMatchObject({ kind: 'clarification', clarification: 'Cost sheet attached.', attachmentIds: [file.id] });
+
+    await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya });
+    await waitForStatus(stack, t.raj, app.id, 'Approved');
+  });
+
+  it('rejects with a reason; a second decision is refused naming who decided; other offices cannot decide', async () => {
+    const app = await inProcess();
+    const foreign = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.kochi });
+    expect(foreign.status).toBe(404); // not even visible to another office
+    const rej = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/reject`, { token: t.priya, body: { reason: 'Goods do not meet the origin criterion.' } });
+    expect(rej.status, JSON.stringify(rej.body)).toBe(200);
+    const again = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.second });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('already_decided');
+    expect(again.body.detail).toContain('Priya Deshpande');
+    const s = await waitForStatus(stack, t.raj, app.id, 'Rejected');
+    expect(s.rejectionReason).toBe('Goods do not meet the origin criterion.');
+  });
+
+  it('two officers approving at once give exactly one decision', async () => {
+    const app = await inProcess();
+    const [a, b] = await Promise.all([
+      api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya }),
+      api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.second }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(loser.body.code).toBe('already_decided');
+    await waitForStatus(stack, t.raj, app.id, 'Approved');
+    expect(await stack.orm.em.fork().count(CertificateRow, { applicationId: app.id })).toBe(1);
+  });
+
+  it('records a payment once when the gateway calls back twice', async () => {
+    const draft = await createCompleteDraft(stack, t.raj);
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    const orderId = await payAtGateway(stack, t.raj, draft.id, 'success-twice');
+    await waitForStatus(stack, t.raj, draft.id, 'In-Process');
+    const em = stack.orm.em.fork();
+    const payments = await em.find(PaymentRow, { applicationId: draft.id });
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({ orderId, status: 'paid', confirmedVia: 'callback' });
+    expect(payments[0]!.callbacksReceived).toBe(2);
+    expect(await em.count(TaxInvoiceRow, { applicationId: draft.id })).toBe(1);
+  });
+
+  it('reconciles a payment whose callback never arrived by asking the gateway', async () => {
+    const draft = await createCompleteDraft(stack, t.raj);
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    await payAtGateway(stack, t.raj, draft.id, 'success-no-callback');
+    await waitForStatus(stack, t.raj, draft.id, 'In-Process');
+    const p = await stack.orm.em.fork().findOneOrFail(PaymentRow, { applicationId: draft.id });
+    expect(p).toMatchObject({ status: 'paid', confirmedVia: 'reconciliation', callbacksReceived: 0 });
+  });
+
+  it('refuses a forged gateway callback', async () => {
+    const r = await api(stack, 'POST', '/v1/payments/callback', {
+      body: { merchantId: 'X', orderId: '00000000-0000-0000-0000-000000000000', status: 'SUCCESS', gatewayTxnId: 'T1', amountPaise: 1, checksum: 'ab' },
+    });
+    expect(r.status).toBe(404);
+  });
+
+  it('expires an unpaid application after reminders', async () => {
+    stack.config.timings = { ...fast, paymentWindow: '5 seconds', paymentReminders: ['1 second', '2 seconds'] };
+    try {
+      const draft = await createCompleteDraft(stack, t.raj);
+      await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+      const s = await waitForStatus(stack, t.raj, draft.id, 'Expired', 30_000);
+      expect(s.history.at(-1).note).toContain('not paid');
+      const reminders = await stack.orm.em.fork().find(NotificationRow, { applicationId: draft.id, template: 'reminder-payment' });
+      expect(reminders).toHaveLength(2);
+      const pay = await api(stack, 'POST', `/v1/applications/${draft.id}/payment`, { token: t.raj, body: { method: 'gateway' } });
+      expect(pay.status).toBe(409);
+    } finally {
+      stack.config.timings = { ...fast };
+    }
+  });
+
+  it('refuses a signature by another DSC, with its specific error, and keeps waiting', async () => {
+    const draft = await createCompleteDraft(stack, t.raj);
+    const sub = await api(stack, 'POST', `/v1/applications/${draft.id}/submit`, { token: t.raj });
+    expect(sub.status).toBe(202);
+    const bad = await api(stack, 'POST', `/v1/applications/${draft.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, 'exporter-expired', sub.body.signing.contentB64) } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.code).toBe('dsc_expired');
+    expect((await workflowState(stack, t.raj, draft.id)).status).toBe('Pending Signature');
+    const good = await api(stack, 'POST', `/v1/applications/${draft.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, 'exporter-raj', sub.body.signing.contentB64) } });
+    expect(good.status).toBe(200);
+  });
+});

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../lib/config.js';
+import type { Orm } from '../db/orm.js';
+import type { ActivityDeps } from '../activities/index.js';
+import { LocalIecDirectory } from '../activities/iec/iec-directory.js';
+import { identitySetupFromConfig } from '../activities/identity/identity-setup.js';
+import { identitySignatureVerifier } from '../activities/application/identity-signature-verifier.js';
+import { HttpPaymentGateway } from '../activities/payment/gateway.js';
+import { OutboxNotifier } from '../activities/notify/notifier.js';
+import { loadReferenceData } from '../domain/reference/load.js';
+import { indexReferenceData, type ReferenceIndex } from '../domain/reference/reference-index.js';
+
+/** Everything the activities need, built from the configuration: the worker's and the tests' single recipe. */
+export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
+  const em = () => orm.em.fork();
+  const identity = overrides.identity ?? identitySetupFromConfig(config.identity);
+  let reference: Promise<ReferenceIndex> | undefined;
+  const mailer = config.mail.smtpUrl
+    ? nodemailer.createTransport(config.mail.smtpUrl)
+    : nodemailer.createTransport({ jsonTransport: true });
+  return {
+    em,
+    identity,
+    iecDirectory: new LocalIecDirectory(path.resolve('db/fixtures/iec-master.json')),
+    reference: () => (reference ??= loadReferenceData().then(indexReferenceData)),
+    signatureVerifier: identitySignatureVerifier({ em, identity }),
+    paymentGateway: new HttpPaymentGateway(config.payment.gatewayUrl),
+    notifier: new OutboxNotifier({ em, mailer, from: config.mail.from }),
+    publicBaseUrl: config.api.publicBaseUrl,
+    mail: {
+      context: { platformName: 'CoO Trade Connect', portalUrl: config.api.publicBaseUrl, helpdeskAddress: config.mail.helpdeskAddress },
+      domain: config.mail.domain,
+      replyMailbox: config.mail.helpdeskAddress,
+      replySecret: config.mail.replyTokenSecret,
+    },
+    ...overrides,
+  };
+}

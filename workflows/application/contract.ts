@@ -1,0 +1,177 @@
+/**
+ * Contract of the application workflow: one durable workflow per CoO application, from signing to
+ * certificate or rejection (seed 004's statuses). The API, the Slack bot and the mail ingester depend
+ * only on this module; it imports no workflow code.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+export { TASK_QUEUE } from '../task-queues.js';
+
+export const APPLICATION_WORKFLOW = 'cooApplication';
+export const applicationWorkflowId = (applicationNumber: string): string => `coo-application/${applicationNumber}`;
+
+export type FileStatus =
+  | 'Pending Signature'
+  | 'Pending Payment'
+  | 'In-Process'
+  | 'Deficient'
+  | 'Approved Pending Issuance'
+  | 'Approved'
+  | 'Rejected'
+  | 'Expired';
+
+export type Channel = 'api' | 'slack' | 'email' | 'system';
+
+/** Every wait is a duration in the input: days in production (lib/config.ts), seconds in tests. */
+export interface ApplicationTimings {
+  signatureWindow: Duration;
+  paymentWindow: Duration;
+  /** offsets from entering Pending Payment at which a reminder goes out, if still unpaid */
+  paymentReminders: Duration[];
+  /** while a gateway order is open, ask the gateway's status API this often (missed callbacks) */
+  reconcileEvery: Duration;
+  deficiencyWindow: Duration;
+  deficiencyReminders: Duration[];
+}
+
+export interface ApplicationWorkflowInput {
+  applicationId: string;
+  applicationNumber: string;
+  iec: string;
+  exporterUserId: string;
+  agreementCode: string;
+  agencyCode: string;
+  officeCode: string;
+  timings: ApplicationTimings;
+}
+
+export interface SigningPayload {
+  purpose: 'submission' | 'deficiency-edit' | 'clarification';
+  round: number;
+  sha256: string;
+  /** the canonical bytes to sign, base64 */
+  contentB64: string;
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+  channel: Channel;
+}
+
+export interface FeeSummary {
+  totalPaise: number;
+  lines: { description: string; amountPaise: number }[];
+  supplyType: string;
+}
+
+export interface PaymentState {
+  method: 'gateway' | 'ewallet';
+  orderId: string;
+  status: 'open' | 'paid' | 'failed';
+  checkoutUrl?: string;
+  gatewayTxnId?: string;
+  failureReason?: string;
+}
+
+export interface DeficiencyRound {
+  round: number;
+  raisedAt: string;
+  raisedBy: Actor;
+  remarks: string;
+  documentsRequested: string[];
+  response?: {
+    at: string;
+    by: Actor;
+    kind: 'edit' | 'clarification';
+    clarification?: string;
+    attachmentIds?: string[];
+    sha256: string;
+  };
+}
+
+export interface HistoryEntry {
+  at: string;
+  status: FileStatus;
+  actor: Actor;
+  note?: string;
+}
+
+export interface ApplicationState {
+  status: FileStatus;
+  applicationNumber: string;
+  fileNumber?: string;
+  signing?: SigningPayload;
+  signedHash?: string;
+  fee?: FeeSummary;
+  payment?: PaymentState;
+  taxInvoiceNumber?: string;
+  deficiencies: DeficiencyRound[];
+  decision?: { kind: 'approve' | 'deficiency' | 'reject'; by: Actor; at: string };
+  rejectionReason?: string;
+  certificateNumber?: string;
+  history: HistoryEntry[];
+}
+
+export interface SignatureInput {
+  signerId: string;
+  method: 'dsc' | 'esign';
+  /** detached CMS signature over SigningPayload.contentB64's bytes, base64 */
+  signatureB64: string;
+  channel: Channel;
+}
+
+export interface OfficerRef {
+  officerId: string;
+  name: string;
+  officeCode: string;
+  channel: Channel;
+}
+
+export interface DeficiencyInput extends OfficerRef {
+  remarks: string;
+  documentsRequested: string[];
+}
+
+export interface RejectInput extends OfficerRef {
+  reason: string;
+}
+
+export interface DeficiencyResponseInput extends SignatureInput {
+  kind: 'edit' | 'clarification';
+  clarification?: string;
+  attachmentIds?: string[];
+}
+
+export interface PaymentCallback {
+  orderId: string;
+  status: 'SUCCESS' | 'FAILED';
+  gatewayTxnId: string;
+  amountPaise: number;
+}
+
+export const stateQuery = defineQuery<ApplicationState>('state');
+
+/** The exporter's signature over the current signing payload (submission, or a deficiency response). */
+export const signUpdate = defineUpdate<{ sha256: string }, [SignatureInput]>('sign');
+export const startPaymentUpdate = defineUpdate<PaymentState, [{ method: 'gateway' | 'ewallet'; actor: Actor }]>('startPayment');
+/** Sent by the API after it has verified the gateway's checksum. Duplicates are harmless. */
+export const paymentCallbackSignal = defineSignal<[PaymentCallback]>('paymentCallback');
+
+export const approveUpdate = defineUpdate<ApplicationState, [OfficerRef]>('approve');
+export const raiseDeficiencyUpdate = defineUpdate<ApplicationState, [DeficiencyInput]>('raiseDeficiency');
+export const rejectUpdate = defineUpdate<ApplicationState, [RejectInput]>('reject');
+/** Prepares the signing payload of a deficiency response (the exporter then signs it with signUpdate). */
+export const prepareDeficiencyResponseUpdate = defineUpdate<
+  SigningPayload,
+  [{ kind: 'edit' | 'clarification'; clarification?: string; attachmentIds?: string[]; actor: Actor }]
+>('prepareDeficiencyResponse');
+
+/** Stable failure types of the workflow's updates (ApplicationFailure.type), mapped to HTTP by the API. */
+export const WorkflowErrorType = {
+  IllegalTransition: 'illegal_transition',
+  AlreadyDecided: 'already_decided',
+  Forbidden: 'forbidden',
+  ValidationFailed: 'validation_failed',
+  PaymentFailed: 'payment_failed',
+} as const;

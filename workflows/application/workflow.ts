@@ -1,0 +1,425 @@
+import {
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time.js';
+import type { Activities } from '../../activities/index.js';
+import { SA } from '../search-attributes.js';
+import {
+  WorkflowErrorType,
+  approveUpdate,
+  paymentCallbackSignal,
+  prepareDeficiencyResponseUpdate,
+  raiseDeficiencyUpdate,
+  rejectUpdate,
+  signUpdate,
+  startPaymentUpdate,
+  stateQuery,
+  type Actor,
+  type ApplicationState,
+  type ApplicationWorkflowInput,
+  type FileStatus,
+  type OfficerRef,
+  type PaymentCallback,
+  type SigningPayload,
+} from './contract.js';
+
+/** Reads and writes of our own database: quick, retried a long time (a database restart is survivable). */
+const db = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 50 },
+});
+/** Calls to the payment gateway: may be down for a while. */
+const gateway = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+/** Signature verification and validation: permanent problems are non-retryable failures, so few attempts. */
+const verify = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumAttempts: 5 },
+});
+/** Notifications: SMTP servers go away; keep trying for a long while, never block a decision on it. */
+const notify = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 30 },
+});
+
+const SYSTEM: Actor = { id: 'system', name: 'CoO back-office', channel: 'system' };
+
+function refuse(type: string, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+/**
+ * One CoO application from the exporter's signature to the certificate or a rejection (seed 004):
+ * Pending Signature → Pending Payment → In-Process ⇄ Deficient → Approved Pending Issuance → Approved,
+ * or Rejected / Expired. Every wait on a person is a condition with a timeout from the input.
+ */
+export async function cooApplication(input: ApplicationWorkflowInput): Promise<ApplicationState> {
+  const { workflowId, runId } = workflowInfo();
+  const key = (name: string) => `${workflowId}/${runId}/${name}`;
+  const t = input.timings;
+  const state: ApplicationState = {
+    status: 'Pending Signature',
+    applicationNumber: input.applicationNumber,
+    deficiencies: [],
+    history: [],
+  };
+
+  // --- handlers ----------------------------------------------------------------------------------
+  let signingInFlight = false;
+  let signed: { payload: SigningPayload; by: Actor } | undefined;
+  let paymentInFlight = false;
+  let paid = false;
+  let paymentChanged = false;
+  const callbacks: PaymentCallback[] = [];
+  const ownOrders = new Set<string>();
+  let pendingDecision: { kind: 'approve' | 'deficiency' | 'reject'; officer: OfficerRef; remarks?: string; documents?: string[]; reason?: string } | undefined;
+  let responseInFlight = false;
+  let pendingResponse: { kind: 'edit' | 'clarification'; clarification?: string; attachmentIds?: string[]; actor: Actor } | undefined;
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    signUpdate,
+    async (sig) => {
+      signingInFlight = true;
+      const payload = state.signing!;
+      try {
+        const r = await verify.verifyAndRecordSignature({
+          applicationId: input.applicationId,
+          iec: input.iec,
+          stepKey: key(`sign/${payload.purpose}/${payload.round}/${payload.sha256}`),
+          payload,
+          signature: sig,
+        });
+        signed = { payload, by: { id: sig.signerId, name: sig.signerId, channel: sig.channel } };
+        state.signing = undefined;
+        return r;
+      } finally {
+        signingInFlight = false;
+      }
+    },
+    {
+      validator: (sig) => {
+        if (!state.signing) refuse(WorkflowErrorType.IllegalTransition, `Nothing is waiting for a signature: the file is ${state.status}.`);
+        if (signingInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A signature for this step is already being verified.');
+        if (!sig.signatureB64 || sig.signatureB64.length > 200_000) refuse(WorkflowErrorType.ValidationFailed, 'The signature is missing or too large.');
+      },
+    },
+  );
+
+  setHandler(
+    startPaymentUpdate,
+    async ({ method, actor }) => {
+      const fee = state.fee!;
+      if (method === 'gateway') {
+        if (state.payment?.method === 'gateway' && state.payment.status === 'open') return state.payment;
+        const orderId = uuid4();
+        ownOrders.add(orderId);
+        paymentInFlight = true;
+        try {
+          const { checkoutUrl } = await gateway.createGatewayOrder({ applicationId: input.applicationId, orderId, amountPaise: fee.totalPaise, officeCode: input.officeCode });
+          state.payment = { method, orderId, status: 'open', checkoutUrl };
+        } finally {
+          paymentInFlight = false;
+        }
+        paymentChanged = true;
+        log.info('gateway order opened', { orderId, by: actor.id });
+        return state.payment;
+      }
+      const orderId = uuid4();
+      paymentInFlight = true;
+      try {
+        await verify.debitWallet({ applicationId: input.applicationId, orderId, iec: input.iec, officeCode: input.officeCode, amountPaise: fee.totalPaise });
+      } finally {
+        paymentInFlight = false;
+      }
+      state.payment = { method, orderId, status: 'paid' };
+      paid = true;
+      return state.payment;
+    },
+    {
+      validator: ({ method }) => {
+        if (state.status !== 'Pending Payment' || paid) refuse(WorkflowErrorType.IllegalTransition, `Payment is not expected now: the file is ${state.status}.`);
+        if (paymentInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A payment for this application is already being processed.');
+        if (method !== 'gateway' && method !== 'ewallet') refuse(WorkflowErrorType.ValidationFailed, 'Payment method must be "gateway" or "ewallet".');
+      },
+    },
+  );
+
+  setHandler(paymentCallbackSignal, (cb) => {
+    callbacks.push(cb);
+  });
+
+  const decisionValidator = (officer: OfficerRef) => {
+    if (officer.officeCode !== input.officeCode) {
+      refuse(WorkflowErrorType.Forbidden, `This file belongs to office ${input.officeCode}; officers of ${officer.officeCode} cannot decide it.`);
+    }
+    if (state.decision) {
+      const d = state.decision;
+      const what = d.kind === 'approve' ? 'approved' : d.kind === 'reject' ? 'rejected' : 'raised a deficiency on';
+      refuse(WorkflowErrorType.AlreadyDecided, `${d.by.name} already ${what} this file at ${d.at}.`);
+    }
+    if (state.status !== 'In-Process') refuse(WorkflowErrorType.IllegalTransition, `Only a file In-Process can be decided; this one is ${state.status}.`);
+  };
+  const decide = async (d: NonNullable<typeof pendingDecision>): Promise<ApplicationState> => {
+    state.decision = { kind: d.kind, by: { id: d.officer.officerId, name: d.officer.name, channel: d.officer.channel }, at: new Date(Date.now()).toISOString() };
+    pendingDecision = d;
+    await condition(() => state.status !== 'In-Process');
+    return state;
+  };
+  setHandler(approveUpdate, (officer) => decide({ kind: 'approve', officer }), { validator: decisionValidator });
+  setHandler(
+    raiseDeficiencyUpdate,
+    (d) => decide({ kind: 'deficiency', officer: d, remarks: d.remarks.trim(), documents: d.documentsRequested }),
+    {
+      validator: (d) => {
+        decisionValidator(d);
+        if (!d.remarks?.trim()) refuse(WorkflowErrorType.ValidationFailed, 'Write the remarks the exporter must answer.');
+        if (d.remarks.length > 4000) refuse(WorkflowErrorType.ValidationFailed, 'Remarks can be at most 4000 characters.');
+      },
+    },
+  );
+  setHandler(rejectUpdate, (r) => decide({ kind: 'reject', officer: r, reason: r.reason.trim() }), {
+    validator: (r) => {
+      decisionValidator(r);
+      if (!r.reason?.trim()) refuse(WorkflowErrorType.ValidationFailed, 'Give the reason for the rejection: the exporter will read it.');
+      if (r.reason.length > 4000) refuse(WorkflowErrorType.ValidationFailed, 'The reason can be at most 4000 characters.');
+    },
+  });
+
+  setHandler(
+    prepareDeficiencyResponseUpdate,
+    async (r) => {
+      responseInFlight = true;
+      try {
+        const round = state.deficiencies.length;
+        const payload = await verify.prepareSigningPayload({
+          applicationId: input.applicationId,
+          purpose: r.kind === 'edit' ? 'deficiency-edit' : 'clarification',
+          round,
+          ...(r.clarification !== undefined ? { clarification: r.clarification } : {}),
+          ...(r.attachmentIds ? { attachmentIds: r.attachmentIds } : {}),
+        });
+        state.signing = payload;
+        pendingResponse = r;
+        return payload;
+      } finally {
+        responseInFlight = false;
+      }
+    },
+    {
+      validator: (r) => {
+        if (state.status !== 'Deficient') refuse(WorkflowErrorType.IllegalTransition, `There is no deficiency to answer: the file is ${state.status}.`);
+        if (responseInFlight || signingInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A response is already being prepared or verified.');
+        if (r.kind !== 'edit' && r.kind !== 'clarification') refuse(WorkflowErrorType.ValidationFailed, 'A response is "edit" (Yes: the application was changed) or "clarification" (No).');
+        if ((r.attachmentIds?.length ?? 0) > 5) refuse(WorkflowErrorType.ValidationFailed, 'A deficiency response can carry at most 5 files.');
+      },
+    },
+  );
+
+  // --- transitions -------------------------------------------------------------------------------
+  let transitionNo = 0;
+  /** The read model first, then the live state: whoever sees the new status can act on it through the API. */
+  async function transition(status: FileStatus, actor: Actor, action: string, opts: { note?: string; set?: Record<string, unknown>; details?: Record<string, unknown> } = {}) {
+    const at = new Date(Date.now()).toISOString();
+    await db.recordTransition({
+      applicationId: input.applicationId,
+      eventKey: key(`t${++transitionNo}/${status}`),
+      status,
+      actor,
+      action,
+      ...(opts.details ? { details: opts.details } : {}),
+      set: { workflowId, ...(opts.set ?? {}) },
+    });
+    state.status = status;
+    state.history.push({ at, status, actor, ...(opts.note ? { note: opts.note } : {}) });
+    upsertSearchAttributes([
+      { key: SA.fileStatus, value: status },
+      ...(state.fileNumber ? [{ key: SA.fileNumber, value: state.fileNumber }] : []),
+      ...(state.certificateNumber ? [{ key: SA.certificateNumber, value: state.certificateNumber }] : []),
+    ]);
+  }
+  const finish = async () => {
+    await condition(allHandlersFinished);
+    return state;
+  };
+
+  // --- 1. sign -----------------------------------------------------------------------------------
+  await transition('Pending Signature', SYSTEM, 'submitted-for-signature');
+  try {
+    state.signing = await verify.prepareSigningPayload({ applicationId: input.applicationId, purpose: 'submission', round: 0 });
+  } catch (e) {
+    // the application changed between the API's check and now: back to draft, nothing lost
+    await db.recordTransition({ applicationId: input.applicationId, eventKey: key('back-to-draft'), status: 'Draft' as FileStatus, actor: SYSTEM, action: 'returned-to-draft', details: { reason: String((e as Error).message) } });
+    throw e;
+  }
+  if (!(await condition(() => signed !== undefined, t.signatureWindow))) {
+    await transition('Expired', SYSTEM, 'expired', { note: 'not signed in time' });
+    await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key('expired'), event: { kind: 'expired', reason: 'the application was not signed in time' } });
+    return finish();
+  }
+  state.signedHash = signed!.payload.sha256;
+
+  // --- 2. pay ------------------------------------------------------------------------------------
+  state.fee = await db.quoteFee(input.applicationId);
+  await transition('Pending Payment', signed!.by, 'signed', { details: { sha256: state.signedHash, feePaise: state.fee.totalPaise } });
+  const paymentStart = Date.now();
+  const paymentDeadline = paymentStart + msToNumber(t.paymentWindow);
+  const reminderAt = t.paymentReminders.map((d) => paymentStart + msToNumber(d)).filter((x) => x < paymentDeadline);
+  let reminderNo = 0;
+  let lastReconcile = paymentStart;
+  while (!paid) {
+    const now = Date.now();
+    if (now >= paymentDeadline) break;
+    const open = state.payment?.method === 'gateway' && state.payment.status === 'open';
+    const wake = Math.min(paymentDeadline, reminderAt[reminderNo] ?? Infinity, open ? lastReconcile + msToNumber(t.reconcileEvery) : Infinity);
+    await condition(() => paid || callbacks.length > 0 || paymentChanged, Math.max(1, wake - now));
+    if (paymentChanged) {
+      paymentChanged = false;
+      lastReconcile = Date.now();
+    }
+    while (callbacks.length > 0 && !paid) {
+      const cb = callbacks.shift()!;
+      if (!ownOrders.has(cb.orderId)) {
+        log.warn('callback for an order this application did not open', { orderId: cb.orderId });
+        continue;
+      }
+      const r = await db.recordGatewayOutcome({ ...cb, via: 'callback' });
+      if (r.status === 'paid') {
+        state.payment = { ...state.payment!, orderId: cb.orderId, status: 'paid', gatewayTxnId: cb.gatewayTxnId };
+        paid = true;
+      } else if (r.status === 'failed' && state.payment?.orderId === cb.orderId) {
+        state.payment = { ...state.payment, status: 'failed', failureReason: 'the bank declined the payment' };
+      }
+    }
+    if (paid) break;
+    if (reminderNo < reminderAt.length && Date.now() >= reminderAt[reminderNo]!) {
+      reminderNo++;
+      await notify.notifyApplicationEvent({
+        applicationId: input.applicationId,
+        key: key(`payment-reminder/${reminderNo}`),
+        event: { kind: 'payment-reminder', reminderNumber: reminderNo, amountDuePaise: state.fee.totalPaise, payBy: new Date(paymentDeadline).toISOString() },
+      });
+    }
+    const p = state.payment;
+    if (p?.method === 'gateway' && p.status === 'open' && Date.now() >= lastReconcile + msToNumber(t.reconcileEvery)) {
+      lastReconcile = Date.now();
+      const s = await gateway.getGatewayOrderStatus({ orderId: p.orderId, officeCode: input.officeCode });
+      if ((s.status === 'SUCCESS' || s.status === 'FAILED') && s.gatewayTxnId) {
+        const r = await db.recordGatewayOutcome({ orderId: p.orderId, status: s.status, gatewayTxnId: s.gatewayTxnId, amountPaise: s.amountPaise ?? state.fee.totalPaise, via: 'reconciliation' });
+        if (r.status === 'paid') {
+          state.payment = { ...p, status: 'paid', gatewayTxnId: s.gatewayTxnId };
+          paid = true;
+        } else if (r.status === 'failed') {
+          state.payment = { ...p, status: 'failed', failureReason: 'the bank declined the payment' };
+        }
+      }
+    }
+  }
+  if (!paid) {
+    await transition('Expired', SYSTEM, 'expired', { note: 'not paid within the payment window' });
+    await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key('expired'), event: { kind: 'expired', reason: 'the fee was not paid within the payment window' } });
+    return finish();
+  }
+
+  // --- 3. submit ---------------------------------------------------------------------------------
+  const invoice = await db.issueTaxInvoice({ applicationId: input.applicationId, orderId: state.payment!.orderId, fee: state.fee });
+  state.taxInvoiceNumber = invoice.number;
+  state.fileNumber = await db.assignFileNumber(input.applicationId);
+  await transition('In-Process', SYSTEM, 'paid-and-submitted', {
+    set: { fileNumber: state.fileNumber, submittedAt: new Date(Date.now()).toISOString() },
+    details: { orderId: state.payment!.orderId, method: state.payment!.method, taxInvoice: invoice.number },
+  });
+  await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key('submitted'), event: { kind: 'submitted', amountPaidPaise: state.fee.totalPaise } });
+
+  // --- 4./5. review, deficiency rounds -----------------------------------------------------------
+  for (;;) {
+    await condition(() => pendingDecision !== undefined);
+    const d = pendingDecision!;
+    pendingDecision = undefined;
+    const officer: Actor = { id: d.officer.officerId, name: d.officer.name, channel: d.officer.channel };
+    const decidedAt = state.decision!.at;
+
+    if (d.kind === 'approve') {
+      await transition('Approved Pending Issuance', officer, 'approved', { set: { decidedAt, decidedBy: officer.id } });
+      break;
+    }
+    if (d.kind === 'reject') {
+      state.rejectionReason = d.reason!;
+      await transition('Rejected', officer, 'rejected', { note: d.reason!, set: { decidedAt, decidedBy: officer.id, rejectionReason: d.reason! } });
+      await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key('rejected'), event: { kind: 'rejected', reason: d.reason! } });
+      return finish();
+    }
+
+    const round = state.deficiencies.length + 1;
+    state.deficiencies.push({ round, raisedAt: decidedAt, raisedBy: officer, remarks: d.remarks!, documentsRequested: d.documents ?? [] });
+    await transition('Deficient', officer, 'deficiency-raised', { note: d.remarks!, set: { deficiencyRound: round }, details: { round, documentsRequested: d.documents ?? [] } });
+    const raisedAt = Date.now();
+    const respondBy = raisedAt + msToNumber(t.deficiencyWindow);
+    await notify.notifyApplicationEvent({
+      applicationId: input.applicationId,
+      key: key(`deficiency/${round}`),
+      event: { kind: 'deficiency-raised', round, remarks: d.remarks!, respondBy: new Date(respondBy).toISOString() },
+    });
+    const remindAt = t.deficiencyReminders.map((x) => raisedAt + msToNumber(x)).filter((x) => x < respondBy);
+    let remindNo = 0;
+    let answered = false;
+    for (;;) {
+      const now = Date.now();
+      if (now >= respondBy) break;
+      const wake = Math.min(respondBy, remindAt[remindNo] ?? Infinity);
+      answered = await condition(() => signed?.payload.round === round && signed.payload.purpose !== 'submission', Math.max(1, wake - now));
+      if (answered) break;
+      if (remindNo < remindAt.length && Date.now() >= remindAt[remindNo]!) {
+        remindNo++;
+        await notify.notifyApplicationEvent({
+          applicationId: input.applicationId,
+          key: key(`deficiency/${round}/reminder/${remindNo}`),
+          event: { kind: 'deficiency-reminder', round, remarks: d.remarks!, respondBy: new Date(respondBy).toISOString(), reminderNumber: remindNo },
+        });
+      }
+    }
+    if (!answered) {
+      // Documented rule (README): an unanswered deficiency closes the file as Rejected once the window ends.
+      const reason = `No response to deficiency ${round} within the response window.`;
+      state.rejectionReason = reason;
+      await transition('Rejected', SYSTEM, 'closed-unanswered', { note: reason, set: { rejectionReason: reason, decidedAt: new Date(Date.now()).toISOString(), decidedBy: 'system' } });
+      await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key('rejected'), event: { kind: 'rejected', reason } });
+      return finish();
+    }
+    const resp = pendingResponse!;
+    const payload = signed!.payload;
+    state.deficiencies[round - 1]!.response = {
+      at: new Date(Date.now()).toISOString(),
+      by: signed!.by,
+      kind: resp.kind,
+      ...(resp.clarification ? { clarification: resp.clarification } : {}),
+      ...(resp.attachmentIds ? { attachmentIds: resp.attachmentIds } : {}),
+      sha256: payload.sha256,
+    };
+    if (payload.purpose === 'deficiency-edit') state.signedHash = payload.sha256;
+    pendingResponse = undefined;
+    state.decision = undefined;
+    await transition('In-Process', signed!.by, 'deficiency-answered', { details: { round, kind: resp.kind, sha256: payload.sha256 } });
+    await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key(`response/${round}`), event: { kind: 'response-received', round, responseKind: resp.kind } });
+  }
+
+  // --- 6. issue ----------------------------------------------------------------------------------
+  const approver = state.decision!.by;
+  const cert = await db.createCertificateRecord({ applicationId: input.applicationId, officer: approver });
+  await db.issueCertificateDocument({ applicationId: input.applicationId, certificateNumber: cert.certificateNumber });
+  state.certificateNumber = cert.certificateNumber;
+  await transition('Approved', approver, 'certificate-issued', { set: { certificateNumber: cert.certificateNumber } });
+  await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key('approved'), event: { kind: 'approved' } });
+  return finish();
+}
