@@ -10,7 +10,7 @@ import { api, startStack, type Stack } from '../helpers/stack.js';
 describe('application lifecycle: sign, pay, review, deficiencies, issue', () => {
   let stack: Stack;
   let pki: TestPki;
-  const t: Record<string, string> = {};
+  const t = {} as Record<'raj' | 'priya' | 'second' | 'kochi', string>;
   const fast = {
     signatureWindow: '2 minutes',
     paymentWindow: '2 minutes',
