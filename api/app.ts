@@ -15,11 +15,16 @@ import { applicationListRoutes } from './routes/application-lists.js';
 import { draftRoutes } from './routes/drafts.js';
 import { referenceRoutes } from './routes/reference.js';
 import { applicationWorkflowRoutes } from './routes/application-workflow.js';
+import { slackAdminRoutes } from './routes/slack-admin.js';
+import { createSlackApp, SLACK_EVENTS_PATH } from '../channels/slack/app.js';
+import { TemporalSlackBackend } from '../channels/slack/temporal-backend.js';
+import { certificateRoutes } from './routes/certificates.js';
+import { verificationPages, verificationRoutes } from './routes/verify.js';
 import { createSandboxGateway } from './sandbox/payment-gateway.js';
 import { loadReferenceIndex } from './drafts/reference-data.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps)];
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps)];
 }
 
 const docsPage = `<!doctype html>
@@ -74,11 +79,28 @@ export function createApp(deps: ApiDeps): express.Express {
     app.use('/sandbox/gateway', sandbox.router);
   }
 
+  // officers in Slack, HTTP mode (channels/slack/README.md): Bolt verifies the signature over the raw
+  // body, so its router comes before any JSON parser. Socket Mode runs from scripts/start.ts instead.
+  const slack = deps.config.slack;
+  if (slack?.mode === 'http') {
+    const bot = createSlackApp({
+      backend: new TemporalSlackBackend({ temporal: deps.temporal, em: () => deps.orm.em.fork(), logger: deps.logger }),
+      botToken: slack.botToken,
+      ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
+      mode: 'http',
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      logger: deps.logger.child({ component: 'slack' }),
+    });
+    if (bot.router) app.use(SLACK_EVENTS_PATH, bot.router);
+  }
+
   // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
   const api = Router();
   api.use(express.json({ limit: '2mb', strict: true, type: ['application/json', 'application/*+json'] }));
   mountRoutes(api, routes, deps.authenticator);
   app.use(api);
+  // the public verification page (HTML, form posts): beside the JSON routes, before the 404
+  app.use(verificationPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

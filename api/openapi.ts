@@ -61,6 +61,15 @@ export function buildOpenApi(routes: RouteSpec[], info: { title: string; version
       ...(r.auth === 'public' ? { security: [] } : { 'x-roles': r.auth }),
       parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      ...(r.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: r.rawBody.description,
+              content: Object.fromEntries(r.rawBody.contentTypes.map((ct) => [ct, { schema: { type: 'string', contentMediaType: ct } }])),
+            },
+          }
+        : {}),
       responses,
     };
   }

@@ -45,6 +45,8 @@ export const ErrorCode = {
   AccountNotRegistered: 'account_not_registered',
   DscNotRegistered: 'dsc_not_registered',
   SigningRequestExpired: 'signing_request_expired',
+  // public verification of certificates (issue 5)
+  CaptchaFailed: 'captcha_failed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -65,6 +67,7 @@ const defaultStatus: Partial<Record<ErrorCode, number>> = {
   checksum_invalid: 400,
   account_not_registered: 403,
   signing_request_expired: 410,
+  captcha_failed: 422,
 };
 
 export interface FieldProblem {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { ApplicationRow, AuditEvent, CertificateRow } from '../../db/entities/index.js';
+import { ApplicationRow, AuditEvent, CertificateRow, InvoiceClaim } from '../../db/entities/index.js';
 import type { ApplicationStatus } from '../../db/entities/application.js';
 import { nextSequence } from '../../db/sequence.js';
 import { formatFileNumber } from '../../domain/numbering/application-number.js';
@@ -48,6 +48,10 @@ export function createTransitionActivities(deps: ApplicationActivityDeps) {
         if (s.certificateNumber) app.certificateNumber = s.certificateNumber;
         if (s.deficiencyRound !== undefined) app.deficiencyRound = s.deficiencyRound;
         if (s.workflowId) app.workflowId = s.workflowId;
+        if (t.status === 'Expired' || t.status === 'Rejected') {
+          // the invoice number may be used again in a new application
+          await tx.nativeDelete(InvoiceClaim, { applicationId: app.id });
+        }
         tx.create(AuditEvent, {
           eventKey: t.eventKey,
           subjectType: 'application',

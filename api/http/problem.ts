@@ -51,11 +51,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     if (err instanceof AppError) {
       sendProblem(res, {
+        // extension members first: they may never override the problem's own members
+        ...(err.details ?? {}),
         status: err.status,
         code: err.code,
         detail: err.message,
         ...(err.problems ? { errors: err.problems } : {}),
-        ...(err.details ?? {}),
       });
       return;
     }

@@ -31,6 +31,8 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /** a raw binary body (uploads), for the OpenAPI document: read by the handler itself */
+  rawBody?: { contentTypes: string[]; description: string };
   responses: Record<number, RouteResponse>;
   handler: (ctx: {
     req: Request;

@@ -310,6 +310,10 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       auth: ['exporter'],
       params: idParam,
       query: z.object({ fileName: z.string().min(1).max(200), documentType: z.enum(ATTACHMENT_DOCUMENT_TYPES).default('other') }),
+      rawBody: {
+        contentTypes: ['application/pdf', 'image/jpeg', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'],
+        description: 'The file itself; its type is detected from the content (PDF, JPG, XLS, XLSX), not from the name or Content-Type.',
+      },
       responses: { 201: { description: 'stored', schema: z.object({ id: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string() }) } },
       handler: async ({ params, query, principal, req, res }) => {
         const app = await loadOwned(deps, principal!, params.id);

@@ -13,18 +13,6 @@ import {
   uploadAttachment,
 } from '../helpers/drafts.js';
 
-// TEMPORARY (while the IEC refresh activity is broken in the working tree): seed iec_record directly
-async function devSeedIec(stack: Stack, iecs: string[]) {
-  const fs = await import('node:fs');
-  const { IecRecord } = await import('../../db/entities/index.js');
-  const data = JSON.parse(fs.readFileSync('db/fixtures/iec-master.json', 'utf8'));
-  const em = stack.orm.em.fork();
-  for (const iec of iecs) {
-    const rec = data.exporters.find((e: any) => e.iec === iec);
-    await em.upsert(IecRecord, { iec, firmName: rec.firmName, status: rec.status, data: rec, dataHash: 'x'.repeat(64), source: 'local', fetchedAt: new Date() });
-  }
-}
-
 describe('drafts: create, save tab by tab, attach, validate, delete', () => {
   let stack: Stack;
   let admin: string;
@@ -42,7 +30,6 @@ describe('drafts: create, save tab by tab, attach, validate, delete', () => {
     anita = await stack.token({ sub: 'u-anita', name: 'Anita Menon', roles: ['exporter'], iec: 'AABCS1429B' });
     officer = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
     helpdesk = await stack.token({ sub: 'helpdesk-1', name: 'Kavita Sharma', roles: ['helpdesk'] });
-    if (process.env.DEV_SEED_IEC === '1') await devSeedIec(stack, ['AAACR5055K', 'AABCS1429B']);
     const refreshed = await api(stack, 'POST', '/v1/iec-master/AAACR5055K/refresh', { token: admin });
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
     rajIec = await ensureIecRecord(stack, raj);
@@ -219,7 +206,8 @@ describe('drafts: create, save tab by tab, attach, validate, delete', () => {
   it('lets exactly one of two drafts saved at the same moment take an invoice number; parallel drafts get distinct numbers', async () => {
     const drafts = await Promise.all([newDraft(), newDraft(), newDraft(), newDraft()]);
     expect(new Set(drafts.map((d) => d.number)).size).toBe(4);
-    const [a, b] = drafts as [(typeof drafts)[0], (typeof drafts)[0]];
+    const a = drafts[0]!;
+    const b = drafts[1]!;
     const tabs = defaultTabs(rajIec);
     await Promise.all([a, b].map((d) => saveTabOrThrow(stack, raj, d.id, 'basicDetails', tabs.basicDetails)));
     const results = await Promise.all([a, b].map((d) => put(d.id, 'certificateDetails', tabs.certificateDetails)));

@@ -32,12 +32,6 @@ describe('lists: drafts, submitted, pending payment, issued; filters, pages, Exc
     admin = await stack.token({ sub: 'platform-admin', name: 'Sanjay Verma', roles: ['admin'] });
     kandla = await stack.token({ sub: 'u-harshad', name: 'Harshad Patel', roles: ['exporter'], iec: IEC });
     raj = await stack.token({ sub: 'u-raj', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
-    if (process.env.DEV_SEED_IEC === '1') {
-      const fs = await import('node:fs');
-      const { IecRecord } = await import('../../db/entities/index.js');
-      const rec = JSON.parse(fs.readFileSync('db/fixtures/iec-master.json', 'utf8')).exporters.find((e: any) => e.iec === IEC);
-      await stack.orm.em.fork().upsert(IecRecord, { iec: IEC, firmName: rec.firmName, status: rec.status, data: rec, dataHash: 'x'.repeat(64), source: 'local', fetchedAt: new Date() });
-    }
     const refreshed = await api(stack, 'POST', `/v1/iec-master/${IEC}/refresh`, { token: admin });
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
     const iec = await ensureIecRecord(stack, kandla);

@@ -45,15 +45,21 @@ export interface Stack {
 
 let runtimeInstalled = false;
 
-export async function startStack(opts: { name: string; deps?: Partial<ActivityDeps> }): Promise<Stack> {
-  const dir = path.join(inject('testDataDir'), opts.name);
+export async function startStack(opts: {
+  name: string;
+  deps?: Partial<ActivityDeps>;
+  /** outside vitest (benchmarks): the services to use instead of the global setup's */
+  services?: { databaseUrl: string; temporalAddress: string; dataDir: string };
+}): Promise<Stack> {
+  const services = opts.services ?? { databaseUrl: inject('databaseUrl'), temporalAddress: inject('temporalAddress'), dataDir: inject('testDataDir') };
+  const dir = path.join(services.dataDir, opts.name);
   fs.mkdirSync(dir, { recursive: true });
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: dir,
-    DATABASE_URL: inject('databaseUrl'),
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    DATABASE_URL: services.databaseUrl,
+    TEMPORAL_ADDRESS: services.temporalAddress,
     API_PORT: '1',
   });
   const logger = createLogger({ level: config.logLevel, service: `test:${opts.name}` });

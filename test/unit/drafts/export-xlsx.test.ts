@@ -29,11 +29,13 @@ const item: ApplicationListItem = {
   decidedAt: null,
 };
 
+const arrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+
 describe('Excel export', () => {
   it('writes India wall-clock times (a draft made at 01:30 IST on 1 April is dated 1 April)', async () => {
     expect(indianWallClock('2026-03-31T20:00:00.000Z')!.toISOString()).toBe('2026-04-01T01:30:00.000Z');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await buildApplicationsWorkbook([item], 'Draft applications'));
+    await wb.xlsx.load(arrayBuffer(await buildApplicationsWorkbook([item], 'Draft applications')));
     const ws = wb.worksheets[0]!;
     expect(ws.name).toBe('Draft applications');
     const row = ws.getRow(2);
@@ -45,7 +47,7 @@ describe('Excel export', () => {
 
   it('still has a header row, a frozen pane and an autofilter when the list is empty', async () => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await buildApplicationsWorkbook([], 'Applications'));
+    await wb.xlsx.load(arrayBuffer(await buildApplicationsWorkbook([], 'Applications')));
     const ws = wb.worksheets[0]!;
     expect(ws.rowCount).toBe(1);
     expect(ws.getRow(1).getCell(2).value).toBe('Application Number');

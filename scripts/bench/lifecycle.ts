@@ -1,0 +1,138 @@
+/**
+ * Benchmark: N applications driven from submission to Approved through the HTTP API (sign with the
+ * DSC, pay from the e-wallet, an automatic officer approves as soon as the file is In-Process), on a
+ * real PostgreSQL and Temporal dev server started here — next to a bare workflow running the same
+ * number of no-op activities on the same server, in the same run. The ratio is our overhead.
+ *
+ *   npx tsx scripts/bench/lifecycle.ts [N=40] [concurrency=8]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { ensureTemporalCli } from '../../lib/infra/temporal-cli.js';
+import { registerSearchAttributes, startTemporalDevServer } from '../../lib/infra/temporal-dev-server.js';
+import { startEmbeddedPostgres } from '../../lib/infra/postgres.js';
+import { freePort } from '../../lib/infra/process.js';
+import { createOrm, migrate } from '../../db/orm.js';
+import { seed } from '../../db/seed.js';
+import { WalletRow } from '../../db/entities/index.js';
+import { ensureTestPki } from '../pki/test-pki.js';
+import { createDetachedSignature } from '../../domain/identity/create-signature.js';
+import { applicationWorkflowId, stateQuery, TASK_QUEUE } from '../../workflows/application/contract.js';
+import { api, startStack, type Stack } from '../../test/helpers/stack.js';
+import { createCompleteDraft } from '../../test/helpers/drafts.js';
+
+const N = Number(process.argv[2] ?? 40);
+const CONCURRENCY = Number(process.argv[3] ?? 8);
+
+function must<T extends { status: number; body: any }>(r: T, status: number | number[], what: string): T {
+  if (!(Array.isArray(status) ? status : [status]).includes(r.status)) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  return r;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<number>): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        latencies.push(await fn(item));
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
+}
+
+// under the project, like the tests: the embedded PostgreSQL runs as its own user and needs access
+const dir = path.resolve('.data/bench', `lifecycle-${process.pid}`);
+fs.mkdirSync(dir, { recursive: true });
+const cli = await ensureTemporalCli({ toolsDir: path.resolve('.tools'), onProgress: (l) => console.log(l) });
+const [pgPort, tPort] = [await freePort(), await freePort()];
+const [pg, temporal] = await Promise.all([
+  startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, database: 'bench' }),
+  startTemporalDevServer({ cliPath: cli.path, port: tPort, logFile: path.join(dir, 'temporal.log'), dbFile: path.join(dir, 'temporal.sqlite') }),
+]);
+let stack: Stack | undefined;
+try {
+  const orm = await createOrm(pg.url);
+  await migrate(orm);
+  await seed(orm);
+  await orm.close();
+  const conn = await Connection.connect({ address: temporal.address });
+  await registerSearchAttributes(conn, 'default');
+  await conn.close();
+
+  stack = await startStack({ name: 'bench', services: { databaseUrl: pg.url, temporalAddress: temporal.address, dataDir: dir } });
+  const pki = await ensureTestPki(path.join(stack.dir, 'pki'));
+  await stack.startWorker();
+  const raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
+  const officer = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
+  const id = pki.identities['exporter-raj']!;
+  const signB64 = (b64: string) =>
+    createDetachedSignature({ content: Buffer.from(b64, 'base64'), signer: { privateKey: id.keyPem, certificatePem: id.certPem, chainPems: [pki.subCaPem] } }).toString('base64');
+  must(await api(stack, 'POST', '/v1/exporters', { token: raj, body: { iec: 'AAACR5055K' } }), [200, 201], 'register');
+  const ch = must(await api(stack, 'POST', '/v1/me/dsc/challenge', { token: raj }), 201, 'challenge');
+  must(await api(stack, 'POST', '/v1/me/dsc', { token: raj, body: { challengeId: ch.body.challengeId, certificate: id.certPem, signature: signB64(ch.body.contentBase64) } }), [200, 201], 'dsc');
+  const em = stack.orm.em.fork();
+  await em.upsert(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-MUM', balancePaise: 1_000_000_000 });
+
+  console.log(`setting up ${N} complete drafts…`);
+  const drafts = [];
+  for (let i = 0; i < N + 2; i++) drafts.push(await createCompleteDraft(stack, raj));
+
+  const waitFor = async (number: string, status: string) => {
+    const h = stack!.client.workflow.getHandle(applicationWorkflowId(number));
+    for (;;) {
+      const s = await h.query(stateQuery);
+      if (s.status === status) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const run = async (d: { id: string; number: string }) => {
+    const t0 = performance.now();
+    const sub = must(await api(stack!, 'POST', `/v1/applications/${d.id}/submit`, { token: raj }), 202, 'submit');
+    must(await api(stack!, 'POST', `/v1/applications/${d.id}/signature`, { token: raj, body: { signatureB64: signB64(sub.body.signing.contentB64) } }), 200, 'sign');
+    await waitFor(d.number, 'Pending Payment');
+    must(await api(stack!, 'POST', `/v1/applications/${d.id}/payment`, { token: raj, body: { method: 'ewallet' } }), 200, 'pay');
+    await waitFor(d.number, 'In-Process');
+    must(await api(stack!, 'POST', `/v1/applications/${d.id}/decisions/approve`, { token: officer }), 200, 'approve');
+    await stack!.client.workflow.getHandle(applicationWorkflowId(d.number)).result();
+    return performance.now() - t0;
+  };
+
+  // warm-up (and the activity count of one application run)
+  await run(drafts[N]!);
+  await run(drafts[N + 1]!);
+  let activities = 0;
+  for (const e of (await stack.client.workflow.getHandle(applicationWorkflowId(drafts[N]!.number)).fetchHistory()).events ?? []) {
+    if (e.activityTaskScheduledEventAttributes) activities++;
+  }
+
+  const app = await pool(drafts.slice(0, N), CONCURRENCY, run);
+  let k = 0;
+  const base = await pool(Array.from({ length: N }, (_, i) => i), CONCURRENCY, async () => {
+    const t0 = performance.now();
+    await stack!.client.workflow.execute('benchNoopWorkflow', { taskQueue: TASK_QUEUE, workflowId: `bench-noop/${process.pid}/${k++}`, args: [activities] });
+    return performance.now() - t0;
+  });
+
+  const fmt = (r: { latencies: number[]; seconds: number }) =>
+    `${(N / r.seconds).toFixed(2).padStart(7)} /s   p50 ${percentile(r.latencies, 50).toFixed(0).padStart(6)} ms   p99 ${percentile(r.latencies, 99).toFixed(0).padStart(6)} ms`;
+  console.log(`\n${N} runs, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Temporal dev server (SQLite) + embedded PostgreSQL on this machine`);
+  console.log(`each application: ${activities} activities, 3 updates (sign, pay, approve), 5 HTTP calls + state polling`);
+  console.log(`application, submission → Approved   ${fmt(app)}`);
+  console.log(`bare workflow, ${activities} no-op activities  ${fmt(base)}`);
+  console.log(`ratio (bare / application throughput): ${(N / base.seconds / (N / app.seconds)).toFixed(2)}×; p50 latency ratio ${(percentile(app.latencies, 50) / percentile(base.latencies, 50)).toFixed(2)}×`);
+} finally {
+  await stack?.stop();
+  await temporal.stop();
+  await pg.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
