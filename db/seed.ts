@@ -1,5 +1,11 @@
 import { loadReferenceData } from '../domain/reference/load.js';
 import { AgencyOfficeRow, FeeScheduleRow, IssuingAgencyRow, StaffUserRow, TradeAgreementRow } from './entities/index.js';
+
+/** Demo e-wallets (seed 002: an e-wallet per office), created once and never topped up by seeding. */
+const DEMO_WALLETS = [
+  { iec: 'AAACR5055K', officeCode: 'EIC-MUM', balancePaise: 1_000_000 },
+  { iec: 'AABCS1429B', officeCode: 'MPEDA-KOC', balancePaise: 500_000 },
+];
 import type { Orm } from './orm.js';
 
 /**
@@ -54,6 +60,14 @@ export async function seed(orm: Orm, file?: string): Promise<Record<string, numb
         { onConflictFields: ['id'], onConflictExcludeFields: ['active', 'createdAt'] },
       );
     }
+    for (const w of DEMO_WALLETS) {
+      await tx.getConnection().execute(
+        'insert into wallet (iec, office_code, balance_paise, updated_at) values (?, ?, ?, now()) on conflict do nothing',
+        [w.iec, w.officeCode, w.balancePaise],
+        'run',
+        tx.getTransactionContext(),
+      );
+    }
   });
   return {
     agreements: ref.tradeAgreements.length,
@@ -61,5 +75,6 @@ export async function seed(orm: Orm, file?: string): Promise<Record<string, numb
     offices: ref.offices.length,
     fees: ref.feeSchedules.length + ref.deliveryCharges.length,
     staff: ref.users.length,
+    wallets: DEMO_WALLETS.length,
   };
 }

@@ -15,6 +15,8 @@ import { registerSearchAttributes, startTemporalDevServer, type DevServer } from
 import { sleep, spawnService, stopProcessGroup, tailFile } from '../lib/infra/process.js';
 import { createOrm, migrate } from '../db/orm.js';
 import { seed } from '../db/seed.js';
+import { ensureTestPki } from './pki/test-pki.js';
+import { MissingProgramError, startDevMailServers, type MailServers } from './mail/mail-servers.js';
 
 const t0 = Date.now();
 const config = loadConfigOrExit();
@@ -81,8 +83,32 @@ try {
   await conn.close();
   say(added.length ? `search attributes registered: ${added.join(', ')}` : 'search attributes: all registered');
 
+  // development identities: the test PKI stands in for India's certifying authorities and exporters' USB tokens
+  const extraEnv: Record<string, string> = {};
+  if (config.env !== 'production' && !process.env.DSC_TRUSTED_CA_FILE) {
+    const pki = await ensureTestPki(path.join(config.dataDir, 'pki'));
+    say(`development PKI in ${pki.dir} (DSC tokens as .p12, password ${pki.password}; trusted CAs: trusted-cas.pem)`);
+  }
+
+  // a development mail server (SMTP in, IMAP to read) when no SMTP server is configured
+  let mail: MailServers | undefined;
+  if (!config.mail.smtpUrl && config.env !== 'production') {
+    try {
+      mail = await startDevMailServers({ dataDir: path.join(config.dataDir, 'mail') });
+      cleanups.push(() => mail!.stop());
+      extraEnv.SMTP_URL = `smtp://${mail.smtp.host}:${mail.smtp.port}`;
+      if (!process.env.HELPDESK_ADDRESS) extraEnv.HELPDESK_ADDRESS = 'helpdesk@coo.test';
+      if (!process.env.MAIL_DOMAIN) extraEnv.MAIL_DOMAIN = 'coo.test';
+      if (!process.env.MAIL_FROM) extraEnv.MAIL_FROM = 'CoO Trade Connect <noreply@coo.test>';
+      say(`development mail server: SMTP ${mail.smtp.host}:${mail.smtp.port}, IMAP ${mail.imap.host}:${mail.imap.port} (mail to outside addresses lands in catchall@coo.test, password catchall)`);
+    } catch (e) {
+      const why = e instanceof MissingProgramError ? e.message : `could not start (${(e as Error).message})`;
+      say(`no development mail server: ${why}; e-mails are kept in the notification table instead`);
+    }
+  }
+
   // worker and API
-  const childEnv = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
+  const childEnv = { ...process.env, ...extraEnv, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
   const children: { name: string; proc: ChildProcess; log: string }[] = [];
   for (const [name, entry] of [
     ['worker', 'workers/main.ts'],
@@ -111,6 +137,39 @@ try {
     if (Date.now() > deadline) throw new Error(`the API did not become ready at ${base}/readyz; see ${logDir}/api.log and worker.log`);
     await sleep(500);
   }
+  // --- officers in Slack (channels/slack/README.md): the stale-queue workflow; in Socket Mode, the bot's
+  // WebSocket runs here (HTTP mode is served by the API at /slack/events). Loaded only when configured.
+  if (config.slack) {
+    const slackCfg = config.slack;
+    const { Client } = await import('@temporalio/client');
+    const { pino } = await import('pino');
+    const { createSlackApp } = await import('../channels/slack/app.js');
+    const { TemporalSlackBackend, startSlackStaleQueue } = await import('../channels/slack/temporal-backend.js');
+    const slackLog = pino({ level: config.logLevel, base: { service: 'slack' } }, pino.destination(path.join(logDir, 'slack.log')));
+    const slackConn = await Connection.connect({ address: temporalAddress });
+    cleanups.push(() => slackConn.close());
+    const slackClient = new Client({ connection: slackConn, namespace: config.temporal.namespace });
+    await startSlackStaleQueue(slackClient, slackCfg.stale);
+    if (slackCfg.mode === 'socket') {
+      const slackOrm = await createOrm(db.url);
+      cleanups.push(() => slackOrm.close());
+      const backend = new TemporalSlackBackend({ temporal: slackClient, em: () => slackOrm.em.fork(), logger: slackLog });
+      const bot = createSlackApp({
+        backend,
+        botToken: slackCfg.botToken,
+        mode: 'socket',
+        ...(slackCfg.appToken ? { appToken: slackCfg.appToken } : {}),
+        ...(slackCfg.apiUrl ? { slackApiUrl: slackCfg.apiUrl } : {}),
+        logger: slackLog,
+      });
+      backend.onDecision((n) => bot.refreshApplication(n));
+      await bot.verifyToken();
+      await bot.start();
+      cleanups.push(() => bot.stop());
+    }
+    say(`Slack: ${slackCfg.mode === 'socket' ? 'Socket Mode connected' : `HTTP mode at ${config.api.publicBaseUrl}/slack/events`}; stale queue every ${slackCfg.stale.checkEvery} (log: ${logDir}/slack.log)`);
+  }
+
   say('ready.');
   process.stdout.write(
     [
@@ -121,6 +180,8 @@ try {
       `  Temporal Web UI     ${uiUrl}/namespaces/${config.temporal.namespace}/workflows`,
       `  Temporal gRPC       ${temporalAddress}`,
       `  PostgreSQL          ${db.url.replace(/:[^:@/]+@/, ':****@')}`,
+      ...(mail ? [`  Mail (dev)          SMTP ${mail.smtp.host}:${mail.smtp.port}, IMAP ${mail.imap.host}:${mail.imap.port}  (user catchall@coo.test / catchall)`] : []),
+      `  Payment sandbox     ${base}/sandbox/gateway/checkout/<order id>`,
       `  Logs                ${logDir}/{api,worker,temporal,postgres}.log`,
       `  Demo tokens         npm run token -- --list`,
       '',

@@ -30,10 +30,17 @@ export default async function setup(project: TestProject) {
 
   const cli = await ensureTemporalCli({ toolsDir: path.resolve('.tools'), onProgress: (l) => console.log(`[temporal-cli] ${l}`) });
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
-  const [pg, temporal] = await Promise.all([
+  const started = await Promise.allSettled([
     startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: pgPort, database: 'coo_test' }),
     startTemporalDevServer({ cliPath: cli.path, port: temporalPort, logFile: path.join(dir, 'temporal.log') }),
   ]);
+  if (started[0].status === 'rejected' || started[1].status === 'rejected') {
+    // stop whichever did start, and say what to install or free
+    for (const r of started) if (r.status === 'fulfilled') await r.value.stop();
+    const reason = (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+    throw new Error(`The test services could not start: ${reason.message}`);
+  }
+  const [pg, temporal] = [started[0].value, started[1].value];
   const orm = await createOrm(pg.url);
   await migrate(orm);
   await seed(orm);

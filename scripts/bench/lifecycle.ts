@@ -55,10 +55,18 @@ const dir = path.resolve('.data/bench', `lifecycle-${process.pid}`);
 fs.mkdirSync(dir, { recursive: true });
 const cli = await ensureTemporalCli({ toolsDir: path.resolve('.tools'), onProgress: (l) => console.log(l) });
 const [pgPort, tPort] = [await freePort(), await freePort()];
-const [pg, temporal] = await Promise.all([
+const started = await Promise.allSettled([
   startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, database: 'bench' }),
   startTemporalDevServer({ cliPath: cli.path, port: tPort, logFile: path.join(dir, 'temporal.log'), dbFile: path.join(dir, 'temporal.sqlite') }),
 ]);
+if (started.some((r) => r.status === 'rejected')) {
+  for (const r of started) if (r.status === 'fulfilled') await r.value.stop();
+  throw (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+}
+const [pg, temporal] = started.map((r) => (r as PromiseFulfilledResult<{ url?: string; address?: string; stop(): Promise<void> }>).value) as [
+  Awaited<ReturnType<typeof startEmbeddedPostgres>>,
+  Awaited<ReturnType<typeof startTemporalDevServer>>,
+];
 let stack: Stack | undefined;
 try {
   const orm = await createOrm(pg.url);
