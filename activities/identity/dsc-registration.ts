@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { ExporterUser } from '../../db/entities/exporter.js';
 import { SigningRequest, UserDsc } from '../../db/entities/identity.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -108,8 +108,8 @@ export async function registerDsc(em: EntityManager, identity: IdentitySetup, ac
     );
   }
   if (challenge.status === 'signed') {
-    const done = await em.findOne(UserDsc, { challengeId: challenge.id, userId: actor.userId });
-    if (done && done.fingerprintSha256 === facts.fingerprintSha256) return { outcome: 'existing' as const, dsc: dscView(done), userStatus: await statusOf(em, actor) };
+    const done = await em.findOne(UserDsc, { userId: actor.userId, fingerprintSha256: facts.fingerprintSha256, status: 'active' });
+    if (done) return { outcome: 'existing' as const, dsc: dscView(done), userStatus: await statusOf(em, actor) };
     throw new AppError(ErrorCode.AlreadyDone, 'This DSC registration challenge has already been used. Ask for a new one (POST /v1/me/dsc/challenge).');
   }
 
@@ -125,8 +125,21 @@ export async function registerDsc(em: EntityManager, identity: IdentitySetup, ac
     channel: 'api',
   });
 
+  try {
+    return await storeDsc(em, actor, challenge.id, facts);
+  } catch (e) {
+    // the same DSC registered at the same moment with another challenge: one wins, the other sees it
+    if (!(e instanceof UniqueConstraintViolationException)) throw e;
+    const done = await em.fork().findOne(UserDsc, { userId: actor.userId, fingerprintSha256: facts.fingerprintSha256 });
+    if (!done) throw e;
+    return { outcome: 'existing' as const, dsc: dscView(done), userStatus: await statusOf(em.fork(), actor) };
+  }
+}
+
+async function storeDsc(em: EntityManager, actor: Actor, challengeId: string, facts: DscFacts) {
+  const cols = actorColumns(actor);
   return em.transactional(async (tx) => {
-    const ch = await tx.findOneOrFail(SigningRequest, { id: challenge.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const ch = await tx.findOneOrFail(SigningRequest, { id: challengeId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (ch.status !== 'pending') throw new AppError(ErrorCode.AlreadyDone, 'This DSC registration challenge has just been used. Ask for a new one.');
     ch.status = 'signed';
     let outcome: 'registered' | 'existing' = 'registered';

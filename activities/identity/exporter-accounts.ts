@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { ExporterAccount, ExporterUser } from '../../db/entities/exporter.js';
 import { UserDsc, UserIdentityState } from '../../db/entities/identity.js';
 import { IecRecord } from '../../db/entities/iec-record.js';
@@ -125,6 +125,16 @@ export interface MapUserResult {
  * additional user. The mapping stays pending until that person registers a valid DSC carrying the IEC.
  */
 export async function mapExporterUser(em: EntityManager, actor: ExporterActor, iec: string, email: string): Promise<MapUserResult> {
+  try {
+    return await mapOnce(em, actor, iec, email);
+  } catch (e) {
+    // mapped twice at the same moment: the second call finds the first one's mapping
+    if (e instanceof UniqueConstraintViolationException) return mapOnce(em.fork(), actor, iec, email);
+    throw e;
+  }
+}
+
+async function mapOnce(em: EntityManager, actor: ExporterActor, iec: string, email: string): Promise<MapUserResult> {
   if (actor.role !== 'master') throw onlyMaster(iec, null);
   return em.transactional(async (tx) => {
     const rec = await tx.findOneOrFail(IecRecord, { iec });

@@ -1,5 +1,8 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { ExporterUser } from '../../db/entities/exporter.js';
 import { UserIdentityState, type FreezeDetails, type UserKind } from '../../db/entities/identity.js';
+import { IecRecord } from '../../db/entities/iec-record.js';
+import { iecUsersOf } from '../../domain/identity/iec-users.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { matchNames, normaliseName } from '../../domain/identity/match-names.js';
 import { recordAudit } from './audit.js';
@@ -124,7 +127,11 @@ export async function freezeUser(
   });
 }
 
-/** Unfreezes (helpdesk/admin). Optionally accepts the certificate name that froze the user as verified by hand. */
+/**
+ * Unfreezes (helpdesk/admin). Optionally accepts the certificate name that froze the user as verified by hand.
+ * An exporter user's profile name is taken again from the local IEC master copy, so a name corrected at DGFT
+ * (then refreshed here: POST /v1/iec-master/{iec}/refresh) applies from now on.
+ */
 export async function unfreezeUser(
   em: EntityManager,
   u: { userId: string; by: string; byName: string; reason: string; acceptCertificateName: boolean },
@@ -138,6 +145,7 @@ export async function unfreezeUser(
     }
     const acceptedName = u.acceptCertificateName ? (state.frozenDetails?.certificateName ?? null) : null;
     if (acceptedName) state.acceptedNames = [...new Set([...(state.acceptedNames ?? []), normaliseName(acceptedName)])];
+    const profileName = await syncProfileName(tx, u.userId);
     state.frozen = false;
     state.unfrozenAt = new Date();
     state.unfrozenBy = u.by;
@@ -154,10 +162,22 @@ export async function unfreezeUser(
         frozenAt: state.frozenAt?.toISOString() ?? null,
         frozenCode: state.frozenCode,
         ...(acceptedName ? { acceptedCertificateName: acceptedName } : {}),
+        ...(profileName ? { profileName } : {}),
       },
     });
     return state;
   });
+}
+
+async function syncProfileName(em: EntityManager, userId: string): Promise<{ before: string; after: string } | null> {
+  const user = await em.findOne(ExporterUser, { id: userId });
+  if (!user) return null;
+  const rec = await em.findOne(IecRecord, { iec: user.iec });
+  const listed = rec ? iecUsersOf(rec.data as { iec: string; users?: unknown }).find((u) => u.id === userId) : undefined;
+  if (!listed || listed.email.toLowerCase() !== user.email.toLowerCase() || listed.name === user.name) return null;
+  const change = { before: user.name, after: listed.name };
+  user.name = listed.name;
+  return change;
 }
 
 export function identityStateView(state: UserIdentityState | null) {

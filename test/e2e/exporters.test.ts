@@ -183,9 +183,11 @@ describe('exporter registration and user mapping (API → workflow → IEC maste
     expect(r.status).toBe(201);
     expect(r.body.user).toMatchObject({ id: `${ZETA}-2`, role: 'additional', name: 'Yusuf Ali', mobile: '+91 9000000003', status: 'pending_dsc', mappedBy: `${ZETA}-1` });
     expect(r.body.nextStep).toContain('registers a valid DSC carrying IEC AAECZ4242M');
-    const again = await api(stack, 'POST', `/v1/exporters/${ZETA}/users`, { token: t.zoya, body: { email: 'Yusuf.Ali@zeta.example' } });
-    expect(again.status).toBe(200);
-    expect(again.body.outcome).toBe('existing');
+    const again = await Promise.all(
+      [1, 2].map(() => api(stack, 'POST', `/v1/exporters/${ZETA}/users`, { token: t.zoya, body: { email: 'Yusuf.Ali@zeta.example' } })),
+    );
+    expect(again.map((a) => [a.status, a.body.outcome])).toEqual([[200, 'existing'], [200, 'existing']]);
+    expect(await stack.orm.em.fork().count(ExporterUser, { iec: ZETA })).toBe(2);
 
     // pending: may see their profile and register a DSC, nothing else yet
     const me = await api(stack, 'GET', '/v1/me', { token: t.yusuf });

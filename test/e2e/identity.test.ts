@@ -11,7 +11,7 @@ import { verifySignedContent } from '../../domain/identity/verify-signed-content
 import { withVerhoeffDigit } from '../../activities/identity/esign-sandbox.js';
 import { createIdentityActivities } from '../../activities/identity/activities.js';
 import { verifySignedSubmission } from '../../activities/identity/verify-signed-submission.js';
-import { AuditEvent, SignedDocument } from '../../db/entities/index.js';
+import { AuditEvent, ExporterUser, SignedDocument } from '../../db/entities/index.js';
 import { AppError } from '../../lib/errors.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 
@@ -29,7 +29,8 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     certificatePem: pki.identities[name]!.certPem,
     chainPems: [pki.subCaPem, pki.rootCaPem],
   });
-  const sign = (content: Uint8Array, name: string) => createDetachedSignature({ content, signer: signer(name) }).toString('base64');
+  const sign = (content: Uint8Array, name: string, signingTime?: Date) =>
+    createDetachedSignature({ content, signer: signer(name), ...(signingTime ? { signingTime } : {}) }).toString('base64');
 
   async function challenge(token: string) {
     const r = await api(stack, 'POST', '/v1/me/dsc/challenge', { token });
@@ -215,7 +216,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     const again = await api(stack, 'POST', `/v1/signing-requests/${req.id}/signature`, { token: t.raj, body: { signature } });
     expect(again.status).toBe(200);
     expect(again.body.signedDocument.id).toBe(doc.id);
-    const other = await api(stack, 'POST', `/v1/signing-requests/${req.id}/signature`, { token: t.raj, body: { signature: sign(bytes, 'exporter-raj') } });
+    const other = await api(stack, 'POST', `/v1/signing-requests/${req.id}/signature`, { token: t.raj, body: { signature: sign(bytes, 'exporter-raj', new Date(Date.now() - 60_000)) } });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('already_done');
     const status = await api(stack, 'GET', `/v1/signing-requests/${req.id}`, { token: t.raj });
@@ -315,8 +316,13 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     expect((await api(stack, 'GET', `/v1/signing-requests/${req.id}`, { token: t.officerKoc })).status).toBe(404);
     expect((await api(stack, 'GET', `/v1/signed-documents/${id}`, { token: t.admin })).status).toBe(200);
 
-    // an officer's DSC carrying an exporter's IEC is checked like any other: here the name differs, so it is refused below in
-    // the freeze test for exporters; roles that do not sign cannot register a DSC or ask for bytes to sign
+    // the same DSC registered twice at the same moment (two challenges): one DSC, both answers fine
+    const [c1, c2] = [await challenge(t.officerKoc), await challenge(t.officerKoc)];
+    const both = await Promise.all([registerDsc(t.officerKoc, 'officer-eic-koc', 'officer-eic-koc', c1), registerDsc(t.officerKoc, 'officer-eic-koc', 'officer-eic-koc', c2)]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 201]);
+    expect(both[0]!.body.dsc.id).toBe(both[1]!.body.dsc.id);
+
+    // roles that do not sign cannot register a DSC or ask for bytes to sign
     expect((await api(stack, 'POST', '/v1/me/dsc/challenge', { token: t.agencyAdmin })).status).toBe(403);
     expect((await api(stack, 'POST', '/v1/signing-requests', { token: t.helpdesk, body: { purpose: 'declaration', document: {} } })).status).toBe(403);
     const ghost = await stack.token({ sub: 'officer-ghost', name: 'Ghost', roles: ['officer'], officeCode: 'EIC-MUM' });
@@ -334,7 +340,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     expect(mismatch.status).toBe(422);
     expect(mismatch.body.code).toBe('dsc_name_mismatch');
     expect(mismatch.body.detail).toContain('The name in your profile, "Raj Kumar Sharma", does not exactly match the name in your digital signature certificate, "RAJ KUMAAR SHARMA"');
-    expect(mismatch.body.detail).toContain("different middle name: 'KUMAR' in the certificate, 'KUMAAR' in your profile");
+    expect(mismatch.body.detail).toContain("different middle name: 'KUMAAR' in the certificate, 'Kumar' in your profile (missing 'A' after 'KUMA')");
     expect(mismatch.body.detail).toContain('now frozen');
     expect(mismatch.body.frozen).toBe(true);
     expect(mismatch.body.differences[0]).toMatchObject({ kind: 'different-word', certificateText: expect.any(String) });
@@ -348,7 +354,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     expect(retry.status).toBe(403);
     expect(retry.body.code).toBe('user_frozen');
     expect(retry.body.detail).toContain('Automated verification of your account is frozen since');
-    expect(retry.body.detail).toContain("different middle name: 'KUMAR' in the certificate, 'KUMAAR' in your profile");
+    expect(retry.body.detail).toContain("different middle name: 'KUMAAR' in the certificate, 'Kumar' in your profile (missing 'A' after 'KUMA')");
     expect(retry.body.explanation).toContain('KUMAAR');
     for (const attempt of [
       api(stack, 'POST', '/v1/me/dsc/challenge', { token: t.raj }),
@@ -421,6 +427,31 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     const ok = await api(stack, 'POST', `/v1/signing-requests/${req2.id}/esign/otp`, { token: t.raj, body: { otp: '123456' } });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body.signedDocument.signer.name).toBe('RAJ KUMAAR SHARMA');
+  });
+
+  it('checks the name again at every signature; unfreezing takes the profile name from the IEC master again', async () => {
+    // as if the profile had been created with a misspelt name that DGFT's IEC master has since corrected
+    const em = stack.orm.em.fork();
+    const meera = await em.findOneOrFail(ExporterUser, { id: 'AAACR5055K-2' });
+    meera.name = 'Meera Iyre';
+    await em.flush();
+
+    const req = await signingRequest(t.meera);
+    const bytes = Buffer.from(req.contentBase64, 'base64');
+    const r = await api(stack, 'POST', `/v1/signing-requests/${req.id}/signature`, { token: t.meera, body: { signature: sign(bytes, 'exporter-raj-user2') } });
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('dsc_name_mismatch');
+    expect(r.body.detail).toContain("letters swapped in 'Iyre'");
+    expect((await api(stack, 'GET', `/v1/signing-requests/${req.id}`, { token: t.meera })).body.status).toBe('pending');
+
+    const un = await api(stack, 'POST', `/v1/users/AAACR5055K-2/unfreeze`, { token: t.helpdesk, body: { reason: 'Name corrected in the IEC master at DGFT.' } });
+    expect(un.status).toBe(200);
+    const me = await api(stack, 'GET', '/v1/me', { token: t.meera });
+    expect(me.body.name).toBe('Meera Iyer');
+    const history = await api(stack, 'GET', '/v1/users/AAACR5055K-2', { token: t.helpdesk });
+    expect(history.body.history[0]).toMatchObject({ action: 'identity.unfrozen', actor: 'helpdesk-1', details: expect.objectContaining({ profileName: { before: 'Meera Iyre', after: 'Meera Iyer' } }) });
+    const ok = await api(stack, 'POST', `/v1/signing-requests/${req.id}/signature`, { token: t.meera, body: { signature: sign(bytes, 'exporter-raj-user2') } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
   });
 
   it('offers the same verification to workflows as an activity: idempotent per signing key, refusals non-retryable with their code', async () => {
