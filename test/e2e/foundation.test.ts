@@ -85,7 +85,7 @@ describe('foundation: API → workflow → PostgreSQL → API', () => {
   });
 
   it('answers an unknown IEC with a problem+json 404 and a specific message', async () => {
-    const r = await api(stack, 'POST', '/v1/iec-master/ZZZZZ9999Z/refresh`, { token: admin });
+    const r = await api(stack, 'POST', '/v1/iec-master/ZZZZZ9999Z/refresh', { token: admin });
     expect(r.status).toBe(404);
     expect(r.headers.get('content-type')).toContain('application/problem+json');
     expect(r.body).toMatchObject({ code: 'not_found', status: 404 });
@@ -93,7 +93,7 @@ describe('foundation: API → workflow → PostgreSQL → API', () => {
   });
 
   it('validates input at the edge with field-level problems', async () => {
-    const r = await api(stack, 'POST', '/v1/iec-master/abc/refresh`, { token: admin });
+    const r = await api(stack, 'POST', '/v1/iec-master/abc/refresh', { token: admin });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('validation_failed');
     expect(r.body.errors[0].path).toBe('params/iec');
