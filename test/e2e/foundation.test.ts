@@ -20,8 +20,8 @@ describe('foundation: API → workflow → PostgreSQL → API', () => {
     fs.mkdirSync(path.dirname(fixture), { recursive: true });
     // a test-only exporter, so that no other test file's use of the demo IECs changes these outcomes
     const master = JSON.parse(fs.readFileSync('db/fixtures/iec-master.json', 'utf8'));
-    const raj = master.exporters.find((e: any) => e.iec === 'AAACR5055K');
-    master.exporters.push({ ...raj, iec: QA, firmName: 'QA FOUNDATION EXPORTS PRIVATE LIMITED' });
+    const rajRecord = master.exporters.find((e: any) => e.iec === 'AAACR5055K');
+    master.exporters.push({ ...rajRecord, iec: QA, firmName: 'QA FOUNDATION EXPORTS PRIVATE LIMITED' });
     fs.writeFileSync(fixture, JSON.stringify(master, null, 2));
     stack = await startStack({ name: 'foundation', deps: { iecDirectory: new LocalIecDirectory(fixture) } });
     await stack.startWorker();
