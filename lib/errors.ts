@@ -65,6 +65,7 @@ const defaultStatus: Partial<Record<ErrorCode, number>> = {
   invoice_duplicate: 409,
   tab_order: 409,
   checksum_invalid: 400,
+  payment_failed: 402,
   account_not_registered: 403,
   signing_request_expired: 410,
   captcha_failed: 422,

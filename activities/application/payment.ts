@@ -95,7 +95,7 @@ export function createPaymentActivities(deps: ApplicationActivityDeps) {
           if (wallet.balancePaise < input.amountPaise) {
             throw new AppError(
               ErrorCode.PaymentFailed,
-              `Your e-wallet at ${input.officeCode} holds ${formatRupees(wallet.balancePaise)}, less than the fee of ${formatRupees(input.amountPaise)}. Top it up or pay through the payment gateway.`,
+              `Your e-wallet at ${input.officeCode} holds ₹${formatRupees(wallet.balancePaise)}, less than the fee of ₹${formatRupees(input.amountPaise)}. Top it up or pay through the payment gateway.`,
             );
           }
           wallet.balancePaise -= input.amountPaise;

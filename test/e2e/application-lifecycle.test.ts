@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditEvent, CertificateRow, NotificationRow, PaymentRow, TaxInvoiceRow } from '../../db/entities/index.js';
+import { AuditEvent, CertificateRow, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import { applicationWorkflowId, TASK_QUEUE } from '../../workflows/application/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
@@ -190,6 +190,27 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     await waitForStatus(stack, t.raj, draft.id, 'In-Process');
     const p = await stack.orm.em.fork().findOneOrFail(PaymentRow, { applicationId: draft.id });
     expect(p).toMatchObject({ status: 'paid', confirmedVia: 'reconciliation', callbacksReceived: 0 });
+  });
+
+  it('pays from the e-wallet, refusing clearly when the balance is short', async () => {
+    const em = stack.orm.em.fork();
+    await em.upsert(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-MUM', balancePaise: 100 });
+    const draft = await createCompleteDraft(stack, t.raj);
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    const due = (await waitForStatus(stack, t.raj, draft.id, 'Pending Payment')).fee.totalPaise;
+    const short = await api(stack, 'POST', `/v1/applications/${draft.id}/payment`, { token: t.raj, body: { method: 'ewallet' } });
+    expect(short.status).toBe(402);
+    expect(short.body.code).toBe('payment_failed');
+    expect(short.body.detail).toMatch(/e-wallet at EIC-MUM holds ₹1\.00, less than the fee/);
+    await em.fork().nativeUpdate(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-MUM' }, { balancePaise: due + 5000 });
+    const paid = await api(stack, 'POST', `/v1/applications/${draft.id}/payment`, { token: t.raj, body: { method: 'ewallet' }, headers: { 'idempotency-key': 'wallet-pay-0001' } });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    const again = await api(stack, 'POST', `/v1/applications/${draft.id}/payment`, { token: t.raj, body: { method: 'ewallet' }, headers: { 'idempotency-key': 'wallet-pay-0001' } });
+    expect(again.body.orderId).toBe(paid.body.orderId); // the same update, answered again
+    await waitForStatus(stack, t.raj, draft.id, 'In-Process');
+    const wallet = await em.fork().findOneOrFail(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-MUM' });
+    expect(wallet.balancePaise).toBe(5000);
+    expect(await em.fork().count(WalletEntry, { entryKey: paid.body.orderId })).toBe(1);
   });
 
   it('refuses a forged gateway callback', async () => {
