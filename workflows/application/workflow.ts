@@ -12,6 +12,7 @@ import {
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Activities } from '../../activities/index.js';
 import { SA } from '../search-attributes.js';
+import { databaseWrite, gatewayCall, notification, verification } from '../activity-options.js';
 import {
   WorkflowErrorType,
   approveUpdate,
@@ -31,26 +32,10 @@ import {
   type SigningPayload,
 } from './contract.js';
 
-/** Reads and writes of our own database: quick, retried a long time (a database restart is survivable). */
-const db = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 50 },
-});
-/** Calls to the payment gateway: may be down for a while. */
-const gateway = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
-/** Signature verification and validation: permanent problems are non-retryable failures, so few attempts. */
-const verify = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumAttempts: 5 },
-});
-/** Notifications: SMTP servers go away; keep trying for a long while, never block a decision on it. */
-const notify = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 30 },
-});
+const db = proxyActivities<Activities>(databaseWrite);
+const gateway = proxyActivities<Activities>(gatewayCall);
+const verify = proxyActivities<Activities>(verification);
+const notify = proxyActivities<Activities>(notification);
 
 const SYSTEM: Actor = { id: 'system', name: 'CoO back-office', channel: 'system' };
 

@@ -2,19 +2,10 @@ import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/w
 import type { createIecActivities } from '../../activities/iec/refresh-iec-record.js';
 import type { createIdentityActivities } from '../../activities/identity/activities.js';
 import type { ExporterRegistrationWorkflowInput, ExporterRegistrationWorkflowResult } from './contract.js';
+import { directoryCall, databaseWrite } from '../activity-options.js';
 
 type IecActivities = ReturnType<typeof createIecActivities>;
 type IdentityActivities = ReturnType<typeof createIdentityActivities>;
-
-/** The IEC master goes down (seed 001, FAQ 6): keep trying with backoff. */
-const directoryCall = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
-} as const;
-const databaseWrite = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumAttempts: 10 },
-} as const;
 
 const { fetchIecMasterRecord } = proxyActivities<IecActivities>(directoryCall);
 const { saveIecRecord } = proxyActivities<IecActivities>(databaseWrite);

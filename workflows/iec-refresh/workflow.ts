@@ -1,18 +1,9 @@
 import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createIecActivities } from '../../activities/iec/refresh-iec-record.js';
 import { iecRefreshStageQuery, type IecRefreshInput, type IecRefreshResult, type IecRefreshStage } from './contract.js';
+import { directoryCall, databaseWrite } from '../activity-options.js';
 
 type IecActivities = ReturnType<typeof createIecActivities>;
-
-/** The IEC master goes down (seed 001, FAQ 6): keep trying for a while with backoff. */
-const directoryCall = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
-} as const;
-const databaseWrite = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumAttempts: 10 },
-} as const;
 
 const { fetchIecMasterRecord } = proxyActivities<IecActivities>(directoryCall);
 const { saveIecRecord } = proxyActivities<IecActivities>(databaseWrite);
