@@ -39,7 +39,15 @@ ok = step('tests (vitest: unit, integration, e2e)', bin('vitest'), ['run', '--re
 
 let summary = 'no results';
 try {
-  const r = JSON.parse(fs.readFileSync(results, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const r = JSON.parse(fs.readFileSync(results, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    numFailedTestSuites: number;
+  };
+  // the results decide, not only vitest's exit code
+  if (r.numFailedTests > 0 || r.numFailedTestSuites > 0) ok = false;
   summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
 } catch {
   ok = false;
