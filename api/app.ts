@@ -18,13 +18,15 @@ import { applicationWorkflowRoutes } from './routes/application-workflow.js';
 import { slackAdminRoutes } from './routes/slack-admin.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../channels/slack/app.js';
 import { TemporalSlackBackend } from '../channels/slack/temporal-backend.js';
+import { HELPDESK_SLACK_PATH, helpdeskSlackRouter } from '../channels/slack-helpdesk/app.js';
+import { helpdeskRoutes } from './routes/helpdesk.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verificationPages, verificationRoutes } from './routes/verify.js';
 import { createSandboxGateway } from './sandbox/payment-gateway.js';
 import { loadReferenceIndex } from './drafts/reference-data.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps)];
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps)];
 }
 
 const docsPage = `<!doctype html>
@@ -83,16 +85,21 @@ export function createApp(deps: ApiDeps): express.Express {
   // body, so its router comes before any JSON parser. Socket Mode runs from scripts/start.ts instead.
   const slack = deps.config.slack;
   if (slack?.mode === 'http') {
+    const backend = new TemporalSlackBackend({ temporal: deps.temporal, em: () => deps.orm.em.fork(), logger: deps.logger });
     const bot = createSlackApp({
-      backend: new TemporalSlackBackend({ temporal: deps.temporal, em: () => deps.orm.em.fork(), logger: deps.logger }),
+      backend,
       botToken: slack.botToken,
       ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
       mode: 'http',
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
       logger: deps.logger.child({ component: 'slack' }),
     });
+    backend.onDecision((card) => bot.updateApplication(card));
     if (bot.router) app.use(SLACK_EVENTS_PATH, bot.router);
   }
+  // helpdesk staff in Slack (channels/slack-helpdesk): its own request URL, also before the JSON parser
+  const helpdeskSlack = helpdeskSlackRouter(deps);
+  if (helpdeskSlack) app.use(HELPDESK_SLACK_PATH, helpdeskSlack);
 
   // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
   const api = Router();

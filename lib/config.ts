@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 
 /**
  * The one place that reads the environment. Each entry point calls loadConfig() once and passes
@@ -103,6 +105,29 @@ const schema = z.object({
   APP_RECONCILE_EVERY: duration.default('15 minutes'),
   APP_DEFICIENCY_WINDOW: duration.default('15 days'),
   APP_DEFICIENCY_REMINDERS: durationList.default('7 days,13 days'),
+
+  // officers in Slack (channels/slack/README.md); unset SLACK_BOT_TOKEN: no Slack
+  SLACK_MODE: z.enum(['http', 'socket']).default('http'),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be the bot token (xoxb-…) from OAuth & Permissions').optional().or(z.literal('').transform(() => undefined)),
+  SLACK_SIGNING_SECRET: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…) with connections:write').optional().or(z.literal('').transform(() => undefined)),
+  SLACK_API_URL: optionalUrl,
+  SLACK_STALE_REMIND_AFTER: duration.default('2 days'),
+  SLACK_STALE_ESCALATE_AFTER: duration.default('3 days'),
+  SLACK_STALE_CHECK_EVERY: duration.default('15 minutes'),
+
+  // certificates: the e-seal that signs the PDFs, the QR key, images, public verification (README "Certificates and verification")
+  ESEAL_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
+  ESEAL_P12_PASSWORD: z.string().optional().or(z.literal('').transform(() => undefined)),
+  CERTIFICATE_IMAGES_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
+  QR_SIGNING_KEY_FILE: z.string().optional().or(z.literal('').transform(() => undefined)),
+  QR_SIGNING_KEY: z.string().optional().or(z.literal('').transform(() => undefined)),
+  QR_KEY_ID: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, "_", "-" or "." (at most 64)').optional().or(z.literal('').transform(() => undefined)),
+  QR_RETIRED_KEYS_FILE: z.string().optional().or(z.literal('').transform(() => undefined)),
+  CAPTCHA_SECRET: z.string().min(16, 'at least 16 characters').default('development-only-captcha-secret'),
+  CAPTCHA_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().positive().default(30),
+  VERIFY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(30),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -168,6 +193,9 @@ export interface Config {
     deficiencyWindow: string;
     deficiencyReminders: string[];
   };
+  /** officers in Slack; undefined when SLACK_BOT_TOKEN is not set */
+  slack: SlackSettings | undefined;
+  certificates: CertificateSettings;
 }
 
 export class ConfigError extends Error {
@@ -187,6 +215,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && e.REPLY_TOKEN_SECRET === 'development-only-reply-token-secret') {
     throw new ConfigError(['REPLY_TOKEN_SECRET: set a secret of your own in production (it makes deficiency reply addresses unguessable)']);
+  }
+  if (e.NODE_ENV === 'production' && e.CAPTCHA_SECRET === 'development-only-captcha-secret') {
+    throw new ConfigError(['CAPTCHA_SECRET: set a secret of your own in production (it signs the verification page\'s security codes)']);
   }
   const dataDir = path.resolve(e.DATA_DIR);
   const apiHostForUrl = e.API_HOST === '0.0.0.0' ? 'localhost' : e.API_HOST;
@@ -246,6 +277,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       deficiencyWindow: e.APP_DEFICIENCY_WINDOW.trim(),
       deficiencyReminders: splitList(e.APP_DEFICIENCY_REMINDERS),
     },
+    slack: slackSettings(e),
+    certificates: certificateSettings(e, env, dataDir),
   };
 }
 
@@ -293,8 +326,100 @@ function helpdeskSlackSettings(e: RawConfig): HelpdeskSlackSettings | undefined 
   return { botToken: e.HELPDESK_SLACK_BOT_TOKEN, signingSecret: e.HELPDESK_SLACK_SIGNING_SECRET, channel: e.HELPDESK_SLACK_CHANNEL, apiUrl: e.HELPDESK_SLACK_API_URL, staff };
 }
 
+export interface SlackSettings {
+  /** http: Slack calls <PUBLIC_BASE_URL>/slack/events; socket: a WebSocket from `npm start`, no public URL */
+  mode: 'http' | 'socket';
+  botToken: string;
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  /** Web API base URL (tests: a local fake) */
+  apiUrl: string | undefined;
+  /** the stale-queue workflow's durations (workflows/stale-queue/contract.ts) */
+  stale: { remindAfter: string; escalateAfter: string; checkEvery: string };
+}
+
+function slackSettings(e: RawConfig): SlackSettings | undefined {
+  if (!e.SLACK_BOT_TOKEN) return undefined;
+  if (e.SLACK_MODE === 'http' && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError(['SLACK_SIGNING_SECRET: HTTP mode needs the app\'s signing secret (Basic Information → App Credentials); or set SLACK_MODE=socket with SLACK_APP_TOKEN']);
+  }
+  if (e.SLACK_MODE === 'socket' && !e.SLACK_APP_TOKEN) {
+    throw new ConfigError(['SLACK_APP_TOKEN: Socket Mode needs an app-level token (xapp-…) with connections:write (Basic Information → App-Level Tokens)']);
+  }
+  const stale = { remindAfter: e.SLACK_STALE_REMIND_AFTER.trim(), escalateAfter: e.SLACK_STALE_ESCALATE_AFTER.trim(), checkEvery: e.SLACK_STALE_CHECK_EVERY.trim() };
+  if (msToNumber(stale.escalateAfter as Duration) <= msToNumber(stale.remindAfter as Duration)) {
+    throw new ConfigError([`SLACK_STALE_ESCALATE_AFTER: must be longer than SLACK_STALE_REMIND_AFTER (the escalation follows the reminder); got ${stale.escalateAfter} and ${stale.remindAfter}`]);
+  }
+  return { mode: e.SLACK_MODE, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, stale };
+}
+
 function splitList(v: string): string[] {
   return v.split(',').map((d) => d.trim()).filter(Boolean);
+}
+
+export interface CertificateSettings {
+  eseal: {
+    /** folder of <OFFICE>.p12 files, e.g. EIC-MUM.p12 */
+    dir: string | undefined;
+    /** development and tests: the test PKI's eseal-<OFFICE>.p12 in <DATA_DIR>/pki; undefined in production */
+    devPkiDir: string | undefined;
+    password: string | undefined;
+    /** ESEAL_P12_BASE64_<OFFICE> (and ESEAL_P12_PASSWORD_<OFFICE>), office code with "_" for "-" */
+    perOffice: Record<string, { p12Base64: string; password: string | undefined }>;
+  };
+  /** stamps/<OFFICE>.png and signatures/<officer id>.png; demo images are drawn for the missing ones */
+  imagesDir: string;
+  qrKey: {
+    /** PEM text (QR_SIGNING_KEY), else read from `file` */
+    pem: string | undefined;
+    file: string;
+    kid: string | undefined;
+    /** development and tests: create a key in `file` when there is none */
+    generateIfMissing: boolean;
+    /** a JWKS of retired public keys still published, so QR codes signed with them keep verifying */
+    retiredKeysFile: string | undefined;
+  };
+  verification: {
+    captchaSecret: string;
+    captchaTtlSeconds: number;
+    /** per client IP: a token bucket refilled at this rate, holding at most `rateLimitBurst` */
+    rateLimitPerMinute: number;
+    rateLimitBurst: number;
+  };
+}
+
+function certificateSettings(e: RawConfig, env: NodeJS.ProcessEnv, dataDir: string): CertificateSettings {
+  const production = e.NODE_ENV === 'production';
+  const perOffice: CertificateSettings['eseal']['perOffice'] = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^ESEAL_P12_BASE64_([A-Z0-9_]+)$/.exec(name);
+    if (!m?.[1] || !value) continue;
+    const office = m[1].replace(/_/g, '-');
+    perOffice[office] = { p12Base64: value, password: env[`ESEAL_P12_PASSWORD_${m[1]}`] || undefined };
+  }
+  return {
+    eseal: {
+      dir: e.ESEAL_DIR ? path.resolve(e.ESEAL_DIR) : undefined,
+      devPkiDir: production ? undefined : path.join(dataDir, 'pki'),
+      // the test PKI's password outside production
+      password: e.ESEAL_P12_PASSWORD ?? (production ? undefined : 'test1234'),
+      perOffice,
+    },
+    imagesDir: path.resolve(e.CERTIFICATE_IMAGES_DIR ?? path.join(dataDir, 'certificate-images')),
+    qrKey: {
+      pem: e.QR_SIGNING_KEY?.replace(/\\n/g, '\n'),
+      file: path.resolve(e.QR_SIGNING_KEY_FILE ?? path.join(dataDir, 'qr', 'qr-signing-key.pem')),
+      kid: e.QR_KEY_ID,
+      generateIfMissing: !production,
+      retiredKeysFile: e.QR_RETIRED_KEYS_FILE ? path.resolve(e.QR_RETIRED_KEYS_FILE) : undefined,
+    },
+    verification: {
+      captchaSecret: e.CAPTCHA_SECRET,
+      captchaTtlSeconds: e.CAPTCHA_TTL_SECONDS,
+      rateLimitPerMinute: e.VERIFY_RATE_LIMIT_PER_MINUTE,
+      rateLimitBurst: e.VERIFY_RATE_LIMIT_BURST,
+    },
+  };
 }
 
 function identityConfig(e: RawConfig, dataDir: string): Config['identity'] {

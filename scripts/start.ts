@@ -162,7 +162,7 @@ try {
         ...(slackCfg.apiUrl ? { slackApiUrl: slackCfg.apiUrl } : {}),
         logger: slackLog,
       });
-      backend.onDecision((n) => bot.refreshApplication(n));
+      backend.onDecision((card) => bot.updateApplication(card));
       await bot.verifyToken();
       await bot.start();
       cleanups.push(() => bot.stop());

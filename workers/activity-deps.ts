@@ -1,7 +1,10 @@
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../lib/config.js';
 import type { Orm } from '../db/orm.js';
+import { createLogger } from '../lib/logger.js';
+import { createSlackActivityDeps } from '../activities/slack/deps.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { LocalIecDirectory } from '../activities/iec/iec-directory.js';
 import { identitySetupFromConfig } from '../activities/identity/identity-setup.js';
@@ -10,6 +13,8 @@ import { HttpPaymentGateway } from '../activities/payment/gateway.js';
 import { OutboxNotifier } from '../activities/notify/notifier.js';
 import { loadReferenceData } from '../domain/reference/load.js';
 import { indexReferenceData, type ReferenceIndex } from '../domain/reference/reference-index.js';
+import { helpdeskSettingsFromConfig } from '../activities/helpdesk/settings.js';
+import { createApplicationCertificateRenderer } from '../activities/certificate/application-renderer.js';
 
 /** Everything the activities need, built from the configuration: the worker's and the tests' single recipe. */
 export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
@@ -19,6 +24,17 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
   const mailer = config.mail.smtpUrl
     ? nodemailer.createTransport(config.mail.smtpUrl)
     : nodemailer.createTransport({ jsonTransport: true });
+  // officers in Slack (issue 6): the channel message follows every transition; the stale-queue activities
+  const slack =
+    overrides.slack ??
+    (config.slack
+      ? createSlackActivityDeps({
+          slack: config.slack,
+          em,
+          temporal: new Client({ connection: Connection.lazy({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` }), namespace: config.temporal.namespace }),
+          logger: createLogger({ level: config.logLevel, service: 'worker-slack' }),
+        })
+      : undefined);
   return {
     em,
     identity,
@@ -34,6 +50,16 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
       replyMailbox: config.mail.helpdeskAddress,
       replySecret: config.mail.replyTokenSecret,
     },
+    helpdesk: helpdeskSettingsFromConfig(config),
+    // the signed PDF of every approved application (issue 5)
+    certificateRenderer: createApplicationCertificateRenderer({
+      em,
+      reference: () => (reference ??= loadReferenceData().then(indexReferenceData)),
+      settings: config.certificates,
+      publicBaseUrl: () => config.api.publicBaseUrl,
+      contactInfo: config.mail.helpdeskAddress,
+    }),
+    ...(slack ? { slack, onTransition: slack.onTransition } : {}),
     ...overrides,
   };
 }

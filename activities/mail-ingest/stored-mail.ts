@@ -47,7 +47,7 @@ export async function summariseHeaders(raw: Buffer): Promise<HeaderSummary> {
   const head = Buffer.concat([headerSection(raw), Buffer.from('\r\n\r\n')]);
   try {
     const p = await simpleParser(head, { skipHtmlToText: true, skipTextToHtml: true });
-    const first = (v: typeof p.from) => (Array.isArray(v) ? v[0] : v)?.value.find((a) => a.address);
+    const first = (v: typeof p.from) => (Array.isArray(v) ? v[0] : v)?.value.find((a: { address?: string }) => a.address);
     const from = first(p.from);
     const replyTo = first(p.replyTo);
     const header = (name: string) => String(p.headers.get(name) ?? '').toLowerCase();

@@ -24,7 +24,7 @@ export const HelpdeskTicketSchema = defineEntity({
     escalatedAt: p.datetime().nullable(),
     category: p.string().length(40),
     categoryTitle: p.string().length(200),
-    confidence: p.double(),
+    confidence: p.decimal('number').precision(4).scale(2),
     /** the signals found, for staff */
     reasons: p.json<string[]>(),
     /** a reply to a deficiency address from someone who is not the exporter, or a forged reference */
@@ -76,6 +76,8 @@ export const HelpdeskMessageSchema = defineEntity({
     author: p.string().length(320),
     authorName: p.string().length(200),
     text: p.text(),
+    /** its note in the ticket's Slack thread, once posted */
+    slackTs: p.string().length(40).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -8,6 +8,9 @@ import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSche
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
 import { AgencyOfficeRowSchema, FeeScheduleRowSchema, IssuingAgencyRowSchema, TradeAgreementRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
+import { SlackLinkCodeSchema, SlackLinkFailureSchema, SlackMessageSchema, SlackUserLinkSchema } from './slack.js';
+import { HelpdeskMessageSchema, HelpdeskTicketSchema } from './helpdesk.js';
+import { InboundMailCopySchema, InboundMailSchema, MailIngestCursorSchema } from './mail-ingest.js';
 
 export * from './application.js';
 export * from './audit-event.js';
@@ -19,6 +22,9 @@ export * from './payment.js';
 export * from './iec-record.js';
 export * from './reference.js';
 export * from './staff-user.js';
+export * from './slack.js';
+export * from './helpdesk.js';
+export * from './mail-ingest.js';
 
 export const entities = [
   IecRecordSchema,
@@ -46,4 +52,13 @@ export const entities = [
   UserIdentityStateSchema,
   SigningRequestSchema,
   SignedDocumentSchema,
+  SlackUserLinkSchema,
+  SlackLinkCodeSchema,
+  SlackLinkFailureSchema,
+  SlackMessageSchema,
+  InboundMailSchema,
+  InboundMailCopySchema,
+  MailIngestCursorSchema,
+  HelpdeskTicketSchema,
+  HelpdeskMessageSchema,
 ];

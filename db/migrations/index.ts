@@ -1,4 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121234448_helpdesk } from './Migration20261121234448_helpdesk.js';
+import { Migration20261121234432_slack } from './Migration20261121234432_slack.js';
 import { Migration20261121232454_identity } from './Migration20261121232454_identity.js';
 import { Migration20261121231859_applications } from './Migration20261121231859_applications.js';
 import { Migration20261121231604_reference_data } from './Migration20261121231604_reference_data.js';
@@ -10,4 +12,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121231604_reference_data', class: Migration20261121231604_reference_data },
   { name: 'Migration20261121231859_applications', class: Migration20261121231859_applications },
   { name: 'Migration20261121232454_identity', class: Migration20261121232454_identity },
+  { name: 'Migration20261121234432_slack', class: Migration20261121234432_slack },
+  { name: 'Migration20261121234448_helpdesk', class: Migration20261121234448_helpdesk },
 ];

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { ApplicationRow, CertificateRow } from '../../db/entities/index.js';
+import { publicHistory, type StoredCertificateDocument } from '../../activities/certificate/application-renderer.js';
+import { verificationUrl } from '../../activities/certificate/qr-payload.js';
+import { normaliseCertificateNumber } from '../../domain/numbering/certificate-number.js';
+import type { Principal } from '../../lib/auth/roles.js';
+import { ROLES } from '../../lib/auth/roles.js';
+import { AppError, ErrorCode } from '../../lib/errors.js';
+import type { ApiDeps } from '../deps.js';
+import { applicationNotFound, canSee } from '../drafts/access.js';
+import { defineRoute } from '../http/route.js';
+
+/**
+ * The issued certificate for the people who may see its application (the exporter of the IEC, the
+ * officers of the office, the agency's administrators, helpdesk and platform staff): its record and
+ * its signed PDF.
+ *
+ * Certificate numbers contain "/" (EIC/2026/031/0000001A). In a path they are percent-encoded as one
+ * segment (`/v1/certificates/EIC%2F2026%2F031%2F0000001A/pdf`, what encodeURIComponent gives and what
+ * OpenAPI clients send); the public verification takes them in the query string (`/verify?no=…`, as the
+ * QR code), where "/" needs no encoding. The metadata returns both links ready to use.
+ */
+
+/** The path of a certificate's PDF. */
+export function certificatePdfPath(number: string): string {
+  return `/v1/certificates/${encodeURIComponent(number)}/pdf`;
+}
+
+const numberParam = z.object({
+  number: z
+    .string()
+    .min(4)
+    .max(80)
+    .describe('The certificate number with "/" percent-encoded as %2F, e.g. EIC%2F2026%2F031%2F0000001A (spaces and case are forgiven)'),
+});
+const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id or number') });
+
+const historyEvent = z.object({
+  at: z.string(),
+  type: z.string(),
+  description: z.string(),
+  relatedCertificateNumber: z.string().optional(),
+  actor: z.string().optional(),
+});
+const metadataSchema = z.object({
+  certificateNumber: z.string(),
+  applicationId: z.string(),
+  applicationNumber: z.string(),
+  fileNumber: z.string().nullable(),
+  kind: z.string().describe('original or duplicate'),
+  originalNumber: z.string().nullable(),
+  status: z.string().describe('issued, superseded or revoked'),
+  issuedAt: z.string(),
+  issuedBy: z.string().describe('id of the approving officer'),
+  iec: z.string(),
+  agreementCode: z.string(),
+  agencyCode: z.string(),
+  officeCode: z.string(),
+  pdf: z.object({
+    ready: z.boolean().describe('false for the few seconds between approval and the signed PDF'),
+    url: z.string(),
+    sha256: z.string().nullable(),
+    sizeBytes: z.number().nullable(),
+    signedBy: z.object({ commonName: z.string(), serialNumber: z.string(), organization: z.string().optional() }).optional(),
+    signedAt: z.string().optional(),
+    pageCount: z.number().optional(),
+  }),
+  verificationUrl: z.string().describe('the link in the QR code: opens the public verification without a captcha'),
+  history: z.array(historyEvent),
+});
+
+function visibleTo(p: Principal, row: CertificateRow): boolean {
+  // a certificate exists only for an approved file: officers of its office see it like the file
+  return canSee(p, { iec: row.iec, officeCode: row.officeCode, agencyCode: row.agencyCode, status: 'Approved' });
+}
+
+export function certificateRoutes(deps: ApiDeps) {
+  const em = () => deps.orm.em.fork();
+  const base = () => deps.config.api.publicBaseUrl;
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/certificate',
+      operationId: 'getApplicationCertificate',
+      summary: "The application's certificate: number, status, signature, download and verification links, live record",
+      tags: ['certificates'],
+      auth: [...ROLES],
+      params: idParam,
+      responses: { 200: { description: 'the certificate', schema: metadataSchema }, 404: { description: 'no such application, or no certificate yet' } },
+      handler: async ({ params, principal }) => {
+        const m = em();
+        const app = await m.findOne(ApplicationRow, { $or: [{ id: params.id }, { number: params.id }] });
+        if (!app || !canSee(principal!, app)) throw applicationNotFound(params.id);
+        const row = await m.findOne(CertificateRow, { applicationId: app.id });
+        if (!row) throw new AppError(ErrorCode.NotFound, `Application ${app.number} has no certificate yet: it is ${app.status}.`);
+        const stored = row.document as unknown as StoredCertificateDocument;
+        const size = (await m.getConnection().execute<{ size: number | null }[]>('select octet_length(pdf) as size from certificate where number = ?', [row.number]))[0]?.size;
+        const signature = stored.signature;
+        return {
+          certificateNumber: row.number,
+          applicationId: app.id,
+          applicationNumber: app.number,
+          fileNumber: app.fileNumber ?? null,
+          kind: row.kind,
+          originalNumber: row.originalNumber ?? null,
+          status: row.status,
+          issuedAt: row.issuedAt.toISOString(),
+          issuedBy: row.issuedBy,
+          iec: row.iec,
+          agreementCode: row.agreementCode,
+          agencyCode: row.agencyCode,
+          officeCode: row.officeCode,
+          pdf: {
+            ready: !!row.pdfSha256,
+            url: `${base()}${certificatePdfPath(row.number)}`,
+            sha256: row.pdfSha256 ?? null,
+            sizeBytes: size === null || size === undefined ? null : Number(size),
+            ...(signature
+              ? {
+                  signedBy: { commonName: signature.commonName, serialNumber: signature.serialNumber, ...(signature.organization ? { organization: signature.organization } : {}) },
+                  signedAt: signature.signedAt,
+                  pageCount: signature.pageCount,
+                }
+              : {}),
+          },
+          verificationUrl: verificationUrl(base(), row.number, row.verificationToken),
+          history: publicHistory(row.history, stored.certificate?.certification.officeName ?? row.officeCode),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/certificates/:number/pdf',
+      operationId: 'downloadCertificatePdf',
+      summary: 'Download the signed certificate (the "Electronic Copy" PDF)',
+      description:
+        'For the exporter of the IEC, the officers of the issuing office, the agency administrators, helpdesk and platform staff; ' +
+        'anyone else gets 404, as for an unknown number. The number goes in the path percent-encoded ("/" as %2F). ' +
+        'The ETag and Repr-Digest headers carry the SHA-256 recorded at issuance (also shown on the public verification page). ' +
+        '409 in the few seconds between approval and the signed PDF.',
+      tags: ['certificates'],
+      auth: [...ROLES],
+      params: numberParam,
+      responses: {
+        200: { description: 'the signed PDF', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' },
+        304: { description: 'not modified (If-None-Match)' },
+        404: { description: 'not found' },
+        409: { description: 'the PDF is not signed yet' },
+      },
+      handler: async ({ req, res, params, principal }) => {
+        const number = normaliseCertificateNumber(params.number);
+        const m = em();
+        const row = await m.findOne(CertificateRow, { number });
+        if (!row || !visibleTo(principal!, row)) throw new AppError(ErrorCode.NotFound, `Certificate ${number} was not found.`);
+        if (!row.pdfSha256) {
+          res.setHeader('Retry-After', '5');
+          throw new AppError(ErrorCode.Conflict, `The signed PDF of certificate ${number} is not ready yet: it is made right after approval. Try again in a few seconds.`);
+        }
+        const etag = `"${row.pdfSha256}"`;
+        res.setHeader('ETag', etag);
+        res.setHeader('Cache-Control', 'private, no-cache');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        if (req.headers['if-none-match'] === etag) {
+          res.status(304).end();
+          return undefined;
+        }
+        await m.populate(row, ['pdf']);
+        const pdf = Buffer.from(row.pdf as Uint8Array);
+        res.attachment(`certificate-${number.replace(/\//g, '-')}.pdf`);
+        res.setHeader('Content-Type', 'application/pdf');
+        res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(row.pdfSha256, 'hex').toString('base64')}:`);
+        res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+        res.status(200).end(pdf);
+        return undefined;
+      },
+    }),
+  ];
+}
