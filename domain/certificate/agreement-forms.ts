@@ -1,4 +1,3 @@
-import { AppError, ErrorCode } from '../../lib/errors.js';
 import { formatCertificateDate, formatMoney, formatQuantity } from './format.js';
 import type { AgreementFormId, CertificateAgreement, CertificateDocument, CertificateGoodsItem } from './types.js';
 
@@ -198,12 +197,25 @@ export function resolveAgreementForm(agreement: CertificateAgreement): Agreement
   if (/OMAN|IOCEPA/.test(text)) return indiaOmanCepa;
   if (/ASEAN|AIFTA|AITIGA/.test(text)) return aseanIndiaFormAi;
   if (/KOREA|IKCEPA|KICEPA/.test(text)) return ikcepa;
-  throw new AppError(
-    ErrorCode.ValidationFailed,
-    `There is no certificate layout for the trade agreement "${agreement.title}" (${agreement.code}). ` +
-      `Supported: India Oman CEPA, ASEAN-India FTA (Form AI), India-Korea CEPA.`,
-    { problems: [{ path: 'agreement', message: 'unsupported trade agreement' }] },
-  );
+  return genericPreferentialForm(agreement);
+}
+
+/**
+ * Agreements without a layout of their own (SAFTA, APTA, ISLFTA, INCHPTA, GSTP…) print on a generic
+ * preferential form with the same boxes, headed with the agreement's title and declaring against it.
+ */
+export function genericPreferentialForm(agreement: CertificateAgreement): AgreementForm {
+  return {
+    ...ikcepa,
+    id: 'ikcepa',
+    title: ['CERTIFICATE OF ORIGIN', agreement.title],
+    subtitle: agreement.code,
+    agreementName: agreement.title,
+    declarationText: (doc) =>
+      `The undersigned hereby declares that the above details and statements are correct; that all the goods were ` +
+      `produced in ${doc.declaration.countryOfOrigin} and that they comply with the origin requirements specified in ` +
+      `the ${agreement.title} for the goods exported to ${doc.declaration.importingCountry.toUpperCase()}.`,
+  };
 }
 
 /** The text printed in one goods cell. Lines are separated by "\n". */

@@ -150,6 +150,7 @@ const AGENCIES: Record<string, string> = {
   EIC: 'Export Inspection Council of India',
   MPEDA: 'Marine Products Export Development Authority',
   FIEO: 'Federation of Indian Export Organisations',
+  DGFT: 'Directorate General of Foreign Trade',
 };
 
 function plans(now: Date): IdentityPlan[] {
@@ -206,6 +207,12 @@ function plans(now: Date): IdentityPlan[] {
     eseal('EIC-CHN'),
     eseal('MPEDA-KOC'),
     eseal('FIEO-DEL'),
+    // the other offices of db/fixtures/reference-data.json, so that every demo office can issue
+    eseal('EIC-DEL'),
+    eseal('EIC-KOL'),
+    eseal('MPEDA-VSP'),
+    eseal('FIEO-MUM'),
+    eseal('DGFT-DEL'),
     { name: 'esign-sandbox', kind: 'esign', commonName: 'CoO Sandbox eSign Service Provider', org: 'CoO Sandbox ESP', issuer: 'sub' },
   ];
 }

@@ -40,8 +40,11 @@ describe('certificate document', () => {
     expect(resolveAgreementForm({ code: 'AIFTA', title: 'ASEAN-India FTA' }).id).toBe('asean-india-fta');
     expect(resolveAgreementForm({ code: 'IKCEPA', title: 'India Korea CEPA' }).id).toBe('ikcepa');
     expect(resolveAgreementForm({ code: 'X', title: 'Anything', form: 'ikcepa' }).id).toBe('ikcepa');
-    expect(() => resolveAgreementForm({ code: 'SAFTA', title: 'South Asian Free Trade Area' })).toThrow(
-      'There is no certificate layout for the trade agreement "South Asian Free Trade Area" (SAFTA). Supported: India Oman CEPA, ASEAN-India FTA (Form AI), India-Korea CEPA.',
+    // agreements without a layout of their own print on the generic preferential form, headed with their title
+    const safta = resolveAgreementForm({ code: 'SAFTA', title: 'South Asian Free Trade Area' });
+    expect(safta.title).toEqual(['CERTIFICATE OF ORIGIN', 'South Asian Free Trade Area']);
+    expect(safta.declarationText({ declaration: { countryOfOrigin: 'INDIA', importingCountry: 'Nepal' } } as never)).toContain(
+      'origin requirements specified in the South Asian Free Trade Area for the goods exported to NEPAL',
     );
   });
 
