@@ -148,7 +148,7 @@ ${err ? `<div class="alert" role="alert" id="form-error"><strong>There is a prob
 <form class="lookup" method="post" action="${h(verifyPath(ctx))}" novalidate>
   <div class="field">
     <label for="no">Certificate number</label>
-    <span class="hint" id="no-hint">For example EIC/MUM/IOCEPA/2026/000142</span>
+    <span class="hint" id="no-hint">For example EIC/2026/031/0000142A</span>
     <input type="text" id="no" name="no" value="${h(opts.number ?? '')}" required autocomplete="off" spellcheck="false" autocapitalize="characters" maxlength="64" aria-describedby="no-hint${err && numberInvalid ? ' form-error' : ''}"${numberInvalid ? ' aria-invalid="true"' : ''}>
   </div>
   <div class="field">
