@@ -110,10 +110,13 @@ try {
   // worker and API
   const childEnv = { ...process.env, ...extraEnv, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: config.dataDir };
   const children: { name: string; proc: ChildProcess; log: string }[] = [];
-  for (const [name, entry] of [
+  const entries: [string, string][] = [
     ['worker', 'workers/main.ts'],
     ['api', 'api/main.ts'],
-  ] as const) {
+  ];
+  // officers' Slack bot over a WebSocket when configured so (HTTP mode is served by the API)
+  if (config.slack?.mode === 'socket') entries.push(['slack-bot', 'workers/slack-bot.ts']);
+  for (const [name, entry] of entries) {
     const log = path.join(logDir, `${name}.log`);
     const proc = spawnService(process.execPath, ['--import', 'tsx', entry], { logFile: log, env: childEnv });
     children.push({ name, proc, log });
@@ -137,37 +140,8 @@ try {
     if (Date.now() > deadline) throw new Error(`the API did not become ready at ${base}/readyz; see ${logDir}/api.log and worker.log`);
     await sleep(500);
   }
-  // --- officers in Slack (channels/slack/README.md): the stale-queue workflow; in Socket Mode, the bot's
-  // WebSocket runs here (HTTP mode is served by the API at /slack/events). Loaded only when configured.
   if (config.slack) {
-    const slackCfg = config.slack;
-    const { Client } = await import('@temporalio/client');
-    const { pino } = await import('pino');
-    const { createSlackApp } = await import('../channels/slack/app.js');
-    const { TemporalSlackBackend, startSlackStaleQueue } = await import('../channels/slack/temporal-backend.js');
-    const slackLog = pino({ level: config.logLevel, base: { service: 'slack' } }, pino.destination(path.join(logDir, 'slack.log')));
-    const slackConn = await Connection.connect({ address: temporalAddress });
-    cleanups.push(() => slackConn.close());
-    const slackClient = new Client({ connection: slackConn, namespace: config.temporal.namespace });
-    await startSlackStaleQueue(slackClient, slackCfg.stale);
-    if (slackCfg.mode === 'socket') {
-      const slackOrm = await createOrm(db.url);
-      cleanups.push(() => slackOrm.close());
-      const backend = new TemporalSlackBackend({ temporal: slackClient, em: () => slackOrm.em.fork(), logger: slackLog });
-      const bot = createSlackApp({
-        backend,
-        botToken: slackCfg.botToken,
-        mode: 'socket',
-        ...(slackCfg.appToken ? { appToken: slackCfg.appToken } : {}),
-        ...(slackCfg.apiUrl ? { slackApiUrl: slackCfg.apiUrl } : {}),
-        logger: slackLog,
-      });
-      backend.onDecision((card) => bot.updateApplication(card));
-      await bot.verifyToken();
-      await bot.start();
-      cleanups.push(() => bot.stop());
-    }
-    say(`Slack: ${slackCfg.mode === 'socket' ? 'Socket Mode connected' : `HTTP mode at ${config.api.publicBaseUrl}/slack/events`}; stale queue every ${slackCfg.stale.checkEvery} (log: ${logDir}/slack.log)`);
+    say(`Slack: ${config.slack.mode === 'socket' ? 'Socket Mode (workers/slack-bot.ts)' : `HTTP mode at ${config.api.publicBaseUrl}/slack/events`}; stale queue every ${config.slack.stale.checkEvery}`);
   }
 
   say('ready.');
