@@ -64,6 +64,9 @@ export class OutboxNotifier implements Notifier {
         });
       } else if (this.deps.sms) {
         await this.deps.sms.send(msg.to, msg.text);
+      } else {
+        // no SMS provider configured: the outbox row is the record, waiting for one
+        return { sent: false, duplicate: false };
       }
     } catch (e) {
       row.error = (e as Error).message.slice(0, 2000);
