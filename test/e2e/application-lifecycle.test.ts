@@ -213,6 +213,42 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     expect(await em.fork().count(WalletEntry, { entryKey: paid.body.orderId })).toBe(1);
   });
 
+  it('lets the exporter pay again after the bank declines', async () => {
+    const draft = await createCompleteDraft(stack, t.raj);
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    const failed = await payAtGateway(stack, t.raj, draft.id, 'failure');
+    for (let i = 0; i < 100; i++) {
+      const s = await workflowState(stack, t.raj, draft.id);
+      if (s.payment?.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await workflowState(stack, t.raj, draft.id)).payment).toMatchObject({ orderId: failed, status: 'failed' });
+    const second = await payAtGateway(stack, t.raj, draft.id, 'success');
+    expect(second).not.toBe(failed);
+    await waitForStatus(stack, t.raj, draft.id, 'In-Process');
+    const rows = await stack.orm.em.fork().find(PaymentRow, { applicationId: draft.id }, { orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => r.status)).toEqual(['failed', 'paid']);
+  });
+
+  it('closes an unanswered deficiency as Rejected after reminders (the documented rule)', async () => {
+    // the waits are fixed when the workflow starts: this application gets a 4-second response window
+    stack.config.timings = { ...fast, deficiencyWindow: '4 seconds', deficiencyReminders: ['1 second', '2 seconds'] };
+    let app: { id: string; number: string };
+    try {
+      app = await inProcess();
+    } finally {
+      stack.config.timings = { ...fast };
+    }
+    const d = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/deficiency`, { token: t.priya, body: { remarks: 'Attach the packing list.', documentsRequested: ['packing_list'] } });
+    expect(d.status).toBe(200);
+    const s = await waitForStatus(stack, t.raj, app.id, 'Rejected', 30_000);
+    expect(s.rejectionReason).toBe('No response to deficiency 1 within the response window.');
+    await stack.client.workflow.getHandle(applicationWorkflowId(app.number)).result();
+    const em = stack.orm.em.fork();
+    expect(await em.count(NotificationRow, { applicationId: app.id, template: 'reminder-deficiency' })).toBe(2);
+    expect(await em.count(NotificationRow, { applicationId: app.id, template: 'rejection', channel: 'email' })).toBe(1);
+  });
+
   it('refuses a forged gateway callback', async () => {
     const r = await api(stack, 'POST', '/v1/payments/callback', {
       body: { merchantId: 'X', orderId: '00000000-0000-0000-0000-000000000000', status: 'SUCCESS', gatewayTxnId: 'T1', amountPaise: 1, checksum: 'ab' },
