@@ -100,6 +100,7 @@ try {
       if (!process.env.HELPDESK_ADDRESS) extraEnv.HELPDESK_ADDRESS = 'helpdesk@coo.test';
       if (!process.env.MAIL_DOMAIN) extraEnv.MAIL_DOMAIN = 'coo.test';
       if (!process.env.MAIL_FROM) extraEnv.MAIL_FROM = 'CoO Trade Connect <noreply@coo.test>';
+      if (!process.env.IMAP_URL && !process.env.IMAP_HOST) extraEnv.IMAP_URL = `imap://helpdesk%40coo.test:helpdesk@${mail.imap.host}:${mail.imap.port}`;
       say(`development mail server: SMTP ${mail.smtp.host}:${mail.smtp.port}, IMAP ${mail.imap.host}:${mail.imap.port} (mail to outside addresses lands in catchall@coo.test, password catchall)`);
     } catch (e) {
       const why = e instanceof MissingProgramError ? e.message : `could not start (${(e as Error).message})`;
@@ -116,6 +117,8 @@ try {
   ];
   // officers' Slack bot over a WebSocket when configured so (HTTP mode is served by the API)
   if (config.slack?.mode === 'socket') entries.push(['slack-bot', 'workers/slack-bot.ts']);
+  // the helpdesk mailbox's ingester, when there is a mailbox to watch (the development one, or IMAP_*)
+  if (extraEnv.IMAP_URL || process.env.IMAP_URL || process.env.IMAP_HOST) entries.push(['mail-ingester', 'workers/mail-ingester.ts']);
   for (const [name, entry] of entries) {
     const log = path.join(logDir, `${name}.log`);
     const proc = spawnService(process.execPath, ['--import', 'tsx', entry], { logFile: log, env: childEnv });
@@ -156,7 +159,7 @@ try {
       `  PostgreSQL          ${db.url.replace(/:[^:@/]+@/, ':****@')}`,
       ...(mail ? [`  Mail (dev)          SMTP ${mail.smtp.host}:${mail.smtp.port}, IMAP ${mail.imap.host}:${mail.imap.port}  (user catchall@coo.test / catchall)`] : []),
       `  Payment sandbox     ${base}/sandbox/gateway/checkout/<order id>`,
-      `  Logs                ${logDir}/{api,worker,temporal,postgres}.log`,
+      `  Logs                ${logDir}/{api,worker,mail-ingester,temporal,postgres}.log`,
       `  Demo tokens         npm run token -- --list`,
       '',
       '  Ctrl-C stops everything; the data stays for the next `npm start`.',

@@ -123,10 +123,12 @@ export function createSigningActivities(deps: ApplicationActivityDeps) {
         if (done) return { sha256: done.sha256 };
         const content = Buffer.from(input.payload.contentB64, 'base64');
         if (sha256Hex(content) !== input.payload.sha256) throw new AppError(ErrorCode.Internal, 'signing payload corrupted');
+        const method = input.signature.method;
+        if (method === 'smime') throw new AppError(ErrorCode.ValidationFailed, 'S/MIME signatures come in by e-mail (acceptSmimeSignedResponse).');
         const verified = await deps.signatureVerifier.verify({
           signerId: input.signature.signerId,
           iec: input.iec,
-          method: input.signature.method,
+          method,
           content,
           signatureB64: input.signature.signatureB64,
           now: new Date(),

@@ -115,10 +115,13 @@ export interface ApplicationState {
 
 export interface SignatureInput {
   signerId: string;
-  method: 'dsc' | 'esign';
-  /** detached CMS signature over SigningPayload.contentB64's bytes, base64 */
+  /** 'smime': a deficiency reply e-mail signed with the exporter's registered DSC (from the mail ingester) */
+  method: 'dsc' | 'esign' | 'smime';
+  /** detached CMS signature over SigningPayload.contentB64's bytes, base64; for 'smime' a reference `smime:<mail id>` */
   signatureB64: string;
   channel: Channel;
+  /** method 'smime': the stored inbound mail whose S/MIME signature signs the response */
+  smime?: { mailId: string };
 }
 
 export interface OfficerRef {

@@ -79,16 +79,14 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
       signingInFlight = true;
       const payload = state.signing!;
       try {
-        const r = await verify.verifyAndRecordSignature({
-          applicationId: input.applicationId,
-          iec: input.iec,
-          stepKey: key(`sign/${payload.purpose}/${payload.round}/${payload.sha256}`),
-          payload,
-          signature: sig,
-        });
+        const stepKey = key(`sign/${payload.purpose}/${payload.round}/${payload.sha256}`);
+        const r =
+          sig.method === 'smime'
+            ? await verify.acceptSmimeSignedResponse({ applicationId: input.applicationId, iec: input.iec, stepKey, payload, signerId: sig.signerId, mailId: sig.smime!.mailId })
+            : await verify.verifyAndRecordSignature({ applicationId: input.applicationId, iec: input.iec, stepKey, payload, signature: sig });
         signed = { payload, by: { id: sig.signerId, name: sig.signerId, channel: sig.channel } };
         state.signing = undefined;
-        return r;
+        return { sha256: r.sha256 };
       } finally {
         signingInFlight = false;
       }
@@ -98,6 +96,10 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
         if (!state.signing) refuse(WorkflowErrorType.IllegalTransition, `Nothing is waiting for a signature: the file is ${state.status}.`);
         if (signingInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A signature for this step is already being verified.');
         if (!sig.signatureB64 || sig.signatureB64.length > 200_000) refuse(WorkflowErrorType.ValidationFailed, 'The signature is missing or too large.');
+        if (sig.method === 'smime') {
+          if (!sig.smime?.mailId) refuse(WorkflowErrorType.ValidationFailed, 'An S/MIME signature needs the stored e-mail it came in.');
+          if (state.signing?.purpose !== 'clarification') refuse(WorkflowErrorType.ValidationFailed, 'A signed e-mail can only sign a clarification (the "No" response).');
+        }
       },
     },
   );
