@@ -54,9 +54,6 @@ export interface DeficiencyReplyResult {
   signatureProblem?: string;
 }
 
-/** What the lead's signUpdate takes for an S/MIME signature (workflows/application/contract.ts, see docs/email.md). */
-type SmimeSignatureInput = Omit<SignatureInput, 'method'> & { method: 'smime'; smime: { mailId: string } };
-
 const MAX_CLARIFICATION = 8000;
 
 /** A UUID derived from the mail and the file's position: the same file of the same mail is stored once. */
@@ -199,8 +196,8 @@ export function createDeficiencyReplyActivities(deps: HelpdeskActivityDeps) {
           }
           if (signer) {
             try {
-              const sig: SmimeSignatureInput = { signerId: signer.signerId, method: 'smime', signatureB64: `smime:${input.mailId}`, smime: { mailId: input.mailId }, channel: 'email' };
-              const r = await handle.executeUpdate(signUpdate, { args: [sig as unknown as SignatureInput], updateId: `mail:${input.mailId}:sign` });
+              const sig: SignatureInput = { signerId: signer.signerId, method: 'smime', signatureB64: `smime:${input.mailId}`, smime: { mailId: input.mailId }, channel: 'email' };
+              const r = await handle.executeUpdate(signUpdate, { args: [sig], updateId: `mail:${input.mailId}:sign` });
               await send('accepted', renderReplyAccepted({ ...common, attachments: fileNames }));
               return { outcome: 'deficiency-signed', attachmentIds, sha256: r.sha256, signedBy: signer.signerId };
             } catch (e) {

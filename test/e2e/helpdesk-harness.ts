@@ -208,6 +208,10 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
     slackSend: (request, o) => sendSigned(slackUrl, SLACK_SECRET, request, o),
     async stop() {
       for (const i of ingesters) await i.stop();
+      // end this file's ticket workflows: their SLA timers must not fire into the next test file's worker
+      const mailIds = [...new Set(processed.map((e) => e.mailId))];
+      const tickets = mailIds.length ? await stack.orm.em.fork().find(HelpdeskTicket, { openingMailId: { $in: mailIds } }) : [];
+      await Promise.allSettled(tickets.map((t) => stack.client.workflow.getHandle(t.workflowId).terminate('end of the test file')));
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await stack.stop();

@@ -177,7 +177,7 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
 });
 
 describe('a reply signed with S/MIME by the exporter’s registered DSC', () => {
-  it('is recognised as signed: the signer is checked and the signed part is the response', async () => {
+  it('is accepted as signed: the round completes with the signed part as the response', async () => {
     const app = await deficient('Send the signed cost sheet.');
     const id = pki.identities['exporter-raj']!;
     const pdf = Buffer.from(await invoicePdf('COST/SMIME'));
@@ -197,48 +197,35 @@ describe('a reply signed with S/MIME by the exporter’s registered DSC', () => 
     );
     await ms.send({ envelope: { from: EXPORTS, to: [app.replyAddress] }, raw });
     const row = await outcomeOf(messageId);
-    const details = row.outcomeDetails as { signatureProblem?: string; attachmentIds?: string[] };
+    expect(row.outcome).toBe('deficiency-signed');
 
-    if (row.outcome === 'deficiency-signed') {
-      // signUpdate accepts method 'smime' (the wiring in /work/notes/requests-mail.md): the round completes by itself
-      const back = await waitForStatus(ms.stack, t.raj, app.id, 'In-Process');
-      expect(back.deficiencies[0].response).toMatchObject({ kind: 'clarification', clarification: 'The cost sheet is attached; this e-mail is signed with my DSC.' });
-      const version = await ms.stack.orm.em.fork().findOneOrFail(SignedVersion, { applicationId: app.id, purpose: 'clarification' });
-      expect(version).toMatchObject({ method: 'smime', signerId: 'AAACR5055K-1' });
-      const accepted = await ms.waitForMail(EXPORTS, (m) => m.inReplyTo === messageId);
-      expect(accepted.text).toContain('has been passed to the officer');
-      return;
-    }
-
-    // Until the application workflow's signUpdate takes method 'smime', the signed reply is kept as an
-    // unsigned one (the exporter is asked to sign through the API), and the activity the workflow will
-    // call is exercised here directly against the payload the workflow holds.
-    expect(row.outcome).toBe('deficiency-response');
-    expect(details.signatureProblem).toBeTruthy();
-    const state = await workflowState(ms.stack, t.raj, app.id);
-    const payload = state.signing as SigningPayload;
-    const doc = JSON.parse(Buffer.from(payload.contentB64, 'base64').toString());
-    expect(doc.clarification).toBe('The cost sheet is attached; this e-mail is signed with my DSC.');
-    expect(doc.attachments).toHaveLength(1);
-
+    // signUpdate with method 'smime': the round completes by itself, signed by Raj's registered DSC
+    const back = await waitForStatus(ms.stack, t.raj, app.id, 'In-Process');
+    expect(back.deficiencies[0].response).toMatchObject({ kind: 'clarification', clarification: 'The cost sheet is attached; this e-mail is signed with my DSC.', by: { id: 'AAACR5055K-1', channel: 'email' } });
+    expect(back.deficiencies[0].response.attachmentIds).toHaveLength(1);
     const em = ms.stack.orm.em.fork();
+    const version = await em.findOneOrFail(SignedVersion, { applicationId: app.id, purpose: 'clarification' });
+    expect(version).toMatchObject({ method: 'smime', signerId: 'AAACR5055K-1', signatureB64: `smime:inbound_mail/${row.id}`, sha256: back.deficiencies[0].response.sha256 });
+    const accepted = await ms.waitForMail(EXPORTS, (m) => m.inReplyTo === messageId);
+    expect(accepted.text).toContain('has been passed to the officer');
+    expect(accepted.text).toContain('cost-sheet.pdf');
+
+    // the activity behind it refuses a payload the e-mail does not carry, a signer who is not the DSC's
+    // user, and a tampered copy of the e-mail
     const identity = await identitySetupFromConfig(ms.stack.config.identity)();
     const stored = await loadStoredMail(em, row.id);
-    const input = { applicationId: app.id, iec: 'AAACR5055K', payload, signerId: 'AAACR5055K-1', mailId: row.id, raw: stored.raw };
-    const accepted = await acceptSmimeSignedResponse(em, identity, { ...input, stepKey: `test/smime/${row.id}` });
-    expect(accepted).toMatchObject({ sha256: payload.sha256, signerId: 'AAACR5055K-1', signerName: 'RAJ KUMAR SHARMA' });
-    const version = await em.findOneOrFail(SignedVersion, { stepKey: `test/smime/${row.id}` });
-    expect(version).toMatchObject({ method: 'smime', signerId: 'AAACR5055K-1', sha256: payload.sha256, signatureB64: `smime:inbound_mail/${row.id}` });
-
-    // it refuses a payload the e-mail does not carry, and a signer who is not the DSC's user
-    const other = Buffer.from(JSON.stringify({ ...doc, clarification: 'Something else.' }));
     const { createHash } = await import('node:crypto');
-    await expect(
-      acceptSmimeSignedResponse(em, identity, { ...input, stepKey: `test/smime2/${row.id}`, payload: { ...payload, contentB64: other.toString('base64'), sha256: createHash('sha256').update(other).digest('hex') } }),
-    ).rejects.toMatchObject({ code: 'signature_invalid' });
+    const payloadOf = (doc: unknown): SigningPayload => {
+      const bytes = Buffer.from(JSON.stringify(doc));
+      return { purpose: 'clarification', round: 1, sha256: createHash('sha256').update(bytes).digest('hex'), contentB64: bytes.toString('base64') };
+    };
+    const signedDoc = version.content as { clarification: string };
+    const input = { applicationId: app.id, iec: 'AAACR5055K', payload: payloadOf(signedDoc), signerId: 'AAACR5055K-1', mailId: row.id, raw: stored.raw };
+    expect(await acceptSmimeSignedResponse(em, identity, { ...input, stepKey: `test/smime/${row.id}` })).toMatchObject({ signerId: 'AAACR5055K-1', signerName: 'RAJ KUMAR SHARMA' });
+    await expect(acceptSmimeSignedResponse(em, identity, { ...input, stepKey: `test/smime2/${row.id}`, payload: payloadOf({ ...signedDoc, clarification: 'Something else.' }) })).rejects.toMatchObject({
+      code: 'signature_invalid',
+    });
     await expect(acceptSmimeSignedResponse(em, identity, { ...input, stepKey: `test/smime3/${row.id}`, signerId: 'AAACR5055K-2' })).rejects.toMatchObject({ code: 'signer_not_acting_user' });
-
-    // a tampered copy of the signed e-mail fails the S/MIME check itself
     const tampered = Buffer.from(stored.raw.toString('latin1').replace('The cost sheet is attached', 'The cost sheet is attachee'), 'latin1');
     await expect(acceptSmimeSignedResponse(em, identity, { ...input, raw: tampered, stepKey: `test/smime4/${row.id}` })).rejects.toMatchObject({ code: 'signature_invalid' });
   });

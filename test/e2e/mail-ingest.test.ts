@@ -75,7 +75,8 @@ describe('messages that cannot be processed', () => {
       const all = await readMailbox(login);
       return [garbageUid, headlessUid].every((uid) => all.find((m) => m.uid === uid)?.flags.includes('$CooRejected'));
     });
-    const rows = await ms.stack.orm.em.fork().find(InboundMail, { uid: { $in: [String(garbageUid), String(headlessUid)] } });
+    const uidValidity = String((await readMailbox(login))[0]!.uidValidity);
+    const rows = await ms.stack.orm.em.fork().find(InboundMail, { uidValidity, uid: { $in: [String(garbageUid), String(headlessUid)] } }, { orderBy: { uid: 'asc' } });
     expect(rows.map((r) => r.outcome)).toEqual(['malformed', 'malformed']);
     expect(rows.map((r) => (r.outcomeDetails as { reason: string }).reason).join(' ')).toMatch(/not an e-mail message/);
     // raw bytes kept as received
@@ -127,7 +128,20 @@ describe('exactly once across restarts and duplicate deliveries', () => {
     const restarted = ms.newIngester();
     await restarted.start();
     // copies: first ×2 (one re-flagged, one duplicate), second ×2, third, noId ×2
-    const events = (await ms.waitProcessed(before + 7)).slice(before);
+    const ours = async () => {
+      const ids = new Set<string>();
+      for (const raw of [first, second, third]) {
+        const m = await em.findOne(InboundMail, { messageId: messageIdOf(raw) }, { refresh: true });
+        if (m) ids.add(m.id);
+      }
+      const n = await em.findOne(InboundMail, { dedupeKey: dedupeKeyOf(Buffer.from(noId)) }, { refresh: true });
+      if (n) ids.add(n.id);
+      return ms.processed.slice(before).filter((e) => ids.has(e.mailId));
+    };
+    const events = await ms.waitFor('the 7 copies handled', async () => {
+      const e = await ours();
+      return e.length >= 7 && e;
+    });
     await restarted.drain();
 
     expect(events).toHaveLength(7);
@@ -144,8 +158,12 @@ describe('exactly once across restarts and duplicate deliveries', () => {
       const ticket = await em.findOneOrFail(HelpdeskTicket, { openingMailId: mail.id });
       expect(await em.count(HelpdeskTicket, { subject: ticket.subject })).toBe(1);
       expect(await em.count(NotificationRow, { notificationKey: `helpdesk/${ticket.number}/out/0` })).toBe(1);
-      const runs = [];
-      for await (const w of ms.stack.client.workflow.list({ query: `WorkflowId = "${inboundMailWorkflowId(mail.dedupeKey)}"` })) runs.push(w);
+      // visibility is eventually consistent: wait for the run to be listed, then count
+      const runs = await ms.waitFor('the workflow in the visibility store', async () => {
+        const found = [];
+        for await (const w of ms.stack.client.workflow.list({ query: `WorkflowId = "${inboundMailWorkflowId(mail.dedupeKey)}"` })) found.push(w);
+        return found.length > 0 && found;
+      });
       expect(runs).toHaveLength(1);
     }
     const noIdMail = await em.findOneOrFail(InboundMail, { dedupeKey: dedupeKeyOf(Buffer.from(noId)) });
@@ -274,7 +292,7 @@ describe('replies to a deficiency address', () => {
     const answer = await ms.waitForMail(RAJ, (m) => m.inReplyTo === messageId);
     expect(answer.text).toContain(`Application ${app.number} has no deficiency open for a response.`);
     expect(answer.replyTo?.text).toContain(replyAddress(HELPDESK, token));
-    expect((await ms.inbound(messageId))!.outcome).toBe('deficiency-refused');
+    await ms.waitFor('the outcome', async () => (await ms.inbound(messageId))?.outcome === 'deficiency-refused');
     const copy = (await ms.mailbox(HELPDESK)).find((m) => m.messageId === messageId)!;
     expect(copy.flags).toEqual(expect.arrayContaining(['$CooProcessed', '$CooDeficiency', '$CooRejected']));
   });

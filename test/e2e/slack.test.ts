@@ -370,7 +370,8 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
     try {
       const { ref, message } = await channelMessage(app.number);
       expect(showing(message(), 'In-Process')).toBe(true);
-      expect((await stack.orm.em.fork().findOneOrFail(SlackMessage, { applicationNumber: app.number })).needsSync).toBe(false);
+      // the sweep posts first and records it right after: wait for the record, not just the post
+      await until('the message marked as synced', async () => ((await stack.orm.em.fork().findOneOrFail(SlackMessage, { applicationNumber: app.number })).needsSync === false ? true : undefined));
 
       const inThread = () => fake.messagesIn(CHANNEL).filter((m) => m.threadTs === ref.ts);
       const reminder = await until('the reminder in the thread', () => inThread().find((m) => m.text?.includes('has waited')));

@@ -114,8 +114,9 @@ export function createMailIngester(opts: MailIngesterOptions): MailIngester {
   const emitter = new EventEmitter();
   const stats: IngesterStats = { connected: false, connects: 0, processed: 0, duplicates: 0, failures: 0 };
   const inFlight = new Set<string>();
-  /** UIDs that failed, and when they may be tried again */
+  /** UIDs that failed, and when they may be tried again (backing off: 10 s doubling to 1 h) */
   const retryAfter = new Map<string, number>();
+  const attempts = new Map<string, number>();
   let client: ImapFlow | null = null;
   let stopping = false;
   let loop: Promise<void> | null = null;
@@ -205,13 +206,16 @@ export function createMailIngester(opts: MailIngesterOptions): MailIngester {
       await markFlagged(opts.em(), ref);
       await advanceCursor(opts.em(), mailboxName, ref.uidValidity, ref.uid);
       retryAfter.delete(key);
+      attempts.delete(key);
       stats.processed++;
       if (copy.duplicate) stats.duplicates++;
       log.info({ uid: ref.uid, mailId: copy.mail.id, outcome, duplicate: copy.duplicate, alreadyDone, flags }, 'mail-ingester: message handled');
       emitter.emit('processed', { uid: ref.uid, uidValidity: ref.uidValidity, mailId: copy.mail.id, outcome, duplicate: copy.duplicate, alreadyDone, flags } satisfies ProcessedEvent);
     } catch (e) {
       stats.failures++;
-      retryAfter.set(key, Date.now() + Math.min(60_000, backoff.initialMs * 20));
+      const n = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, n);
+      retryAfter.set(key, Date.now() + Math.min(3_600_000, 10_000 * 2 ** (n - 1)));
       log.error({ err: e, uid: ref.uid }, 'mail-ingester: message not handled; it stays unflagged and is tried again');
     }
   }

@@ -99,7 +99,16 @@ export async function processInboundMail(input: InboundMailInput): Promise<Inbou
       result = { outcome: 'ignored', flags: [MailFlag.processed] };
       break;
     case 'deficiency': {
-      const r = await notify.handleDeficiencyReply({ mailId, applicationNumber: route.applicationNumber, round: route.round, senderUserId: route.senderUserId, senderName: route.senderName });
+      let r;
+      try {
+        r = await notify.handleDeficiencyReply({ mailId, applicationNumber: route.applicationNumber, round: route.round, senderUserId: route.senderUserId, senderName: route.senderName });
+      } catch (e) {
+        // a reply that cannot be handled automatically is not lost: the helpdesk gets it as a ticket
+        log.warn('deficiency reply not handled; handing it to the helpdesk', { mailId, error: String(e) });
+        details.error = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+        result = await openTicket({});
+        break;
+      }
       Object.assign(details, r, { applicationNumber: route.applicationNumber, round: route.round });
       const refused = r.outcome === 'deficiency-problems' || r.outcome === 'deficiency-refused';
       result = {
