@@ -9,13 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { ensureTemporalCli } from '../../lib/infra/temporal-cli.js';
-import { registerSearchAttributes, startTemporalDevServer } from '../../lib/infra/temporal-dev-server.js';
-import { startEmbeddedPostgres } from '../../lib/infra/postgres.js';
-import { freePort } from '../../lib/infra/process.js';
-import { createOrm, migrate } from '../../db/orm.js';
-import { seed } from '../../db/seed.js';
+import { startLocalServices } from '../../lib/infra/local-services.js';
 import { WalletRow } from '../../db/entities/index.js';
 import { ensureTestPki } from '../pki/test-pki.js';
 import { createDetachedSignature } from '../../domain/identity/create-signature.js';
@@ -54,29 +48,11 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
 const dir = path.join(os.tmpdir(), `coo-bench-${process.pid}`);
 fs.mkdirSync(dir, { recursive: true });
 fs.chmodSync(dir, 0o755);
-const cli = await ensureTemporalCli({ toolsDir: path.resolve('.tools'), onProgress: (l) => console.log(l) });
-const [pgPort, tPort] = [await freePort(), await freePort()];
-const started = await Promise.allSettled([
-  startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, database: 'bench' }),
-  startTemporalDevServer({ cliPath: cli.path, port: tPort, logFile: path.join(dir, 'temporal.log'), dbFile: path.join(dir, 'temporal.sqlite') }),
-]);
-if (started.some((r) => r.status === 'rejected')) {
-  for (const r of started) if (r.status === 'fulfilled') await r.value.stop();
-  throw (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
-}
-const [pg, temporal] = started.map((r) => (r as PromiseFulfilledResult<{ url?: string; address?: string; stop(): Promise<void> }>).value) as [
-  Awaited<ReturnType<typeof startEmbeddedPostgres>>,
-  Awaited<ReturnType<typeof startTemporalDevServer>>,
-];
+const services = await startLocalServices({ name: 'bench', logDir: dir, database: 'bench', persistTemporal: true, onProgress: (l) => console.log(l) });
+const pg = { url: services.databaseUrl };
+const temporal = { address: services.temporalAddress };
 let stack: Stack | undefined;
 try {
-  const orm = await createOrm(pg.url);
-  await migrate(orm);
-  await seed(orm);
-  await orm.close();
-  const conn = await Connection.connect({ address: temporal.address });
-  await registerSearchAttributes(conn, 'default');
-  await conn.close();
 
   stack = await startStack({ name: 'bench', services: { databaseUrl: pg.url, temporalAddress: temporal.address, dataDir: dir } });
   const pki = await ensureTestPki(path.join(stack.dir, 'pki'));
@@ -141,7 +117,6 @@ try {
   console.log(`ratio (bare / application throughput): ${(N / base.seconds / (N / app.seconds)).toFixed(2)}×; p50 latency ratio ${(percentile(app.latencies, 50) / percentile(base.latencies, 50)).toFixed(2)}×`);
 } finally {
   await stack?.stop();
-  await temporal.stop();
-  await pg.stop();
+  await services.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -11,13 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { ensureTemporalCli } from '../../lib/infra/temporal-cli.js';
-import { registerSearchAttributes, startTemporalDevServer } from '../../lib/infra/temporal-dev-server.js';
-import { startEmbeddedPostgres } from '../../lib/infra/postgres.js';
-import { freePort } from '../../lib/infra/process.js';
-import { createOrm, migrate } from '../../db/orm.js';
-import { seed } from '../../db/seed.js';
+import { startLocalServices } from '../../lib/infra/local-services.js';
 import { HELPDESK, startMailStack, type MailStack } from '../../test/e2e/helpdesk-harness.js';
 
 const N = Number(process.argv[2] ?? 200);
@@ -64,29 +58,11 @@ async function measure(ms: MailStack, label: string, raws: string[]): Promise<nu
 
 const dir = path.resolve('.data/bench', `mail-ingest-${process.pid}`);
 fs.mkdirSync(dir, { recursive: true });
-const cli = await ensureTemporalCli({ toolsDir: path.resolve('.tools'), onProgress: (l) => console.log(l) });
-const [pgPort, tPort] = [await freePort(), await freePort()];
-const started = await Promise.allSettled([
-  startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, database: 'bench' }),
-  startTemporalDevServer({ cliPath: cli.path, port: tPort, logFile: path.join(dir, 'temporal.log'), dbFile: path.join(dir, 'temporal.sqlite') }),
-]);
-if (started.some((r) => r.status === 'rejected')) {
-  for (const r of started) if (r.status === 'fulfilled') await r.value.stop();
-  throw (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
-}
-const [pg, temporal] = started.map((r) => (r as PromiseFulfilledResult<{ stop(): Promise<void> }>).value) as [
-  Awaited<ReturnType<typeof startEmbeddedPostgres>>,
-  Awaited<ReturnType<typeof startTemporalDevServer>>,
-];
+const services = await startLocalServices({ name: 'bench', logDir: dir, database: 'bench', persistTemporal: true, onProgress: (l) => console.log(l) });
+const pg = { url: services.databaseUrl };
+const temporal = { address: services.temporalAddress };
 let ms: MailStack | undefined;
 try {
-  const orm = await createOrm(pg.url);
-  await migrate(orm);
-  await seed(orm);
-  await orm.close();
-  const conn = await Connection.connect({ address: temporal.address });
-  await registerSearchAttributes(conn, 'default');
-  await conn.close();
 
   ms = await startMailStack({
     name: 'bench',
@@ -113,8 +89,7 @@ try {
   console.log(`\nmail ingestion: ${tickets.toFixed(1)} msg/s to a new ticket, ${signals.toFixed(1)} msg/s to a ticket signal (N=${N}, concurrency ${CONCURRENCY})`);
 } finally {
   await ms?.stop().catch((e: unknown) => console.error('stopping the mail stack:', e));
-  await temporal.stop();
-  await pg.stop();
+  await services.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0);
