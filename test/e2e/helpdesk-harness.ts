@@ -70,6 +70,8 @@ export interface MailStack {
   waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs?: number): Promise<T>;
   waitForMail(address: string, predicate: (m: ParsedMail & { uid: number; flags: string[] }) => boolean, timeoutMs?: number): Promise<ParsedMail & { uid: number; flags: string[] }>;
   mailbox(address: string): Promise<(ParsedMail & { uid: number; flags: string[] })[]>;
+  /** the helpdesk's copy of a message, once the ingester has flagged it processed (flags come after the outcome) */
+  processedCopy(messageId: string, timeoutMs?: number): Promise<ParsedMail & { uid: number; flags: string[] }>;
   ticket(n: string): Promise<HelpdeskTicket>;
   ticketForMessage(messageId: string): Promise<HelpdeskTicket | null>;
   inbound(messageId: string): Promise<InboundMail | null>;
@@ -194,6 +196,12 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
         timeoutMs,
       ),
     mailbox: parseAll,
+    processedCopy: (messageId, timeoutMs = 30_000) =>
+      waitFor(
+        `the helpdesk copy of ${messageId} flagged processed`,
+        async () => (await parseAll(HELPDESK)).find((m) => m.messageId === messageId && m.flags.includes('$CooProcessed')),
+        timeoutMs,
+      ),
     ticket: async (n) => stack.orm.em.fork().findOneOrFail(HelpdeskTicket, { number: n }, { refresh: true }),
     async ticketForMessage(messageId) {
       const m = await stack.orm.em.fork().findOne(InboundMail, { messageId });

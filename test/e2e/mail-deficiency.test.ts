@@ -115,7 +115,7 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
     expect(signed.status, JSON.stringify(signed.body)).toBe(200);
     const back = await waitForStatus(ms.stack, t.raj, app.id, 'In-Process');
     expect(back.deficiencies[0].response).toMatchObject({ kind: 'clarification', clarification: doc.clarification, attachmentIds: doc.attachments.map((a: { id: string }) => a.id) });
-    const copy = (await ms.mailbox(HELPDESK)).find((m) => m.messageId === replyId)!;
+    const copy = await ms.processedCopy(replyId);
     expect(copy.flags).toEqual(expect.arrayContaining(['$CooProcessed', '$CooDeficiency']));
     expect(copy.flags).not.toContain('$CooRejected');
   });
@@ -148,7 +148,7 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
     const kept = await ms.stack.orm.em.fork().findOneOrFail(InboundMail, { messageId: replyId }, { populate: ['raw'] });
     expect(kept.rawSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Buffer.from(kept.raw!).toString()).toContain('costing.pdf');
-    const copy = (await ms.mailbox(HELPDESK)).find((m) => m.messageId === replyId)!;
+    const copy = await ms.processedCopy(replyId);
     expect(copy.flags).toEqual(expect.arrayContaining(['$CooProcessed', '$CooDeficiency', '$CooRejected']));
 
     // an empty reply is refused too

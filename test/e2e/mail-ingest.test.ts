@@ -61,7 +61,7 @@ describe('messages that cannot be processed', () => {
     expect(answer.subject).toBe('Not processed: Scanned documents');
     expect(answer.text).toContain(`more than the 0.2 MB the helpdesk accepts`);
     expect(answer.text).toContain('nothing is lost');
-    const copy = (await ms.mailbox(HELPDESK)).find((m) => m.messageId === messageId)!;
+    const copy = await ms.processedCopy(messageId);
     expect(copy.flags).toEqual(expect.arrayContaining(['$CooProcessed', '$CooRejected']));
     expect(await ms.stack.orm.em.fork().count(HelpdeskTicket, { openingMailId: row.id })).toBe(0);
   });
@@ -157,6 +157,8 @@ describe('exactly once across restarts and duplicate deliveries', () => {
       expect(await em.count(InboundMailCopy, { mailId: mail.id })).toBe(2 - (raw === third ? 1 : 0));
       const ticket = await em.findOneOrFail(HelpdeskTicket, { openingMailId: mail.id });
       expect(await em.count(HelpdeskTicket, { subject: ticket.subject })).toBe(1);
+      // the acknowledgement is sent by the ticket's own workflow, after the mail's workflow has finished
+      await ms.waitForMail(RAJ, (m) => m.inReplyTo === id);
       expect(await em.count(NotificationRow, { notificationKey: `helpdesk/${ticket.number}/out/0` })).toBe(1);
       // visibility is eventually consistent: wait for the run to be listed, then count
       const runs = await ms.waitFor('the workflow in the visibility store', async () => {
@@ -171,7 +173,8 @@ describe('exactly once across restarts and duplicate deliveries', () => {
     expect(await em.count(InboundMailCopy, { mailId: noIdMail.id })).toBe(2);
     expect(await em.count(HelpdeskTicket, { openingMailId: noIdMail.id })).toBe(1);
 
-    // the acknowledgements in Raj's mailbox: exactly one per message
+    // the acknowledgements in Raj's mailbox: exactly one per message (wait for the last one to arrive first)
+    await ms.waitForMail(RAJ, (m) => m.subject?.startsWith('Re: Branch not fetched') === true);
     const rajBox = await ms.mailbox(RAJ);
     for (const raw of [first, second, third]) expect(rajBox.filter((m) => m.inReplyTo === messageIdOf(raw))).toHaveLength(1);
     expect(rajBox.filter((m) => m.subject === 'Re: Branch not fetched' || m.subject?.startsWith('Re: Branch not fetched'))).toHaveLength(1);
@@ -266,7 +269,7 @@ describe('replies to a deficiency address', () => {
     expect(ticket.suspicious).toBe(true);
     expect(ticket.suspicionReason).toContain(`came from ${STRANGER}, which is not an address registered for IEC AAACR5055K`);
     expect(ticket.applicationNumber).toBe(app.number);
-    const copy = (await ms.mailbox(HELPDESK)).find((m) => m.messageId === messageId)!;
+    const copy = await ms.processedCopy(messageId);
     expect(copy.flags).toEqual(expect.arrayContaining(['$CooProcessed', '$CooTicket', '$CooSuspicious']));
     const posted = await ms.waitFor('the Slack message', async () => ms.fake!.messagesIn(CHANNEL).find((m) => (m.text ?? '').includes(ticket.number)));
     expect(posted.text).toContain('SUSPICIOUS');
@@ -293,7 +296,7 @@ describe('replies to a deficiency address', () => {
     expect(answer.text).toContain(`Application ${app.number} has no deficiency open for a response.`);
     expect(answer.replyTo?.text).toContain(replyAddress(HELPDESK, token));
     await ms.waitFor('the outcome', async () => (await ms.inbound(messageId))?.outcome === 'deficiency-refused');
-    const copy = (await ms.mailbox(HELPDESK)).find((m) => m.messageId === messageId)!;
+    const copy = await ms.processedCopy(messageId);
     expect(copy.flags).toEqual(expect.arrayContaining(['$CooProcessed', '$CooDeficiency', '$CooRejected']));
   });
 });
