@@ -15,7 +15,7 @@ import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
 import { api } from '../helpers/stack.js';
-import { HELPDESK, startMailStack, type MailStack } from './helpdesk-harness.js';
+import { startMailStack, type MailStack } from './helpdesk-harness.js';
 
 const EXPORTS = 'exports@rajkumarexports.example'; // the IEC master record's e-mail
 const STRANGER = 'accounts@lookalike-exports.test';
