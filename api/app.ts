@@ -23,7 +23,7 @@ import { helpdeskRoutes } from './routes/helpdesk.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verificationPages, verificationRoutes } from './routes/verify.js';
 import { createSandboxGateway } from './sandbox/payment-gateway.js';
-import { loadReferenceIndex } from './drafts/reference-data.js';
+import { loadReferenceIndex } from '../db/reference-index.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
   return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps)];

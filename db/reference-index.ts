@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AgencyOfficeRow, FeeScheduleRow, IssuingAgencyRow, StaffUserRow, TradeAgreementRow } from '../../db/entities/index.js';
-import { indexReferenceData, type ReferenceIndex } from '../../domain/reference/reference-index.js';
-import type { DeliveryCharge, FeeScheduleEntry, ReferenceData, StaffUser } from '../../domain/reference/types.js';
+import { AgencyOfficeRow, FeeScheduleRow, IssuingAgencyRow, StaffUserRow, TradeAgreementRow } from './entities/index.js';
+import { indexReferenceData, type ReferenceIndex } from '../domain/reference/reference-index.js';
+import type { DeliveryCharge, FeeScheduleEntry, ReferenceData, StaffUser } from '../domain/reference/types.js';
 
 /**
  * The reference data as the database holds it now (seeded from reference-data.json, then changed by
@@ -37,4 +37,25 @@ export async function loadReferenceIndex(em: EntityManager): Promise<ReferenceIn
     ),
   };
   return indexReferenceData(data);
+}
+
+/**
+ * The reference index for long-running processes (the worker): read from the database, kept for
+ * `maxAgeMs` so a burst of activities shares one read, then read again so an administrator's change
+ * (an office closed, a fee schedule revised, a gateway key rotated) reaches the workflows within
+ * that time without a restart. A failed read is not cached.
+ */
+export function cachedReferenceIndex(em: () => EntityManager, maxAgeMs = 2_000): () => Promise<ReferenceIndex> {
+  let current: { at: number; index: Promise<ReferenceIndex> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (current && now - current.at < maxAgeMs) return current.index;
+    const index = loadReferenceIndex(em());
+    const entry = { at: now, index };
+    current = entry;
+    index.catch(() => {
+      if (current === entry) current = undefined;
+    });
+    return index;
+  };
 }

@@ -11,16 +11,16 @@ import { identitySetupFromConfig } from '../activities/identity/identity-setup.j
 import { identitySignatureVerifier } from '../activities/application/identity-signature-verifier.js';
 import { HttpPaymentGateway } from '../activities/payment/gateway.js';
 import { OutboxNotifier } from '../activities/notify/notifier.js';
-import { loadReferenceData } from '../domain/reference/load.js';
-import { indexReferenceData, type ReferenceIndex } from '../domain/reference/reference-index.js';
+import { cachedReferenceIndex } from '../db/reference-index.js';
 import { helpdeskSettingsFromConfig } from '../activities/helpdesk/settings.js';
-import { createApplicationCertificateRenderer } from '../activities/certificate/application-renderer.js';
+import { createApplicationCertificateRenderer, createEsealSource, NoEsealError } from '../activities/certificate/application-renderer.js';
 
 /** Everything the activities need, built from the configuration: the worker's and the tests' single recipe. */
 export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
   const em = () => orm.em.fork();
   const identity = overrides.identity ?? identitySetupFromConfig(config.identity);
-  let reference: Promise<ReferenceIndex> | undefined;
+  // the reference data as the database holds it (what the API's rules read too), re-read every 2 s
+  const reference = cachedReferenceIndex(em);
   const mailer = config.mail.smtpUrl
     ? nodemailer.createTransport(config.mail.smtpUrl)
     : nodemailer.createTransport({ jsonTransport: true });
@@ -35,15 +35,27 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
           logger: createLogger({ level: config.logLevel, service: 'worker-slack' }),
         })
       : undefined);
+  const eseals = createEsealSource(config.certificates.eseal);
   return {
     em,
     identity,
     iecDirectory: new LocalIecDirectory(path.resolve('db/fixtures/iec-master.json')),
-    reference: () => (reference ??= loadReferenceData().then(indexReferenceData)),
+    reference,
     signatureVerifier: identitySignatureVerifier({ em, identity }),
     paymentGateway: new HttpPaymentGateway(config.payment.gatewayUrl),
     notifier: new OutboxNotifier({ em, mailer, from: config.mail.from }),
     publicBaseUrl: config.api.publicBaseUrl,
+    // tax invoices are sealed with the office's e-seal, like its certificates; without one they are not sealed
+    async taxInvoiceSeal(officeCode) {
+      try {
+        const signer = await eseals.signerFor(officeCode);
+        const city = (await reference()).office(officeCode)?.address.city;
+        return { signer, name: signer.identity.commonName, location: city ? `${city}, INDIA` : officeCode, contactInfo: config.mail.helpdeskAddress };
+      } catch (e) {
+        if (e instanceof NoEsealError) return null;
+        throw e;
+      }
+    },
     mail: {
       context: { platformName: 'CoO Trade Connect', portalUrl: config.api.publicBaseUrl, helpdeskAddress: config.mail.helpdeskAddress },
       domain: config.mail.domain,
@@ -54,7 +66,7 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
     // the signed PDF of every approved application (issue 5)
     certificateRenderer: createApplicationCertificateRenderer({
       em,
-      reference: () => (reference ??= loadReferenceData().then(indexReferenceData)),
+      reference,
       settings: config.certificates,
       publicBaseUrl: () => config.api.publicBaseUrl,
       contactInfo: config.mail.helpdeskAddress,

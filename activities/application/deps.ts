@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import type { PaymentGateway } from '../payment/gateway.js';
 import type { Notifier } from '../notify/notifier.js';
+import type { TaxInvoiceSigner } from '../payment/tax-invoice-pdf.js';
 
 /** Verifies an exporter's signature over bytes the server handed out (identity rules of issue 3). */
 export interface SignatureVerifier {
@@ -23,6 +24,8 @@ export interface ApplicationActivityDeps {
   notifier: Notifier;
   /** where links in notifications and gateway return URLs point */
   publicBaseUrl: string;
+  /** the office's e-seal for its tax invoices; null (or absent) when the office has none: the invoice PDF is then not sealed */
+  taxInvoiceSeal?: (officeCode: string) => Promise<TaxInvoiceSigner | null>;
   /** an optional hook the workflow calls after each transition (the Slack channel message) */
   onTransition?: (applicationId: string, status: string) => Promise<void>;
 }

@@ -1,7 +1,6 @@
 import { LockMode } from '@mikro-orm/postgresql';
 import { ApplicationRow, IecRecord, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import { nextSequence } from '../../db/sequence.js';
-import { calculateFee } from '../../domain/fees/calculate-fee.js';
 import { financialYearOf } from '../../domain/application/financial-year.js';
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.js';
@@ -11,6 +10,8 @@ import type { FeeSummary, PaymentCallback } from '../../workflows/application/co
 import type { GatewayCredentials, GatewayOrderStatus } from '../payment/gateway.js';
 import type { ApplicationActivityDeps } from './deps.js';
 import { asFailure } from './failures.js';
+import { ensureTaxInvoicePdf, loadTaxInvoiceSources, paidQuote, quoteApplicationFee, taxInvoiceDocument } from './tax-invoice.js';
+import { log } from '@temporalio/activity';
 
 /** The office's gateway parameters, else its agency's (seed 002: set by the agency administrator). */
 export function gatewayCredentials(reference: ReferenceIndex, officeCode: string): GatewayCredentials {
@@ -29,17 +30,7 @@ export function createPaymentActivities(deps: ApplicationActivityDeps) {
         const em = deps.em();
         const app = await em.findOneOrFail(ApplicationRow, { id: applicationId });
         const iec = (await em.findOneOrFail(IecRecord, { iec: app.iec })).data as unknown as IecMasterRecord;
-        const basic = app.tabs.basicDetails as { iecBranchCode: string; deliveryRequested: boolean };
-        const branch = iec.branches.find((b) => b.branchCode === basic.iecBranchCode);
-        if (!branch) throw new AppError(ErrorCode.ValidationFailed, `Branch ${basic.iecBranchCode} is not in the IEC master`);
-        const quote = calculateFee(await deps.reference(), {
-          agencyCode: app.agencyCode!,
-          agreementCode: app.agreementCode!,
-          officeCode: app.officeCode!,
-          kind: 'original',
-          deliveryRequested: basic.deliveryRequested,
-          exporterBranch: branch,
-        });
+        const quote = quoteApplicationFee(await deps.reference(), app, iec);
         app.feeTotalPaise = quote.totals.totalPaise;
         await em.flush();
         const lines: FeeSummary['lines'] = [];
@@ -49,7 +40,7 @@ export function createPaymentActivities(deps: ApplicationActivityDeps) {
           if (l.sgst.amountPaise) lines.push({ description: `SGST ${l.sgst.rateBasisPoints / 100}%`, amountPaise: l.sgst.amountPaise });
           if (l.igst.amountPaise) lines.push({ description: `IGST ${l.igst.rateBasisPoints / 100}%`, amountPaise: l.igst.amountPaise });
         }
-        return { totalPaise: quote.totals.totalPaise, lines, supplyType: quote.supplyType };
+        return { totalPaise: quote.totals.totalPaise, lines, supplyType: quote.supplyType, quote };
       });
     },
 
@@ -143,21 +134,49 @@ export function createPaymentActivities(deps: ApplicationActivityDeps) {
       return { firstTime: true, status: newStatus };
     },
 
-    /** The tax invoice / receipt; one per application, numbered per office and financial year. */
-    async issueTaxInvoice(input: { applicationId: string; orderId: string; fee: FeeSummary }): Promise<{ number: string }> {
+    /**
+     * The tax invoice / receipt; one per application, numbered per office and financial year. The row is
+     * what submission needs; its PDF (the itemised GST invoice, e-sealed with the office's e-seal) is drawn
+     * right after, once. An invoice that cannot be itemised (a history from before the breakdown was kept,
+     * and a fee schedule revised since) keeps its row and has no PDF; the submission goes on.
+     */
+    async issueTaxInvoice(input: { applicationId: string; orderId: string; fee: FeeSummary }): Promise<{ number: string; pdfSha256?: string }> {
       const em = deps.em();
-      const existing = await em.findOne(TaxInvoiceRow, { applicationId: input.applicationId });
-      if (existing) return { number: existing.number };
-      const app = await em.findOneOrFail(ApplicationRow, { id: input.applicationId });
-      const fy = financialYearOf(new Date());
-      const seq = await nextSequence(em, `tax-invoice/${app.officeCode}/${fy.label}`);
-      const number = `${app.officeCode}/TI/${fy.label}/${String(seq).padStart(6, '0')}`;
-      await em.getConnection().execute(
-        `insert into tax_invoice (number, application_id, order_id, iec, office_code, supply_type, lines, total_paise, issued_at)
-         values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, now()) on conflict (application_id) do nothing`,
-        [number, app.id, input.orderId, app.iec, app.officeCode, input.fee.supplyType, JSON.stringify(input.fee.lines), input.fee.totalPaise],
-      );
-      return { number: (await em.findOneOrFail(TaxInvoiceRow, { applicationId: app.id })).number };
+      let number = (await em.findOne(TaxInvoiceRow, { applicationId: input.applicationId }))?.number;
+      if (!number) {
+        const app = await em.findOneOrFail(ApplicationRow, { id: input.applicationId });
+        const fy = financialYearOf(new Date());
+        const seq = await nextSequence(em, `tax-invoice/${app.officeCode}/${fy.label}`);
+        const candidate = `${app.officeCode}/TI/${fy.label}/${String(seq).padStart(6, '0')}`;
+        await em.getConnection().execute(
+          `insert into tax_invoice (number, application_id, order_id, iec, office_code, supply_type, lines, total_paise, issued_at)
+           values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, now()) on conflict (application_id) do nothing`,
+          [candidate, app.id, input.orderId, app.iec, app.officeCode, input.fee.supplyType, JSON.stringify(input.fee.lines), input.fee.totalPaise],
+        );
+        number = (await em.fork().findOneOrFail(TaxInvoiceRow, { applicationId: app.id })).number;
+      }
+      const invoiceNumber = number;
+      try {
+        const pdf = await ensureTaxInvoicePdf(
+          em.fork(),
+          invoiceNumber,
+          async () => {
+            const m = em.fork();
+            const reference = await deps.reference();
+            const { app, iec, payment } = await loadTaxInvoiceSources(m, input.applicationId, input.orderId);
+            const invoice = await m.findOneOrFail(TaxInvoiceRow, { number: invoiceNumber });
+            return taxInvoiceDocument({ invoice, app, iec, reference, payment, quote: paidQuote(reference, app, iec, input.fee) });
+          },
+          async (officeCode) => (deps.taxInvoiceSeal ? deps.taxInvoiceSeal(officeCode) : null),
+        );
+        return { number: invoiceNumber, pdfSha256: pdf.sha256 };
+      } catch (e) {
+        if (e instanceof AppError && e.code === ErrorCode.Conflict) {
+          log.warn('tax invoice without a PDF', { number: invoiceNumber, reason: e.message });
+          return { number: invoiceNumber };
+        }
+        throw e;
+      }
     },
   };
 }

@@ -338,6 +338,11 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/** The office has no e-seal configured (as opposed to one that cannot be opened). */
+export class NoEsealError extends Error {
+  override name = 'NoEsealError';
+}
+
 /** Each office's e-seal (PKCS#12), opened once and kept: per-office variable, ESEAL_DIR, then (outside production) the test PKI. */
 export function createEsealSource(settings: CertificateSettings['eseal']) {
   const signers = new Map<string, CmsSigner>();
@@ -361,7 +366,7 @@ export function createEsealSource(settings: CertificateSettings['eseal']) {
         }
       }
       if (p12 === undefined) {
-        throw new Error(
+        throw new NoEsealError(
           `Office ${officeCode} has no e-seal to sign certificates with: put ${officeCode}.p12 in ESEAL_DIR` +
             `${settings.dir ? ` (${settings.dir})` : ''} or set ESEAL_P12_BASE64_${officeCode.replace(/-/g, '_')}` +
             (settings.devPkiDir ? `; for development, the test PKI (npx tsx scripts/pki/test-pki.ts ${settings.devPkiDir}) has e-seals for some offices.` : '.'),

@@ -12,7 +12,7 @@ import { assertEditable } from './access.js';
 import { tabEntry } from './attachment-views.js';
 import { findVisible, lockOwned } from './draft-service.js';
 import { loadIecForRules, ruleContext } from './iec-context.js';
-import { loadReferenceIndex } from './reference-data.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
 import { assertVersion } from './version.js';
 
 export interface UploadRequest {

@@ -12,7 +12,7 @@ import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
 import { applicationNotFound, assertEditable, canSee, exporterIec, isOwner } from './access.js';
 import { attachmentView, mergeStoredAttachments, type AttachmentView } from './attachment-views.js';
 import { invoiceHolder, invoiceOf, loadIecForRules, ruleContext } from './iec-context.js';
-import { loadReferenceIndex } from './reference-data.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
 import { assertVersion } from './version.js';
 
 /** The national counter behind draft numbers (DRAFTCOOAPPLY<8 digits>AM<yy>). */

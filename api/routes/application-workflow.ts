@@ -1,3 +1,4 @@
+import { sendStoredPdf } from '../http/stored-pdf.js';
 import crypto from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -29,7 +30,7 @@ import {
 } from '../../workflows/application/contract.js';
 import type { ApiDeps } from '../deps.js';
 import { applicationNotFound, canSee, isOwner } from '../drafts/access.js';
-import { loadReferenceIndex } from '../drafts/reference-data.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
 import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { workflowErrorToAppError } from '../http/workflow-errors.js';
@@ -252,15 +253,81 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       path: '/v1/applications/:id/tax-invoice',
       operationId: 'getTaxInvoice',
       summary: 'The tax invoice / receipt of the fee paid',
+      description:
+        'The invoice as data: its number, the lines charged and, for invoices issued with their full GST breakdown, the whole printed document ' +
+        '(supplier and recipient GSTINs, place of supply, SAC, CGST/SGST or IGST per line). `pdf.url` downloads the invoice copy.',
       tags: ['payments'],
       auth: ['exporter', 'officer', 'agency-admin', 'helpdesk', 'admin'],
       params: idParam,
-      responses: { 200: { description: 'tax invoice', schema: z.object({ number: z.string(), totalPaise: z.number(), lines: z.array(z.object({ description: z.string(), amountPaise: z.number() })) }).loose() } },
+      responses: {
+        200: {
+          description: 'tax invoice',
+          schema: z
+            .object({
+              number: z.string(),
+              totalPaise: z.number(),
+              lines: z.array(z.object({ description: z.string(), amountPaise: z.number() })),
+              document: z.record(z.string(), z.unknown()).nullable(),
+              pdf: z.object({ ready: z.boolean(), url: z.string(), sha256: z.string().nullable(), sealedBy: z.string().nullable() }),
+            })
+            .loose(),
+        },
+      },
       handler: async ({ params, principal }) => {
         const app = await loadVisible(deps, principal!, params.id);
         const inv = await deps.orm.em.fork().findOne(TaxInvoiceRow, { applicationId: app.id });
         if (!inv) throw new AppError(ErrorCode.NotFound, `No tax invoice yet: application ${app.number} is ${app.status}.`);
-        return { number: inv.number, applicationNumber: app.number, iec: inv.iec, office: inv.officeCode, supplyType: inv.supplyType, lines: inv.lines, totalPaise: Number(inv.totalPaise), issuedAt: inv.issuedAt.toISOString() };
+        return {
+          number: inv.number,
+          applicationNumber: app.number,
+          iec: inv.iec,
+          office: inv.officeCode,
+          supplyType: inv.supplyType,
+          lines: inv.lines,
+          totalPaise: Number(inv.totalPaise),
+          issuedAt: inv.issuedAt.toISOString(),
+          document: inv.document ?? null,
+          pdf: { ready: !!inv.pdfSha256, url: `/v1/applications/${app.id}/tax-invoice/pdf`, sha256: inv.pdfSha256 ?? null, sealedBy: inv.sealedBy ?? null },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/tax-invoice/pdf',
+      operationId: 'downloadTaxInvoicePdf',
+      summary: 'Download the tax invoice copy (PDF, e-sealed by the office)',
+      description:
+        'The invoice drawn and sealed once, when the fee was paid; every download returns the same bytes (ETag and Repr-Digest carry their SHA-256). ' +
+        '409 in the moment between payment and the drawn invoice; 404 for an invoice issued without its breakdown.',
+      tags: ['payments'],
+      auth: ['exporter', 'officer', 'agency-admin', 'helpdesk', 'admin'],
+      params: idParam,
+      responses: {
+        200: { description: 'the tax invoice', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' },
+        304: { description: 'not modified (If-None-Match)' },
+        404: { description: 'no invoice, or no PDF of it' },
+        409: { description: 'the PDF is not drawn yet' },
+      },
+      handler: async ({ req, res, params, principal }) => {
+        const app = await loadVisible(deps, principal!, params.id);
+        const m = deps.orm.em.fork();
+        const inv = await m.findOne(TaxInvoiceRow, { applicationId: app.id });
+        if (!inv) throw new AppError(ErrorCode.NotFound, `No tax invoice yet: application ${app.number} is ${app.status}.`);
+        if (!inv.pdfSha256) {
+          if (inv.document === null && Date.now() - inv.issuedAt.getTime() > 60_000) {
+            throw new AppError(ErrorCode.NotFound, `Tax invoice ${inv.number} was issued without its GST breakdown and has no PDF; its lines are at /v1/applications/${app.id}/tax-invoice.`);
+          }
+          res.setHeader('Retry-After', '5');
+          throw new AppError(ErrorCode.Conflict, `Tax invoice ${inv.number} is being drawn. Try again in a few seconds.`);
+        }
+        return sendStoredPdf(req, res, {
+          sha256: inv.pdfSha256,
+          filename: `tax-invoice-${inv.number.replace(/\//g, '-')}.pdf`,
+          bytes: async () => {
+            await m.populate(inv, ['pdf']);
+            return inv.pdf as Uint8Array;
+          },
+        });
       },
     }),
     ...(['approve', 'deficiency', 'reject'] as const).map((kind) =>

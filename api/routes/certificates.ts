@@ -1,3 +1,4 @@
+import { sendStoredPdf } from '../http/stored-pdf.js';
 import { z } from 'zod';
 import { ApplicationRow, CertificateRow } from '../../db/entities/index.js';
 import { publicHistory, type StoredCertificateDocument } from '../../activities/certificate/application-renderer.js';
@@ -157,22 +158,14 @@ export function certificateRoutes(deps: ApiDeps) {
           res.setHeader('Retry-After', '5');
           throw new AppError(ErrorCode.Conflict, `The signed PDF of certificate ${number} is not ready yet: it is made right after approval. Try again in a few seconds.`);
         }
-        const etag = `"${row.pdfSha256}"`;
-        res.setHeader('ETag', etag);
-        res.setHeader('Cache-Control', 'private, no-cache');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        if (req.headers['if-none-match'] === etag) {
-          res.status(304).end();
-          return undefined;
-        }
-        await m.populate(row, ['pdf']);
-        const pdf = Buffer.from(row.pdf as Uint8Array);
-        res.attachment(`certificate-${number.replace(/\//g, '-')}.pdf`);
-        res.setHeader('Content-Type', 'application/pdf');
-        res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(row.pdfSha256, 'hex').toString('base64')}:`);
-        res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-        res.status(200).end(pdf);
-        return undefined;
+        return sendStoredPdf(req, res, {
+          sha256: row.pdfSha256,
+          filename: `certificate-${number.replace(/\//g, '-')}.pdf`,
+          bytes: async () => {
+            await m.populate(row, ['pdf']);
+            return row.pdf as Uint8Array;
+          },
+        });
       },
     }),
   ];

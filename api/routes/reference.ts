@@ -6,7 +6,7 @@ import { CURRENCIES } from '../../domain/reference/currencies.js';
 import { UNIT_NAMES, UNITS_OF_QUANTITY } from '../../domain/reference/units.js';
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import type { IssuingAgency, RegionalOffice, TradeAgreement } from '../../domain/reference/types.js';
-import { loadReferenceIndex } from '../drafts/reference-data.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 

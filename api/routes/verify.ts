@@ -24,7 +24,7 @@ import type { CertificateRecord } from '../../domain/certificate/types.js';
 import { normaliseCertificateNumber } from '../../domain/numbering/certificate-number.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { loadReferenceIndex } from '../drafts/reference-data.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
 import { defineRoute } from '../http/route.js';
 
 /**

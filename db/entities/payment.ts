@@ -1,4 +1,4 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { BlobType, defineEntity, p } from '@mikro-orm/core';
 
 /** One row per payment attempt (gateway order or e-wallet debit); `orderId` is the idempotency key. */
 export const PaymentRowSchema = defineEntity({
@@ -37,6 +37,13 @@ export const TaxInvoiceRowSchema = defineEntity({
     lines: p.json<{ description: string; amountPaise: number }[]>(),
     totalPaise: p.bigint('number'),
     issuedAt: p.datetime().onCreate(() => new Date()),
+    /** everything printed on the invoice (TaxInvoiceDocument), frozen at issue; null for invoices issued before it was kept */
+    document: p.json<Record<string, unknown>>().nullable(),
+    /** the invoice as PDF, e-sealed with the office's e-seal when it has one */
+    pdf: p.type(BlobType).lazy().nullable(),
+    pdfSha256: p.string().length(64).nullable(),
+    /** the e-seal's subject, or null when the PDF is not sealed */
+    sealedBy: p.string().length(200).nullable(),
   },
 });
 export class TaxInvoiceRow extends TaxInvoiceRowSchema.class {}

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122100000_tax_invoice_pdf } from './Migration20261122100000_tax_invoice_pdf.js';
 import { Migration20261121234448_helpdesk } from './Migration20261121234448_helpdesk.js';
 import { Migration20261121234432_slack } from './Migration20261121234432_slack.js';
 import { Migration20261121232454_identity } from './Migration20261121232454_identity.js';
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121232454_identity', class: Migration20261121232454_identity },
   { name: 'Migration20261121234432_slack', class: Migration20261121234432_slack },
   { name: 'Migration20261121234448_helpdesk', class: Migration20261121234448_helpdesk },
+  { name: 'Migration20261122100000_tax_invoice_pdf', class: Migration20261122100000_tax_invoice_pdf },
 ];

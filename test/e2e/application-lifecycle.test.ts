@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditEvent, CertificateRow, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditEvent, CertificateRow, FeeScheduleRow, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import { applicationWorkflowId, TASK_QUEUE } from '../../workflows/application/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { createNssDb, pdfsig, runTool } from '../integration/certificate/helpers.js';
 
 // The application's whole life through the HTTP API, on the real PostgreSQL and Temporal dev server.
 describe('application lifecycle: sign, pay, review, deficiencies, issue', () => {
@@ -42,6 +47,68 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     await waitForStatus(stack, t.raj, draft.id, 'In-Process');
     return { id: draft.id, number: draft.number };
   }
+
+  it('produces the tax invoice copy: itemised GST, sealed by the office, the same bytes on every download', async () => {
+    const app = await inProcess();
+    const info = await api(stack, 'GET', `/v1/applications/${app.id}/tax-invoice`, { token: t.raj });
+    expect(info.status).toBe(200);
+    expect(info.body.pdf).toMatchObject({ ready: true, url: `/v1/applications/${app.id}/tax-invoice/pdf` });
+    expect(info.body.pdf.sealedBy).toBe('EIC-MUM e-Seal');
+    // EIC Mumbai and Raj's Maharashtra branch: CGST + SGST, the supplier and recipient GSTINs, the SAC
+    const doc = info.body.document;
+    expect(doc).toMatchObject({ number: info.body.number, supplyType: 'intra_state', reference: { applicationNumber: app.number, paymentMethod: 'gateway' } });
+    expect(doc.supplier.gstin).toMatch(/^27[0-9A-Z]{13}$/);
+    expect(doc.recipient.gstin).toMatch(/^27[0-9A-Z]{13}$/);
+    expect(doc.totals.totalPaise).toBe(info.body.totalPaise);
+
+    const download = (headers: Record<string, string> = {}) =>
+      fetch(`${stack.baseUrl}/v1/applications/${app.id}/tax-invoice/pdf`, { headers: { authorization: `Bearer ${t.raj}`, ...headers } });
+    const res = await download();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(info.body.pdf.sha256);
+    expect(res.headers.get('etag')).toBe(`"${info.body.pdf.sha256}"`);
+    expect((await download({ 'if-none-match': `"${info.body.pdf.sha256}"` })).status).toBe(304);
+    expect(createHash('sha256').update(Buffer.from(await (await download()).arrayBuffer())).digest('hex')).toBe(info.body.pdf.sha256);
+
+    const dir = await mkdtemp(join(tmpdir(), 'coo-invoice-'));
+    try {
+      const file = join(dir, 'invoice.pdf');
+      await writeFile(file, pdf);
+      const sig = await pdfsig(file, await createNssDb(dir, [pki.rootCaPem]));
+      expect(sig).toContain('Signature Validation: Signature is Valid.');
+      expect(sig).toContain('Certificate Validation: Certificate is Trusted.');
+      expect(sig).toContain('Signer Certificate Common Name: EIC-MUM e-Seal');
+      const text = (await runTool('pdftotext', ['-layout', file, '-'])).stdout.replace(/[ \t]+/g, ' ');
+      for (const s of ['TAX INVOICE', info.body.number, app.number, doc.supplier.gstin, doc.recipient.gstin, doc.lines[0].sacCode, 'CGST', 'SGST', 'Amount in words']) expect(text).toContain(s);
+      expect(text).not.toContain('IGST');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    // officers of another office, and nobody without a token, get nothing
+    expect((await fetch(`${stack.baseUrl}/v1/applications/${app.id}/tax-invoice/pdf`, { headers: { authorization: `Bearer ${t.kochi}` } })).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/v1/applications/${app.id}/tax-invoice/pdf`)).status).toBe(401);
+  });
+
+  it('charges the fee the agency administrator set in the database, without restarting the worker', async () => {
+    const em = stack.orm.em.fork();
+    const row = await em.findOneOrFail(FeeScheduleRow, { agencyCode: 'EIC', agreementKey: '*', kind: 'original' });
+    const before = row.data;
+    try {
+      await em.getConnection().execute(`update fee_schedule set data = jsonb_set(data, '{feePaise}', '70000') where id = ?`, [row.id]);
+      await new Promise((r) => setTimeout(r, 2_500)); // the worker re-reads the reference data every 2 s
+      const draft = await createCompleteDraft(stack, t.raj);
+      await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+      const pending = await waitForStatus(stack, t.raj, draft.id, 'Pending Payment');
+      // 700 + 9% CGST + 9% SGST
+      expect(pending.fee.totalPaise).toBe(70000 + 6300 + 6300);
+      expect(pending.fee.lines[0]).toMatchObject({ amountPaise: 70000 });
+    } finally {
+      await em.getConnection().execute(`update fee_schedule set data = ?::jsonb where id = ?`, [JSON.stringify(before), row.id]);
+    }
+  });
 
   it('goes from draft to Approved with a file number, a tax invoice, a certificate and an audit trail', async () => {
     const draft = await createCompleteDraft(stack, t.raj);

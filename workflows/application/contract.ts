@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
+import type { FeeQuote } from '../../domain/fees/calculate-fee.js';
 export { TASK_QUEUE } from '../task-queues.js';
 
 export const APPLICATION_WORKFLOW = 'cooApplication';
@@ -63,6 +64,8 @@ export interface FeeSummary {
   totalPaise: number;
   lines: { description: string; amountPaise: number }[];
   supplyType: string;
+  /** the whole GST breakdown (supplier and recipient GSTINs, SAC, rates) the tax invoice prints; absent in histories recorded before it was kept */
+  quote?: FeeQuote;
 }
 
 export interface PaymentState {
