@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
+import { PDFDocument } from 'pdf-lib';
 import type { JSONWebKeySet, JWK } from 'jose';
 import { CertificateRow, IecRecord, SignedVersion, StaffUserRow } from '../../db/entities/index.js';
 import { indianDateOf } from '../../domain/application/financial-year.js';
@@ -26,12 +27,12 @@ import type { CertificateSettings } from '../../lib/config.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { CertificateRenderer } from '../application/issue-document.js';
 import { drawSignature, drawStamp, type StampText } from './demo-images.js';
-import { issueCertificatePdf } from './issue-certificate-pdf.js';
+import { issueCertificatePdf, prepareCertificatePdf } from './issue-certificate-pdf.js';
 import { prepareImage, type PreparedImage } from './pdf-image.js';
 import { cleanUploadedImage } from './png.js';
 import { generateDevQrKeyPem, loadQrSigningKey, publicJwks, type QrSigningKey } from './qr-payload.js';
 import type { CertificateImages } from './render-certificate.js';
-import { createP12Signer, type CmsSigner } from './sign-pdf.js';
+import { createP12Signer, embedExternalSignature, type CmsSigner, type SignerIdentity } from './sign-pdf.js';
 
 /**
  * The certificate of an application approved through the workflow: what it says (built from the
@@ -484,45 +485,80 @@ export function createApplicationCertificateRenderer(deps: ApplicationCertificat
   const eseals = createEsealSource(deps.settings.eseal);
   const images = createCertificateImageSource(deps.settings.imagesDir);
   const qr = createQrKeySource(deps.settings.qrKey);
+
+  /** The certificate's document (frozen at first render) and everything drawn around it but the signature. */
+  async function sources(certificateNumber: string) {
+    const em = deps.em();
+    const row = await em.findOneOrFail(CertificateRow, { number: certificateNumber });
+    const stored = row.document as unknown as StoredCertificateDocument;
+    let doc: CertificateDocument;
+    let agencyName: string;
+    let officeCity: string;
+    try {
+      doc = stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await deps.reference(), row));
+      resolveAgreementForm(doc.agreement);
+      assertCertificateDocument(doc);
+      const ref = await deps.reference();
+      agencyName = (ref.agency(row.agencyCode)?.name ?? doc.certification.agencyName).replace(/\s*\([^)]*\)\s*$/, '');
+      officeCity = ref.office(row.officeCode)?.address.city ?? doc.certification.place;
+    } catch (e) {
+      throw permanent(e);
+    }
+    const [pictures, qrKey] = await Promise.all([
+      images.imagesFor({ officeCode: row.officeCode, officerId: row.issuedBy, officerName: doc.certification.officerName, stamp: { agency: agencyName, office: officeCity, short: row.agencyCode } }),
+      qr.key(),
+    ]);
+    const issuer = { images: pictures, qrKey, publicBaseUrl: deps.publicBaseUrl(), ...(deps.contactInfo ? { contactInfo: deps.contactInfo } : {}) };
+    return { em, row, doc, issuer };
+  }
+
+  /** Freezes what was signed, and by whom, into the record (once: a signed certificate never changes). */
+  async function freeze(em: EntityManager, certificateNumber: string, doc: CertificateDocument, signedBy: Pick<SignerIdentity, 'commonName' | 'serialNumber' | 'organization'>, signedAt: Date, pageCount: number) {
+    const { commonName, serialNumber, organization } = signedBy;
+    const frozen: Pick<StoredCertificateDocument, 'certificate' | 'signature'> = {
+      certificate: doc,
+      signature: { commonName, serialNumber, ...(organization ? { organization } : {}), signedAt: signedAt.toISOString(), pageCount },
+    };
+    await em
+      .getConnection()
+      .execute(`update certificate set document = document || ?::jsonb where number = ? and pdf_sha256 is null`, [JSON.stringify(frozen), certificateNumber]);
+  }
+
   return {
     async render({ certificateNumber }) {
-      const em = deps.em();
-      const row = await em.findOneOrFail(CertificateRow, { number: certificateNumber });
-      const stored = row.document as unknown as StoredCertificateDocument;
-      let doc: CertificateDocument;
-      let agencyName: string;
-      let officeCity: string;
-      try {
-        doc = stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await deps.reference(), row));
-        resolveAgreementForm(doc.agreement);
-        assertCertificateDocument(doc);
-        const ref = await deps.reference();
-        agencyName = (ref.agency(row.agencyCode)?.name ?? doc.certification.agencyName).replace(/\s*\([^)]*\)\s*$/, '');
-        officeCity = ref.office(row.officeCode)?.address.city ?? doc.certification.place;
-      } catch (e) {
-        throw permanent(e);
-      }
-      const [signer, pictures, qrKey] = await Promise.all([
-        eseals.signerFor(row.officeCode),
-        images.imagesFor({ officeCode: row.officeCode, officerId: row.issuedBy, officerName: doc.certification.officerName, stamp: { agency: agencyName, office: officeCity, short: row.agencyCode } }),
-        qr.key(),
-      ]);
-      const issued = await issueCertificatePdf(
-        doc,
-        { signer, images: pictures, qrKey, publicBaseUrl: deps.publicBaseUrl(), ...(deps.contactInfo ? { contactInfo: deps.contactInfo } : {}) },
-        // the time of the certificate record: a retry signs with the same time
-        row.issuedAt,
-        { linkToken: row.verificationToken },
-      );
-      const { commonName, serialNumber, organization } = issued.signedBy;
-      const frozen: Pick<StoredCertificateDocument, 'certificate' | 'signature'> = {
-        certificate: doc,
-        signature: { commonName, serialNumber, ...(organization ? { organization } : {}), signedAt: issued.signedAt.toISOString(), pageCount: issued.pageCount },
-      };
+      const { em, row, doc, issuer } = await sources(certificateNumber);
+      const signer = await eseals.signerFor(row.officeCode);
+      // the time of the certificate record: a retry signs with the same time
+      const issued = await issueCertificatePdf(doc, { ...issuer, signer }, row.issuedAt, { linkToken: row.verificationToken });
+      await freeze(em, certificateNumber, doc, issued.signedBy, issued.signedAt, issued.pageCount);
+      return { pdf: issued.pdf, sha256: issued.sha256 };
+    },
+
+    async prepareForOfficer({ certificateNumber }) {
+      const { em, row, doc, issuer } = await sources(certificateNumber);
+      if (row.signingContentSha256) return { contentSha256: row.signingContentSha256 };
+      const prepared = await prepareCertificatePdf(doc, issuer, row.issuedAt, { linkToken: row.verificationToken });
       await em
         .getConnection()
-        .execute(`update certificate set document = document || ?::jsonb where number = ? and pdf_sha256 is null`, [JSON.stringify(frozen), certificateNumber]);
-      return { pdf: issued.pdf, sha256: issued.sha256 };
+        .execute(`update certificate set prepared_pdf = ?, signing_content_sha256 = ?, document = document || ?::jsonb where number = ? and signing_content_sha256 is null`, [
+          prepared.prepared,
+          prepared.contentSha256,
+          JSON.stringify({ certificate: doc }),
+          certificateNumber,
+        ]);
+      const stored = await em.fork().findOneOrFail(CertificateRow, { number: certificateNumber });
+      return { contentSha256: stored.signingContentSha256! };
+    },
+
+    async completeWithOfficerSignature({ certificateNumber, cmsDer, signer }) {
+      const em = deps.em();
+      const row = await em.findOneOrFail(CertificateRow, { number: certificateNumber }, { populate: ['preparedPdf'] });
+      if (!row.preparedPdf || !row.signingContentSha256) throw new AppError(ErrorCode.Conflict, `Certificate ${certificateNumber} is not waiting for an officer's signature.`);
+      const pdf = await embedExternalSignature(Buffer.from(row.preparedPdf as Uint8Array), cmsDer, row.signingContentSha256);
+      const doc = (row.document as unknown as StoredCertificateDocument).certificate!;
+      const pageCount = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
+      await freeze(em, certificateNumber, doc, signer, row.issuedAt, pageCount);
+      return { pdf, sha256: createHash('sha256').update(pdf).digest('hex') };
     },
   };
 }

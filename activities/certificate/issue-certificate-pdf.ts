@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CertificateDocument } from '../../domain/certificate/types.js';
 import { createCertificateQrContent, VERIFY_PATH, type QrSigningKey } from './qr-payload.js';
 import { renderCertificate, type CertificateImages } from './render-certificate.js';
-import { signPdfDocument, type CmsSigner, type SignerIdentity } from './sign-pdf.js';
+import { externalSigningContent, preparePdfForExternalSignature, signPdfDocument, type CmsSigner, type SignerIdentity } from './sign-pdf.js';
 
 /** Everything issuance needs besides the document; built once at start-up and reused. */
 export interface CertificateIssuer {
@@ -28,16 +28,7 @@ export interface IssuedCertificatePdf {
   qr: { text: string; url: string; version: number; modules: number };
 }
 
-/**
- * Renders the certificate with its QR code, then signs it (PAdES-style, detached CMS). `linkToken` is the
- * certificate's stored verification token, when tokens are stored rather than derived from `linkSecret`.
- */
-export async function issueCertificatePdf(
-  doc: CertificateDocument,
-  issuer: CertificateIssuer,
-  signedAt: Date = new Date(),
-  opts: { linkToken?: string } = {},
-): Promise<IssuedCertificatePdf> {
+async function drawCertificate(doc: CertificateDocument, issuer: Omit<CertificateIssuer, 'signer'>, signedAt: Date, opts: { linkToken?: string }) {
   const qr = await createCertificateQrContent({
     document: doc,
     key: issuer.qrKey,
@@ -52,14 +43,29 @@ export async function issueCertificatePdf(
     verifyAtUrl: `${issuer.publicBaseUrl.replace(/\/+$/, '')}${VERIFY_PATH}`,
     createdAt: signedAt,
   });
-  const pdf = await signPdfDocument(rendered.pdf, issuer.signer, {
+  const signatureInfo = (name: string) => ({
     reason: `Certificate of origin ${doc.certificateNumber} issued under ${doc.agreement.title}`,
     location: `${doc.certification.place}, INDIA`,
     contactInfo: issuer.contactInfo ?? 'coo-dgft@gov.in',
-    name: `${doc.certification.officerName}, ${doc.certification.officeName}`,
+    name,
     signingTime: signedAt,
     widget: { page: 0, rect: rendered.signatureRect },
   });
+  return { qr, rendered, signatureInfo };
+}
+
+/**
+ * Renders the certificate with its QR code, then signs it (PAdES-style, detached CMS). `linkToken` is the
+ * certificate's stored verification token, when tokens are stored rather than derived from `linkSecret`.
+ */
+export async function issueCertificatePdf(
+  doc: CertificateDocument,
+  issuer: CertificateIssuer,
+  signedAt: Date = new Date(),
+  opts: { linkToken?: string } = {},
+): Promise<IssuedCertificatePdf> {
+  const { qr, rendered, signatureInfo } = await drawCertificate(doc, issuer, signedAt, opts);
+  const pdf = await signPdfDocument(rendered.pdf, issuer.signer, signatureInfo(`${doc.certification.officerName}, ${doc.certification.officeName}`));
   return {
     pdf,
     sha256: createHash('sha256').update(pdf).digest('hex'),
@@ -68,4 +74,26 @@ export async function issueCertificatePdf(
     signedBy: issuer.signer.identity,
     qr: { text: qr.text, url: qr.url, version: rendered.qr.version, modules: rendered.qr.modules },
   };
+}
+
+export interface PreparedCertificatePdf {
+  /** the finished certificate with an empty signature field */
+  prepared: Buffer;
+  /** what the officer signs (a detached CMS over it), and its SHA-256 */
+  content: Buffer;
+  contentSha256: string;
+  pageCount: number;
+}
+
+/** Renders the certificate like `issueCertificatePdf`, for a signature the issuing officer makes with a DSC. */
+export async function prepareCertificatePdf(
+  doc: CertificateDocument,
+  issuer: Omit<CertificateIssuer, 'signer'>,
+  signedAt: Date,
+  opts: { linkToken?: string } = {},
+): Promise<PreparedCertificatePdf> {
+  const { rendered, signatureInfo } = await drawCertificate(doc, issuer, signedAt, opts);
+  const prepared = await preparePdfForExternalSignature(rendered.pdf, signatureInfo(`${doc.certification.officerName}, ${doc.certification.officeName}`));
+  const content = await externalSigningContent(prepared);
+  return { prepared, content, contentSha256: createHash('sha256').update(content).digest('hex'), pageCount: rendered.pageCount };
 }

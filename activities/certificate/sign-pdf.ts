@@ -357,3 +357,63 @@ export async function signPdfDocument(pdf: PDFDocument, signer: CmsSigner, info:
 export async function signPdf(bytes: Uint8Array, signer: CmsSigner, info: PdfSignatureInfo): Promise<Buffer> {
   return signPdfDocument(await PDFDocument.load(bytes), signer, info);
 }
+
+// ---- signatures made elsewhere (the officer's DSC) ----
+
+/** Hands @signpdf a CMS made elsewhere, after checking it is for the very bytes covered by /ByteRange. */
+class PresignedSigner extends Signer {
+  constructor(
+    private readonly cms: Buffer | null,
+    private readonly onContent: (content: Buffer) => void,
+  ) {
+    super();
+  }
+  override async sign(content: Buffer): Promise<Buffer> {
+    this.onContent(content);
+    return this.cms ?? Buffer.alloc(1);
+  }
+}
+
+/**
+ * Draws the signature field into a finished document and saves it, unsigned, for a signer who is not this
+ * process (an officer signing with a DSC on a token). `reserveBytes` is the room kept for that CMS.
+ */
+export async function preparePdfForExternalSignature(pdf: PDFDocument, info: PdfSignatureInfo & { reserveBytes?: number }): Promise<Buffer> {
+  const page = pdf.getPages()[info.widget?.page ?? 0];
+  pdflibAddPlaceholder({
+    pdfDoc: pdf,
+    ...(page ? { pdfPage: page } : {}),
+    reason: info.reason,
+    contactInfo: info.contactInfo,
+    name: info.name,
+    location: info.location,
+    signingTime: info.signingTime ?? new Date(),
+    signatureLength: info.reserveBytes ?? 16_384,
+    subFilter: 'ETSI.CAdES.detached',
+    widgetRect: info.widget?.rect ?? [0, 0, 0, 0],
+    appName: 'CoO back-office',
+  });
+  const bytes = await pdf.save({ useObjectStreams: false });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The bytes the external signer signs (a detached CMS over them): the prepared PDF except its signature's room. */
+export async function externalSigningContent(prepared: Buffer): Promise<Buffer> {
+  let captured: Buffer | undefined;
+  await new SignPdf().sign(Buffer.from(prepared), new PresignedSigner(null, (c) => (captured = Buffer.from(c))));
+  if (!captured) throw new Error('The prepared PDF has no signature placeholder.');
+  return captured;
+}
+
+/** Puts the external CMS (DER) into the prepared PDF. The CMS must have been made over `externalSigningContent(prepared)`. */
+export async function embedExternalSignature(prepared: Buffer, cmsDer: Buffer, expectedContentSha256: string): Promise<Buffer> {
+  const signed = await new SignPdf().sign(
+    Buffer.from(prepared),
+    new PresignedSigner(cmsDer, (c) => {
+      if (createHash('sha256').update(c).digest('hex') !== expectedContentSha256) {
+        throw new AppError(ErrorCode.Conflict, 'The prepared certificate changed since it was handed out for signing.');
+      }
+    }),
+  );
+  return signed;
+}

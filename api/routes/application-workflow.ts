@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApplicationRow, AttachmentRow, PaymentRow, TaxInvoiceRow } from '../../db/entities/index.js';
+import { ApplicationRow, AttachmentRow, CertificateRow, PaymentRow, TaxInvoiceRow } from '../../db/entities/index.js';
+import { externalSigningContent } from '../../activities/certificate/sign-pdf.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { buildSigningPayload } from '../../activities/application/signing.js';
@@ -21,6 +22,7 @@ import {
   prepareDeficiencyResponseUpdate,
   raiseDeficiencyUpdate,
   rejectUpdate,
+  signCertificateUpdate,
   signUpdate,
   startPaymentUpdate,
   stateQuery,
@@ -328,6 +330,63 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
             return inv.pdf as Uint8Array;
           },
         });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/certificate/signing',
+      operationId: 'getCertificateSigningRequest',
+      summary: 'What the approving officer signs, where the office signs certificates with the officer\'s DSC',
+      description:
+        'The certificate is drawn at approval with an empty signature field; `contentB64` is every byte of it but that field. ' +
+        'Sign it with your registered DSC (a detached CMS, as for any signing request: `npx tsx scripts/sign.ts --p12 token.p12 --in content.bin`) ' +
+        'and send the signature to POST …/certificate/signature.',
+      tags: ['officer decisions'],
+      auth: ['officer'],
+      params: idParam,
+      responses: {
+        200: {
+          description: 'the signing request',
+          schema: z.object({ certificateNumber: z.string(), contentB64: z.string(), contentSha256: z.string(), signer: z.object({ id: z.string(), name: z.string() }), requestedAt: z.string() }),
+        },
+        409: { description: 'no certificate of this file is waiting for a signature' },
+      },
+      handler: async ({ params, principal }) => {
+        const app = await loadVisible(deps, principal!, params.id);
+        const state = await call(() => deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).query(stateQuery));
+        const pending = state.certificateSigning;
+        if (!pending) throw new AppError(ErrorCode.Conflict, `No certificate of application ${app.number} is waiting for a signature: the file is ${state.status}.`);
+        const cert = await deps.orm.em.fork().findOneOrFail(CertificateRow, { number: pending.certificateNumber }, { populate: ['preparedPdf'] });
+        const content = await externalSigningContent(Buffer.from(cert.preparedPdf as Uint8Array));
+        return {
+          certificateNumber: pending.certificateNumber,
+          contentB64: content.toString('base64'),
+          contentSha256: pending.contentSha256,
+          signer: { id: pending.signer.id, name: pending.signer.name },
+          requestedAt: pending.requestedAt,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications/:id/certificate/signature',
+      operationId: 'signCertificate',
+      summary: 'Sign the approved certificate with your DSC (the approving officer, where the office signs that way)',
+      description: 'Every DSC rule is checked (registered to you, active, from a trusted CA, valid now); then the signature goes into the PDF and the file is Approved.',
+      tags: ['officer decisions'],
+      auth: ['officer'],
+      params: idParam,
+      body: z.object({ signatureB64: z.string().min(16).max(200_000) }),
+      responses: { 200: { description: 'signed and issued', schema: z.object({ sha256: z.string(), status: z.string() }) } },
+      handler: async ({ params, body, principal, req }) => {
+        const app = await loadVisible(deps, principal!, params.id);
+        const handle = deps.temporal.workflow.getHandle(applicationWorkflowId(app.number));
+        const id = updateId(req, 'sign-certificate');
+        const r = await call(() =>
+          handle.executeUpdate(signCertificateUpdate, { args: [{ signerId: principal!.sub, signatureB64: body.signatureB64, channel: 'api' }], ...(id ? { updateId: id } : {}) }),
+        );
+        const state = await call(() => handle.query(stateQuery));
+        return { sha256: r.sha256, status: state.status };
       },
     }),
     ...(['approve', 'deficiency', 'reject'] as const).map((kind) =>

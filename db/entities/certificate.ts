@@ -22,6 +22,10 @@ export const CertificateRowSchema = defineEntity({
     /** the signed PDF, once rendered */
     pdf: p.type(BlobType).lazy().nullable(),
     pdfSha256: p.string().length(64).nullable(),
+    /** where the issuing officer signs with a DSC: the finished PDF with an empty signature field, until signed */
+    preparedPdf: p.type(BlobType).lazy().nullable(),
+    /** SHA-256 of the bytes the officer signs (the prepared PDF but the signature's room) */
+    signingContentSha256: p.string().length(64).nullable(),
     /** unguessable token that lets the QR link open the verification page without a captcha */
     verificationToken: p.string().length(64),
     history: p.json<{ at: string; event: string; note?: string }[]>(),

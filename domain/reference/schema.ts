@@ -88,6 +88,8 @@ export const RegionalOfficeSchema = z.strictObject({
   eWallet: z.strictObject({ enabled: z.boolean(), openingBalancePaise: paise }),
   /** Overrides the agency's gateway parameters for this office. */
   paymentGateway: PaymentGatewaySchema.optional(),
+  /** who signs the office's certificates: its e-seal (default), or the issuing officer with a DSC */
+  certificateSigning: z.enum(['eseal', 'officer-dsc']).optional(),
   active: z.boolean(),
 });
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditEvent, CertificateRow, FeeScheduleRow, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
+import { AgencyOfficeRow, AuditEvent, CertificateRow, FeeScheduleRow, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import { applicationWorkflowId, TASK_QUEUE } from '../../workflows/application/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
@@ -107,6 +107,69 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
       expect(pending.fee.lines[0]).toMatchObject({ amountPaise: 70000 });
     } finally {
       await em.getConnection().execute(`update fee_schedule set data = ?::jsonb where id = ?`, [JSON.stringify(before), row.id]);
+    }
+  });
+
+  it("where the office signs with the officer's DSC: the approving officer signs the drawn certificate, then it is issued", async () => {
+    await registerWithDsc(stack, pki, t.priya, '', 'officer-eic-mum', false);
+    const em = stack.orm.em.fork();
+    const office = await em.findOneOrFail(AgencyOfficeRow, { code: 'EIC-MUM' });
+    const before = office.data;
+    try {
+      await em.getConnection().execute(`update agency_office set data = jsonb_set(data, '{certificateSigning}', '"officer-dsc"') where code = 'EIC-MUM'`);
+      await new Promise((r) => setTimeout(r, 2_500)); // the worker re-reads the reference data every 2 s
+      const app = await inProcess();
+      expect((await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya })).status).toBe(200);
+      const waiting = await waitForStatus(stack, t.raj, app.id, 'Approved Pending Issuance');
+      let state: any;
+      for (let i = 0; i < 200 && !state; i++) {
+        state = (await workflowState(stack, t.priya, app.id)).certificateSigning;
+        if (!state) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(state, 'the signing request in the workflow state').toBeTruthy();
+      expect(state.signer.id).toBe('officer-eic-mum');
+      expect(waiting.certificateNumber ?? null).toBeNull();
+      // not downloadable before it is signed
+      const certNo = state.certificateNumber as string;
+      expect((await fetch(`${stack.baseUrl}/v1/certificates/${encodeURIComponent(certNo)}/pdf`, { headers: { authorization: `Bearer ${t.raj}` } })).status).toBe(409);
+
+      const req = await api(stack, 'GET', `/v1/applications/${app.id}/certificate/signing`, { token: t.priya });
+      expect(req.status, JSON.stringify(req.body)).toBe(200);
+      expect(createHash('sha256').update(Buffer.from(req.body.contentB64, 'base64')).digest('hex')).toBe(req.body.contentSha256);
+      // another officer of the office cannot sign it; nor can Priya with a key that is not her registered DSC
+      const other = await api(stack, 'POST', `/v1/applications/${app.id}/certificate/signature`, { token: t.second, body: { signatureB64: sign(pki, 'officer-eic-mum', req.body.contentB64) } });
+      expect(other.status).toBe(403);
+      expect(other.body.detail).toContain('Priya Deshpande');
+      const wrongKey = await api(stack, 'POST', `/v1/applications/${app.id}/certificate/signature`, { token: t.priya, body: { signatureB64: sign(pki, 'officer-eic-koc', req.body.contentB64) } });
+      expect(wrongKey.status, JSON.stringify(wrongKey.body)).toBeGreaterThanOrEqual(400);
+      expect(wrongKey.status).toBeLessThan(500);
+      expect((await workflowState(stack, t.priya, app.id)).status).toBe('Approved Pending Issuance');
+
+      const signed = await api(stack, 'POST', `/v1/applications/${app.id}/certificate/signature`, { token: t.priya, body: { signatureB64: sign(pki, 'officer-eic-mum', req.body.contentB64) } });
+      expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+      const done = await waitForStatus(stack, t.raj, app.id, 'Approved');
+      expect(done.certificateNumber).toBe(certNo);
+      const again = await api(stack, 'POST', `/v1/applications/${app.id}/certificate/signature`, { token: t.priya, body: { signatureB64: sign(pki, 'officer-eic-mum', req.body.contentB64) } });
+      expect(again.status).toBe(409);
+
+      // the PDF carries Priya's own signature, valid and trusted, over the whole document
+      const res = await fetch(`${stack.baseUrl}/v1/certificates/${encodeURIComponent(certNo)}/pdf`, { headers: { authorization: `Bearer ${t.raj}` } });
+      expect(res.status).toBe(200);
+      const dir = await mkdtemp(join(tmpdir(), 'coo-officer-sig-'));
+      try {
+        const file = join(dir, 'certificate.pdf');
+        await writeFile(file, Buffer.from(await res.arrayBuffer()));
+        const out = await pdfsig(file, await createNssDb(dir, [pki.rootCaPem]));
+        expect(out).toContain('Signature Validation: Signature is Valid.');
+        expect(out).toContain('Certificate Validation: Certificate is Trusted.');
+        expect(out).toContain('Signer Certificate Common Name: PRIYA DESHPANDE');
+        expect(out).toContain('Total document signed');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    } finally {
+      await em.getConnection().execute(`update agency_office set data = ?::jsonb where code = 'EIC-MUM'`, [JSON.stringify(before)]);
+      await new Promise((r) => setTimeout(r, 2_500));
     }
   });
 

@@ -113,6 +113,8 @@ export interface ApplicationState {
   decision?: { kind: 'approve' | 'deficiency' | 'reject'; by: Actor; at: string };
   rejectionReason?: string;
   certificateNumber?: string;
+  /** where the office's certificates are signed by the issuing officer's DSC: the certificate waiting for it */
+  certificateSigning?: { certificateNumber: string; contentSha256: string; signer: Actor; requestedAt: string };
   history: HistoryEntry[];
 }
 
@@ -164,6 +166,8 @@ export const startPaymentUpdate = defineUpdate<PaymentState, [{ method: 'gateway
 /** Sent by the API after it has verified the gateway's checksum. Duplicates are harmless. */
 export const paymentCallbackSignal = defineSignal<[PaymentCallback]>('paymentCallback');
 
+/** The approving officer's DSC signature (detached CMS, base64) over the prepared certificate's bytes. */
+export const signCertificateUpdate = defineUpdate<{ sha256: string }, [{ signerId: string; signatureB64: string; channel: Channel }]>('signCertificate');
 export const approveUpdate = defineUpdate<ApplicationState, [OfficerRef]>('approve');
 export const raiseDeficiencyUpdate = defineUpdate<ApplicationState, [DeficiencyInput]>('raiseDeficiency');
 export const rejectUpdate = defineUpdate<ApplicationState, [RejectInput]>('reject');

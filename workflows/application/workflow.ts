@@ -8,6 +8,7 @@ import {
   uuid4,
   workflowInfo,
   allHandlersFinished,
+  patched,
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Activities } from '../../activities/index.js';
@@ -20,6 +21,7 @@ import {
   prepareDeficiencyResponseUpdate,
   raiseDeficiencyUpdate,
   rejectUpdate,
+  signCertificateUpdate,
   signUpdate,
   startPaymentUpdate,
   stateQuery,
@@ -100,6 +102,32 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
           if (!sig.smime?.mailId) refuse(WorkflowErrorType.ValidationFailed, 'An S/MIME signature needs the stored e-mail it came in.');
           if (state.signing?.purpose !== 'clarification') refuse(WorkflowErrorType.ValidationFailed, 'A signed e-mail can only sign a clarification (the "No" response).');
         }
+      },
+    },
+  );
+
+  let certificateSigned = false;
+  let certificateSigningInFlight = false;
+  setHandler(
+    signCertificateUpdate,
+    async (sig) => {
+      certificateSigningInFlight = true;
+      try {
+        const r = await verify.signCertificateAsOfficer({ certificateNumber: state.certificateSigning!.certificateNumber, signerId: sig.signerId, signatureB64: sig.signatureB64 });
+        certificateSigned = true;
+        return { sha256: r.sha256 };
+      } finally {
+        certificateSigningInFlight = false;
+      }
+    },
+    {
+      validator: (sig) => {
+        if (!state.certificateSigning || certificateSigned) refuse(WorkflowErrorType.IllegalTransition, `No certificate of this file is waiting for a signature: the file is ${state.status}.`);
+        if (certificateSigningInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A signature of this certificate is already being checked.');
+        if (sig.signerId !== state.certificateSigning!.signer.id) {
+          refuse(WorkflowErrorType.Forbidden, `The certificate is signed by the officer who approved the file, ${state.certificateSigning!.signer.name}.`);
+        }
+        if (!sig.signatureB64 || sig.signatureB64.length > 200_000) refuse(WorkflowErrorType.ValidationFailed, 'The signature is missing or too large.');
       },
     },
   );
@@ -404,7 +432,18 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
   // --- 6. issue ----------------------------------------------------------------------------------
   const approver = state.decision!.by;
   const cert = await db.createCertificateRecord({ applicationId: input.applicationId, officer: approver });
-  await db.issueCertificateDocument({ applicationId: input.applicationId, certificateNumber: cert.certificateNumber });
+  const signing = patched('officer-dsc-signing')
+    ? await db.prepareCertificateSigning({ certificateNumber: cert.certificateNumber, officeCode: input.officeCode })
+    : ({ mode: 'eseal' } as const);
+  if (signing.mode === 'officer-dsc') {
+    // the office's certificates carry the issuing officer's own digital signature: wait for it (seed 002)
+    state.certificateSigning = { certificateNumber: cert.certificateNumber, contentSha256: signing.contentSha256, signer: approver, requestedAt: new Date(Date.now()).toISOString() };
+    await transition('Approved Pending Issuance', approver, 'certificate-awaiting-signature', { note: `certificate ${cert.certificateNumber} drawn; waiting for ${approver.name}'s digital signature` });
+    await condition(() => certificateSigned);
+    state.certificateSigning = undefined;
+  } else {
+    await db.issueCertificateDocument({ applicationId: input.applicationId, certificateNumber: cert.certificateNumber });
+  }
   state.certificateNumber = cert.certificateNumber;
   await transition('Approved', approver, 'certificate-issued', { set: { certificateNumber: cert.certificateNumber } });
   await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key('approved'), event: { kind: 'approved' } });
