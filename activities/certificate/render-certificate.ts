@@ -9,6 +9,7 @@ import { drawImageFit, embedPreparedImage, type PreparedImage } from './pdf-imag
 import { compressPageContents, useNativeDeflate } from './pdf-compress.js';
 import { drawQr, embedQr, encodeQr, type QrErrorCorrection, type QrMatrix } from './qr-code.js';
 import { drawLine, drawLines, drawParagraph, lineHeight, measureText, wrapText, type TextStyle } from './text-layout.js';
+import { INK, FRAME, LABEL, MUTED, TINT, RULE, ACCENT, ALERT } from './pdf-palette.js';
 
 /**
  * Draws the "Electronic Copy" of a certificate of origin in its agreement's layout (boxes as on the
@@ -68,14 +69,6 @@ const ROW_PAD = 3;
 const CLOSING_H = 16;
 const CONTINUED_H = 13;
 
-const INK: RGB = rgb(0, 0, 0);
-const FRAME: RGB = rgb(0.18, 0.2, 0.26);
-const LABEL: RGB = rgb(0.22, 0.25, 0.32);
-const MUTED: RGB = rgb(0.38, 0.4, 0.45);
-const TINT: RGB = rgb(0.93, 0.945, 0.965);
-const RULE: RGB = rgb(0.78, 0.8, 0.84);
-const ACCENT: RGB = rgb(0.06, 0.22, 0.45);
-const ALERT: RGB = rgb(0.62, 0.08, 0.08);
 
 interface Styles {
   label: TextStyle;

@@ -335,22 +335,8 @@ export interface PdfSignatureInfo {
  */
 export async function signPdfDocument(pdf: PDFDocument, signer: CmsSigner, info: PdfSignatureInfo): Promise<Buffer> {
   const signingTime = info.signingTime ?? new Date();
-  const page = pdf.getPages()[info.widget?.page ?? 0];
-  pdflibAddPlaceholder({
-    pdfDoc: pdf,
-    ...(page ? { pdfPage: page } : {}),
-    reason: info.reason,
-    contactInfo: info.contactInfo,
-    name: info.name,
-    location: info.location,
-    signingTime,
-    signatureLength: Math.max(8192, signer.estimatedSize),
-    subFilter: 'ETSI.CAdES.detached',
-    widgetRect: info.widget?.rect ?? [0, 0, 0, 0],
-    appName: 'CoO back-office',
-  });
-  const unsigned = await pdf.save({ useObjectStreams: false });
-  return new SignPdf().sign(Buffer.from(unsigned.buffer, unsigned.byteOffset, unsigned.byteLength), signer, signingTime);
+  const unsigned = await preparePdfForExternalSignature(pdf, { ...info, signingTime, reserveBytes: Math.max(8192, signer.estimatedSize) });
+  return new SignPdf().sign(unsigned, signer, signingTime);
 }
 
 /** Same, from PDF bytes. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PDFDocument, rgb, type PDFPage, type RGB } from 'pdf-lib';
+import { PDFDocument, type PDFPage, type RGB } from 'pdf-lib';
 import { rupeesInWords } from '../../domain/fees/amount-in-words.js';
 import type { FeeLine, FeeQuote } from '../../domain/fees/calculate-fee.js';
 import { formatRupees } from '../../domain/fees/format-paise.js';
@@ -8,6 +8,7 @@ import { embedCertificateFonts, hasDevanagari, kitFont, type CertificateFonts } 
 import { compressPageContents, useNativeDeflate } from '../certificate/pdf-compress.js';
 import { signPdfDocument, type CmsSigner } from '../certificate/sign-pdf.js';
 import { drawLine, drawLines, lineHeight, measureText, wrapText, type Align, type TextStyle } from '../certificate/text-layout.js';
+import { INK, FRAME, LABEL, MUTED, TINT, RULE, ACCENT } from '../certificate/pdf-palette.js';
 
 /**
  * The GST tax invoice for the fee of a certificate application, which is also the exporter's receipt
@@ -66,13 +67,6 @@ const MAX_NAME_LINES = 3;
 const MAX_ADDRESS_LINES = 8;
 const MAX_DESCRIPTION_LINES = 12;
 
-const INK: RGB = rgb(0, 0, 0);
-const FRAME: RGB = rgb(0.18, 0.2, 0.26);
-const LABEL: RGB = rgb(0.22, 0.25, 0.32);
-const MUTED: RGB = rgb(0.38, 0.4, 0.45);
-const TINT: RGB = rgb(0.93, 0.945, 0.965);
-const RULE: RGB = rgb(0.78, 0.8, 0.84);
-const ACCENT: RGB = rgb(0.06, 0.22, 0.45);
 
 interface Styles {
   title: TextStyle;
