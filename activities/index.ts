@@ -1,17 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { IecDirectory } from './iec/iec-directory.js';
+import type { IecDirectory } from '../services/iec/iec-directory.js';
 import { createIecActivities } from './iec/refresh-iec-record.js';
 import { createBenchActivities } from './bench/noop.js';
 import { createIdentityActivities } from './identity/activities.js';
-import type { IdentitySetupSource } from './identity/identity-setup.js';
-import type { ApplicationActivityDeps } from './application/deps.js';
+import type { IdentitySetupSource } from '../services/identity/identity-setup.js';
+import type { ApplicationActivityDeps } from '../services/application/deps.js';
 import { createSigningActivities } from './application/signing.js';
 import { createPaymentActivities } from './application/payment.js';
 import { createTransitionActivities } from './application/transitions.js';
 import { createApplicationNotifications, type MailSettings } from './application/notify-application.js';
-import { createIssueDocumentActivities, type CertificateRenderer } from './application/issue-document.js';
+import { createIssueDocumentActivities } from './application/issue-document.js';
+import type { CertificateRenderer } from '../services/certificate/application-certificate-renderer.js';
 import { createSlackActivities } from './slack/stale-queue.js';
-import type { SlackActivityDeps } from './slack/deps.js';
+import type { SlackActivityDeps } from '../services/slack/deps.js';
 import { createMailIngestActivities } from './mail-ingest/index.js';
 import { createHelpdeskActivities, type HelpdeskSettings } from './helpdesk/index.js';
 

@@ -4,16 +4,17 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../lib/config.js';
 import type { Orm } from '../db/orm.js';
 import { createLogger } from '../lib/logger.js';
-import { createSlackActivityDeps } from '../activities/slack/deps.js';
+import { createSlackActivityDeps } from '../services/slack/deps.js';
 import type { ActivityDeps } from '../activities/index.js';
-import { LocalIecDirectory } from '../activities/iec/iec-directory.js';
-import { identitySetupFromConfig } from '../activities/identity/identity-setup.js';
-import { identitySignatureVerifier } from '../activities/application/identity-signature-verifier.js';
-import { HttpPaymentGateway } from '../activities/payment/gateway.js';
-import { OutboxNotifier } from '../activities/notify/notifier.js';
+import { LocalIecDirectory } from '../services/iec/iec-directory.js';
+import { identitySetupFromConfig } from '../services/identity/identity-setup.js';
+import { identitySignatureVerifier } from '../services/identity/signature-verifier.js';
+import { HttpPaymentGateway } from '../services/payment/gateway.js';
+import { OutboxNotifier } from '../services/notification/notifier.js';
 import { cachedReferenceIndex } from '../db/reference-index.js';
-import { helpdeskSettingsFromConfig } from '../activities/helpdesk/settings.js';
-import { createApplicationCertificateRenderer, createEsealSource, NoEsealError } from '../activities/certificate/application-renderer.js';
+import { helpdeskSettingsFromConfig } from '../services/helpdesk/settings.js';
+import { createApplicationCertificateRenderer } from '../services/certificate/application-certificate-renderer.js';
+import { createEsealSource, NoEsealError } from '../services/certificate/eseal-source.js';
 
 /** Everything the activities need, built from the configuration: the worker's and the tests' single recipe. */
 export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<ActivityDeps> = {}): ActivityDeps {

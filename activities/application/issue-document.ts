@@ -1,24 +1,11 @@
 import { CertificateRow, StaffUserRow } from '../../db/entities/index.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
-import { verifySignedSubmission } from '../identity/verify-signed-submission.js';
-import { externalSigningContent, type SignerIdentity } from '../certificate/sign-pdf.js';
-import type { IdentitySetupSource } from '../identity/identity-setup.js';
-import type { ApplicationActivityDeps } from './deps.js';
+import { verifySignedSubmission } from '../../services/identity/verify-signed-submission.js';
+import { externalSigningContent } from '../../services/pdf/sign-pdf.js';
+import type { IdentitySetupSource } from '../../services/identity/identity-setup.js';
+import type { ApplicationActivityDeps } from '../../services/application/deps.js';
 import { asFailure } from './failures.js';
-
-/** Renders and signs the certificate's PDF (issue 5's certificate module), once per certificate. */
-export interface CertificateRenderer {
-  /** draws and signs with the office's e-seal */
-  render(input: { certificateNumber: string }): Promise<{ pdf: Buffer; sha256: string }>;
-  /** draws the certificate with an empty signature field, kept in the record, for the issuing officer's DSC */
-  prepareForOfficer(input: { certificateNumber: string }): Promise<{ contentSha256: string }>;
-  /** puts the officer's CMS (made over the prepared bytes) into the prepared PDF */
-  completeWithOfficerSignature(input: {
-    certificateNumber: string;
-    cmsDer: Buffer;
-    signer: Pick<SignerIdentity, 'commonName' | 'serialNumber' | 'organization'>;
-  }): Promise<{ pdf: Buffer; sha256: string }>;
-}
+import type { CertificateRenderer } from '../../services/certificate/application-certificate-renderer.js';
 
 export function createIssueDocumentActivities(deps: ApplicationActivityDeps & { certificateRenderer?: CertificateRenderer | undefined; identity: IdentitySetupSource }) {
   return {

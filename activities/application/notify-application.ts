@@ -14,8 +14,8 @@ import {
   type MailContext,
   type RenderedMail,
 } from '../../channels/email/templates/index.js';
-import type { ApplicationActivityDeps } from './deps.js';
-import type { OutgoingMessage } from '../notify/notifier.js';
+import type { ApplicationActivityDeps } from '../../services/application/deps.js';
+import type { OutgoingMessage } from '../../services/notification/notifier.js';
 
 export interface MailSettings {
   context: MailContext;

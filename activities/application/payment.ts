@@ -7,10 +7,10 @@ import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.
 import { formatRupees } from '../../domain/fees/format-paise.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { FeeSummary, PaymentCallback } from '../../workflows/application/contract.js';
-import type { GatewayCredentials, GatewayOrderStatus } from '../payment/gateway.js';
-import type { ApplicationActivityDeps } from './deps.js';
+import type { GatewayCredentials, GatewayOrderStatus } from '../../services/payment/gateway.js';
+import type { ApplicationActivityDeps } from '../../services/application/deps.js';
 import { asFailure } from './failures.js';
-import { ensureTaxInvoicePdf, loadTaxInvoiceSources, paidQuote, quoteApplicationFee, taxInvoiceDocument } from './tax-invoice.js';
+import { ensureTaxInvoicePdf, loadTaxInvoiceSources, paidQuote, quoteApplicationFee, taxInvoiceDocument } from '../../services/payment/tax-invoice.js';
 import { log } from '@temporalio/activity';
 
 /** The office's gateway parameters, else its agency's (seed 002: set by the agency administrator). */

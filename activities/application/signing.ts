@@ -9,7 +9,7 @@ import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { SignatureInput, SigningPayload } from '../../workflows/application/contract.js';
-import type { ApplicationActivityDeps } from './deps.js';
+import type { ApplicationActivityDeps } from '../../services/application/deps.js';
 import { asFailure } from './failures.js';
 
 export interface PrepareSigningInput {

@@ -6,7 +6,7 @@ import { formatFileNumber } from '../../domain/numbering/application-number.js';
 import { formatCertificateNumber } from '../../domain/numbering/certificate-number.js';
 import { financialYearOf } from '../../domain/application/financial-year.js';
 import type { Actor, FileStatus } from '../../workflows/application/contract.js';
-import type { ApplicationActivityDeps } from './deps.js';
+import type { ApplicationActivityDeps } from '../../services/application/deps.js';
 
 export interface TransitionInput {
   applicationId: string;

@@ -1,8 +1,8 @@
 import type { CertificateDocument } from '../../domain/certificate/types.js';
-import { issueCertificatePdf } from './issue-certificate-pdf.js';
-import type { QrSigningKey } from './qr-payload.js';
-import type { CertificateImages } from './render-certificate.js';
-import type { CmsSigner } from './sign-pdf.js';
+import { issueCertificatePdf } from '../../services/certificate/issue-certificate-pdf.js';
+import type { QrSigningKey } from '../../services/certificate/qr-payload.js';
+import type { CertificateImages } from '../../services/certificate/render-certificate.js';
+import type { CmsSigner } from '../../services/pdf/sign-pdf.js';
 
 /**
  * Temporal activities for the certificate. Signers and images are resolved by injected functions (the

@@ -1,7 +1,7 @@
-import type { HelpdeskActivityDeps } from './deps.js';
+import type { HelpdeskActivityDeps } from '../../services/helpdesk/deps.js';
 import { createTicketActivities } from './ticket-activities.js';
 
-export type { HelpdeskActivityDeps, HelpdeskSettings, HelpdeskSlack } from './deps.js';
+export type { HelpdeskActivityDeps, HelpdeskSettings, HelpdeskSlack } from '../../services/helpdesk/deps.js';
 
 /** The activities of the helpdeskTicket workflow (workflows/helpdesk-ticket). */
 export function createHelpdeskActivities(deps: HelpdeskActivityDeps) {

@@ -11,13 +11,13 @@ import { renderTicketAcknowledgement, renderTicketReply, frame, html } from '../
 import { buildThreadNote, buildTicketMessage } from '../../channels/slack-helpdesk/blocks.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { StaffRef } from '../../workflows/helpdesk-ticket/contract.js';
-import { unfreezeUser } from '../identity/freeze.js';
+import { unfreezeUser } from '../../services/identity/freeze.js';
 import { asFailure } from '../application/failures.js';
-import type { HelpdeskActivityDeps } from './deps.js';
-import { loadTicketCard } from './ticket-card.js';
-import { loadStoredMail } from '../mail-ingest/stored-mail.js';
-import { parseStoredMail } from '../mail-ingest/examine-inbound-mail.js';
-import { openTicket, type OpenTicketInput, type OpenTicketResult } from './open-ticket.js';
+import type { HelpdeskActivityDeps } from '../../services/helpdesk/deps.js';
+import { loadTicketCard } from '../../services/helpdesk/ticket-card.js';
+import { loadStoredMail } from '../../services/mail/stored-mail.js';
+import { parseStoredMail } from '../../services/mail/examine-inbound-mail.js';
+import { openTicket, type OpenTicketInput, type OpenTicketResult } from '../../services/helpdesk/open-ticket.js';
 
 export interface TicketPatch {
   status?: TicketStatus;

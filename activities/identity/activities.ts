@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, ErrorCode } from '../../lib/errors.js';
-import { createExporterAccount, type ExporterAccountSummary, type ExporterRegistrationInput } from './exporter-accounts.js';
-import type { IdentitySetupSource } from './identity-setup.js';
-import { recordSignedDocument, verifySignedSubmission } from './verify-signed-submission.js';
+import { createExporterAccount, type ExporterAccountSummary, type ExporterRegistrationInput } from '../../services/identity/exporter-accounts.js';
+import type { IdentitySetupSource } from '../../services/identity/identity-setup.js';
+import { recordSignedDocument, verifySignedSubmission } from '../../services/identity/verify-signed-submission.js';
 
 export interface IdentityActivityDeps {
   em: () => EntityManager;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { IecChange, IecRecord, type FieldChange } from '../../db/entities/index.js';
 import { canonicalJson } from '../../domain/identity/canonical.js';
-import type { IecMasterRecord, IecDirectory } from './iec-directory.js';
+import type { IecMasterRecord, IecDirectory } from '../../services/iec/iec-directory.js';
 import type { IecRefreshResult } from '../../workflows/iec-refresh/contract.js';
 
 export interface IecActivityDeps {

@@ -29,11 +29,11 @@ import {
   type SignatureInput,
   type SigningPayload,
 } from '../../workflows/application/contract.js';
-import type { HelpdeskActivityDeps } from '../helpdesk/deps.js';
-import { verifySmimeSigner } from './accept-smime.js';
-import { parseStoredMail } from './examine-inbound-mail.js';
-import { responseContent } from './response-content.js';
-import { loadStoredMail } from './stored-mail.js';
+import type { HelpdeskActivityDeps } from '../../services/helpdesk/deps.js';
+import { verifySmimeSigner } from '../../services/mail/accept-smime.js';
+import { parseStoredMail } from '../../services/mail/examine-inbound-mail.js';
+import { responseContent } from '../../services/mail/response-content.js';
+import { loadStoredMail } from '../../services/mail/stored-mail.js';
 
 export interface DeficiencyReplyInput {
   mailId: string;

@@ -1,10 +1,10 @@
 import { asFailure } from '../application/failures.js';
 import type { SigningPayload } from '../../workflows/application/contract.js';
-import type { HelpdeskActivityDeps } from '../helpdesk/deps.js';
-import { acceptSmimeSignedResponse } from './accept-smime.js';
+import type { HelpdeskActivityDeps } from '../../services/helpdesk/deps.js';
+import { acceptSmimeSignedResponse } from '../../services/mail/accept-smime.js';
 import { createDeficiencyReplyActivities, type DeficiencyReplyInput, type DeficiencyReplyResult } from './deficiency-reply.js';
-import { examineInboundMail, type MailRoute } from './examine-inbound-mail.js';
-import { loadStoredMail } from './stored-mail.js';
+import { examineInboundMail, type MailRoute } from '../../services/mail/examine-inbound-mail.js';
+import { loadStoredMail } from '../../services/mail/stored-mail.js';
 import { createUnreadableMailActivities } from './unreadable-mail.js';
 
 export type { MailRoute };

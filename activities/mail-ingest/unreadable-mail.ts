@@ -7,8 +7,8 @@ import { baseSubject, replyHeaders } from '../../channels/email/message-id.js';
 import { formatMegabytes } from '../../channels/email/attachments.js';
 import { frame, greetingName, html, type RenderedMail } from '../../channels/email/templates/index.js';
 import { InboundMail, type InboundMailOutcome } from '../../db/entities/mail-ingest.js';
-import type { HelpdeskActivityDeps } from '../helpdesk/deps.js';
-import { loadStoredMail, summariseHeaders } from './stored-mail.js';
+import type { HelpdeskActivityDeps } from '../../services/helpdesk/deps.js';
+import { loadStoredMail, summariseHeaders } from '../../services/mail/stored-mail.js';
 
 /** Kept beside the activity that sends it (STYLE.md 12). */
 function renderUnreadable(i: { ctx: HelpdeskActivityDeps['mail']['context']; name: string; subject: string; problem: string }): RenderedMail {

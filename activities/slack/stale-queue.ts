@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { EscalationTarget } from '../../channels/slack/notifier.js';
 import type { StaleFile, StaleSweep } from '../../workflows/stale-queue/contract.js';
 import { asFailure } from '../application/failures.js';
-import type { SlackActivityDeps } from './deps.js';
+import type { SlackActivityDeps } from '../../services/slack/deps.js';
 
 const SWEEP_LIMIT = 200;
 

@@ -1,8 +1,9 @@
 import { sendStoredPdf } from '../http/stored-pdf.js';
 import { z } from 'zod';
 import { ApplicationRow, CertificateRow } from '../../db/entities/index.js';
-import { publicHistory, type StoredCertificateDocument } from '../../activities/certificate/application-renderer.js';
-import { verificationUrl } from '../../activities/certificate/qr-payload.js';
+import type { StoredCertificateDocument } from '../../services/certificate/certificate-document.js';
+import { publicHistory } from '../../services/certificate/public-history.js';
+import { verificationUrl } from '../../services/certificate/qr-payload.js';
 import { normaliseCertificateNumber } from '../../domain/numbering/certificate-number.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { ROLES } from '../../lib/auth/roles.js';

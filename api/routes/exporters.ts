@@ -4,7 +4,7 @@ import { ExporterAccount } from '../../db/entities/exporter.js';
 import { IecRecord } from '../../db/entities/iec-record.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { masterUserOf } from '../../domain/identity/iec-users.js';
-import { assertContactDetailsFromIec, exporterView, mapExporterUser, removeExporterUser } from '../../activities/identity/exporter-accounts.js';
+import { assertContactDetailsFromIec, exporterView, mapExporterUser, removeExporterUser } from '../../services/identity/exporter-accounts.js';
 import {
   EXPORTER_REGISTRATION_WORKFLOW,
   TASK_QUEUE,

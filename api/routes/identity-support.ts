@@ -3,8 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Principal } from '../../lib/auth/roles.js';
-import { resolveActor, type Actor, type ResolveOptions } from '../../activities/identity/actors.js';
-import { identitySetupFromConfig, type IdentitySetupSource } from '../../activities/identity/identity-setup.js';
+import { resolveActor, type Actor, type ResolveOptions } from '../../services/identity/actors.js';
+import { identitySetupFromConfig, type IdentitySetupSource } from '../../services/identity/identity-setup.js';
 import type { ApiDeps } from '../deps.js';
 
 /** Shared by the exporter, identity and signature routes. */

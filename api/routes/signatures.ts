@@ -7,8 +7,8 @@ import {
   signingRequestView,
   startESign,
   submitSignature,
-} from '../../activities/identity/signing-requests.js';
-import { signedDocumentView } from '../../activities/identity/verify-signed-submission.js';
+} from '../../services/identity/signing-requests.js';
+import { signedDocumentView } from '../../services/identity/verify-signed-submission.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 import { actorOf, base64Schema, identitySetupFor, uuidSchema } from './identity-support.js';

@@ -2,14 +2,12 @@ import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CertificateRow } from '../../db/entities/index.js';
-import {
-  certificateDocumentOf,
-  certificateRecordOf,
-  createQrKeySource,
-  linkTokenMatches,
-} from '../../activities/certificate/application-renderer.js';
-import { checkCaptcha, createCaptcha, createCaptchaReplayGuard } from '../../activities/certificate/captcha.js';
-import { VERIFY_PATH, WELL_KNOWN_KEYS_PATH } from '../../activities/certificate/qr-payload.js';
+import { certificateDocumentOf } from '../../services/certificate/load-certificate.js';
+import { certificateRecordOf } from '../../services/certificate/public-history.js';
+import { linkTokenMatches } from '../../services/certificate/link-token.js';
+import { createQrKeySource } from '../../services/certificate/qr-key-source.js';
+import { checkCaptcha, createCaptcha, createCaptchaReplayGuard } from '../../services/certificate/captcha.js';
+import { VERIFY_PATH, WELL_KNOWN_KEYS_PATH } from '../../services/certificate/qr-payload.js';
 import {
   publicCertificateView,
   renderCertificatePage,
@@ -19,7 +17,7 @@ import {
   renderWrongCaptchaPage,
   type LookupError,
   type VerificationPageContext,
-} from '../../activities/certificate/verification-page.js';
+} from '../../services/certificate/verification-page.js';
 import type { CertificateRecord } from '../../domain/certificate/types.js';
 import { normaliseCertificateNumber } from '../../domain/numbering/certificate-number.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import express, { Router } from 'express';
-import { callbackChecksum, type CreateOrderRequest, type GatewayCallbackBody } from '../../activities/payment/gateway.js';
+import { callbackChecksum, type CreateOrderRequest, type GatewayCallbackBody } from '../../services/payment/gateway.js';
 
 /**
  * A local payment gateway for development and tests, speaking the same protocol as the adapter

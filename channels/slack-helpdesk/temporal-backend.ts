@@ -9,7 +9,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import type { webApi } from '@slack/bolt';
 import { StaffUserRow } from '../../db/entities/index.js';
-import { loadTicketCard } from '../../activities/helpdesk/ticket-card.js';
+import { loadTicketCard } from '../../services/helpdesk/ticket-card.js';
 import {
   helpdeskTicketWorkflowId,
   liftFreezeUpdate,

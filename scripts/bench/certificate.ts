@@ -10,11 +10,11 @@
 import { sign as nativeSign, createPrivateKey } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueCertificatePdf, type CertificateIssuer } from '../../activities/certificate/issue-certificate-pdf.js';
-import { createCertificateQrContent, generateDevQrKeyPem, loadQrSigningKey } from '../../activities/certificate/qr-payload.js';
-import { renderCertificate, renderCertificatePdf } from '../../activities/certificate/render-certificate.js';
-import { demoCertificateImages, sampleOmanCertificate } from '../../activities/certificate/samples.js';
-import { createP12Signer } from '../../activities/certificate/sign-pdf.js';
+import { issueCertificatePdf, type CertificateIssuer } from '../../services/certificate/issue-certificate-pdf.js';
+import { createCertificateQrContent, generateDevQrKeyPem, loadQrSigningKey } from '../../services/certificate/qr-payload.js';
+import { renderCertificate, renderCertificatePdf } from '../../services/certificate/render-certificate.js';
+import { demoCertificateImages, sampleOmanCertificate } from '../../services/certificate/samples.js';
+import { createP12Signer } from '../../services/pdf/sign-pdf.js';
 import { ensureTestPki } from '../pki/test-pki.js';
 
 const seconds = Number(process.argv[2] ?? 5);

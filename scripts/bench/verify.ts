@@ -23,7 +23,7 @@ import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
 import { createAuthenticator } from '../../api/http/auth.js';
-import { sampleOmanCertificate } from '../../activities/certificate/samples.js';
+import { sampleOmanCertificate } from '../../services/certificate/samples.js';
 import { createOrm, migrate } from '../../db/orm.js';
 import { seed } from '../../db/seed.js';
 import { loadConfig } from '../../lib/config.js';

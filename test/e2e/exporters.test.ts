@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IecDirectoryUnavailable, LocalIecDirectory, type IecDirectory, type IecMasterRecord } from '../../activities/iec/iec-directory.js';
+import { IecDirectoryUnavailable, LocalIecDirectory, type IecDirectory, type IecMasterRecord } from '../../services/iec/iec-directory.js';
 import { ExporterAccount, ExporterUser } from '../../db/entities/index.js';
 import { exporterRegistrationWorkflowId, TASK_QUEUE } from '../../workflows/exporter-registration/contract.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalIecDirectory } from '../../activities/iec/iec-directory.js';
+import { LocalIecDirectory } from '../../services/iec/iec-directory.js';
 import { iecRefreshWorkflowId, TASK_QUEUE } from '../../workflows/iec-refresh/contract.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 

@@ -11,7 +11,7 @@ import { webApi } from '@slack/bolt';
 import type { Duration } from '@temporalio/common';
 import { createApp } from '../../api/app.js';
 import { createAuthenticator } from '../../api/http/auth.js';
-import { OutboxNotifier } from '../../activities/notify/notifier.js';
+import { OutboxNotifier } from '../../services/notification/notifier.js';
 import type { ActivityDeps } from '../../activities/index.js';
 import { createLogger } from '../../lib/logger.js';
 import type { Config } from '../../lib/config.js';

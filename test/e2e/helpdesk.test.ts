@@ -9,7 +9,7 @@ import { knownProblem } from '../../channels/email/faq.js';
 import { helpdeskTicketWorkflowId, ticketStateQuery } from '../../workflows/helpdesk-ticket/contract.js';
 import { ActionId, CallbackId, InputActionId, InputBlockId } from '../../channels/slack-helpdesk/blocks.js';
 import { ExporterUser, HelpdeskTicket, UserIdentityState } from '../../db/entities/index.js';
-import { freezeUser } from '../../activities/identity/freeze.js';
+import { freezeUser } from '../../services/identity/freeze.js';
 import { api } from '../helpers/stack.js';
 import { checkboxValues, textValue } from '../helpers/slack-sign.js';
 import { CHANNEL, HELPDESK, KAVITA, PRIYA, startMailStack, type MailStack } from './helpdesk-harness.js';

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentRow, InboundMail, SignedVersion } from '../../db/entities/index.js';
 import { composeSignedMessage } from '../../channels/email/smime-sign.js';
-import { acceptSmimeSignedResponse } from '../../activities/mail-ingest/accept-smime.js';
-import { loadStoredMail } from '../../activities/mail-ingest/stored-mail.js';
-import { identitySetupFromConfig } from '../../activities/identity/identity-setup.js';
+import { acceptSmimeSignedResponse } from '../../services/mail/accept-smime.js';
+import { loadStoredMail } from '../../services/mail/stored-mail.js';
+import { identitySetupFromConfig } from '../../services/identity/identity-setup.js';
 import type { SigningPayload } from '../../workflows/application/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';

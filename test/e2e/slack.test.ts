@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { createAuthenticator } from '../../api/http/auth.js';
-import { createSlackActivityDeps } from '../../activities/slack/deps.js';
+import { createSlackActivityDeps } from '../../services/slack/deps.js';
 import { startSlackStaleQueue } from '../../channels/slack/temporal-backend.js';
 import { AgencyOfficeRow, ApplicationRow, AuditEvent, CertificateRow, NotificationRow, SlackMessage, SlackUserLink, StaffUserRow } from '../../db/entities/index.js';
 import { createLogger } from '../../lib/logger.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaptcha } from '../../activities/certificate/captcha.js';
+import { createCaptcha } from '../../services/certificate/captcha.js';
 import { clientKey, createRateLimiter } from '../../api/routes/verify.js';
 import { whichSync } from '../../lib/infra/process.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';

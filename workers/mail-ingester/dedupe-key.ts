@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseMessageIdList } from '../../channels/email/message-id.js';
-import { headerSection } from '../../activities/mail-ingest/stored-mail.js';
+import { headerSection } from '../../services/mail/stored-mail.js';
 
 const TRACE_HEADERS = new Set(['received', 'delivered-to', 'x-original-to', 'return-path', 'x-delivered-to', 'envelope-to', 'x-envelope-to', 'dkim-signature', 'arc-seal', 'arc-message-signature', 'arc-authentication-results', 'authentication-results', 'received-spf']);
 

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { InboundMailOutcome, InboundMailStatus } from '../../db/entities/mail-ingest.js';
-import { summariseHeaders } from '../../activities/mail-ingest/stored-mail.js';
+import { summariseHeaders } from '../../services/mail/stored-mail.js';
 import { inboundMailWorkflowId } from '../../workflows/helpdesk-ticket/contract.js';
 import { dedupeKeyOf } from './dedupe-key.js';
 

@@ -3,10 +3,10 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateDevQrKeyPem, loadQrSigningKey, type QrSigningKey } from '../../../activities/certificate/qr-payload.js';
-import { demoCertificateImages } from '../../../activities/certificate/samples.js';
-import { createP12Signer, type CmsSigner } from '../../../activities/certificate/sign-pdf.js';
-import type { CertificateIssuer } from '../../../activities/certificate/issue-certificate-pdf.js';
+import { generateDevQrKeyPem, loadQrSigningKey, type QrSigningKey } from '../../../services/certificate/qr-payload.js';
+import { demoCertificateImages } from '../../../services/certificate/samples.js';
+import { createP12Signer, type CmsSigner } from '../../../services/pdf/sign-pdf.js';
+import type { CertificateIssuer } from '../../../services/certificate/issue-certificate-pdf.js';
 import { ensureTestPki, type TestPki } from '../../../scripts/pki/test-pki.js';
 
 const run = promisify(execFile);

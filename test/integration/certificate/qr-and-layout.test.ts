@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueCertificatePdf } from '../../../activities/certificate/issue-certificate-pdf.js';
+import { issueCertificatePdf } from '../../../services/certificate/issue-certificate-pdf.js';
 import {
   checkVerificationLinkToken,
   generateDevQrKeyPem,
@@ -9,9 +9,9 @@ import {
   parseQrContent,
   publicJwks,
   verifyQrContent,
-} from '../../../activities/certificate/qr-payload.js';
-import { renderCertificate } from '../../../activities/certificate/render-certificate.js';
-import { sampleAseanCertificate, sampleOmanCertificate } from '../../../activities/certificate/samples.js';
+} from '../../../services/certificate/qr-payload.js';
+import { renderCertificate } from '../../../services/certificate/render-certificate.js';
+import { sampleAseanCertificate, sampleOmanCertificate } from '../../../services/certificate/samples.js';
 import type { CertificateDocument } from '../../../domain/certificate/types.js';
 import { createCertificateTestEnv, pdfsig, renderPages, runTool, zbar, type CertificateTestEnv } from './helpers.js';
 

@@ -2,10 +2,10 @@ import { createPrivateKey, sign as nativeSign } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueCertificatePdf } from '../../../activities/certificate/issue-certificate-pdf.js';
-import { renderCertificate } from '../../../activities/certificate/render-certificate.js';
-import { sampleAseanCertificate, sampleOmanCertificate } from '../../../activities/certificate/samples.js';
-import { createExternalSigner, createP12Signer, createPemSigner, signPdfDocument } from '../../../activities/certificate/sign-pdf.js';
+import { issueCertificatePdf } from '../../../services/certificate/issue-certificate-pdf.js';
+import { renderCertificate } from '../../../services/certificate/render-certificate.js';
+import { sampleAseanCertificate, sampleOmanCertificate } from '../../../services/certificate/samples.js';
+import { createExternalSigner, createP12Signer, createPemSigner, signPdfDocument } from '../../../services/pdf/sign-pdf.js';
 import { AppError, ErrorCode } from '../../../lib/errors.js';
 import { createCertificateTestEnv, pdfsig, runTool, type CertificateTestEnv } from './helpers.js';
 

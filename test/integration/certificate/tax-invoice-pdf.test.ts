@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderTaxInvoicePdf, type TaxInvoiceDocument, type TaxInvoiceSigner } from '../../../activities/payment/tax-invoice-pdf.js';
+import { renderTaxInvoicePdf, type TaxInvoiceDocument, type TaxInvoiceSigner } from '../../../services/payment/tax-invoice-pdf.js';
 import { calculateFee, type FeeLine } from '../../../domain/fees/calculate-fee.js';
 import { loadIecMaster, loadReferenceData } from '../../../domain/reference/load.js';
 import { indexIecMaster, indexReferenceData } from '../../../domain/reference/reference-index.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCaptcha, createCaptcha, createCaptchaReplayGuard } from '../../../activities/certificate/captcha.js';
+import { checkCaptcha, createCaptcha, createCaptchaReplayGuard } from '../../../services/certificate/captcha.js';
 import {
   checkVerificationLinkToken,
   createCertificateQrContent,
@@ -12,15 +12,15 @@ import {
   loadQrSigningKey,
   publicJwks,
   type QrSigningKey,
-} from '../../../activities/certificate/qr-payload.js';
-import { sampleAseanCertificate, sampleOmanCertificate } from '../../../activities/certificate/samples.js';
+} from '../../../services/certificate/qr-payload.js';
+import { sampleAseanCertificate, sampleOmanCertificate } from '../../../services/certificate/samples.js';
 import {
   renderCertificatePage,
   renderLookupPage,
   renderNotFoundPage,
   renderWrongCaptchaPage,
   type VerificationPageContext,
-} from '../../../activities/certificate/verification-page.js';
+} from '../../../services/certificate/verification-page.js';
 import type { CertificateRecord } from '../../../domain/certificate/types.js';
 
 /**

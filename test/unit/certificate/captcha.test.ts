@@ -5,7 +5,7 @@ import {
   createCaptcha,
   createCaptchaReplayGuard,
   normalizeCaptchaAnswer,
-} from '../../../activities/certificate/captcha.js';
+} from '../../../services/certificate/captcha.js';
 
 const secret = 'unit-test-secret';
 const now = new Date('2026-06-02T10:00:00Z');

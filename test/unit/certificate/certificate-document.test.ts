@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleAseanCertificate, sampleOmanCertificate } from '../../../activities/certificate/samples.js';
+import { sampleAseanCertificate, sampleOmanCertificate } from '../../../services/certificate/samples.js';
 import { AGREEMENT_FORMS, goodsCellText, resolveAgreementForm } from '../../../domain/certificate/agreement-forms.js';
 import { formatCertificateDate, formatMoney } from '../../../domain/certificate/format.js';
 import { summarizeCertificate } from '../../../domain/certificate/summarize-certificate.js';

@@ -1,7 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { drawSignature, drawStamp, onWhitePaper } from '../../../activities/certificate/demo-images.js';
-import { prepareImage } from '../../../activities/certificate/pdf-image.js';
+import { drawSignature, drawStamp, onWhitePaper } from '../../../services/certificate/demo-images.js';
+import { prepareImage } from '../../../services/pdf/pdf-image.js';
 import {
   cleanUploadedImage,
   decodePng,
@@ -11,7 +11,7 @@ import {
   transparentShare,
   trimTransparent,
   type RgbaImage,
-} from '../../../activities/certificate/png.js';
+} from '../../../services/pdf/png.js';
 
 /** A PNG written by hand (filter 0 on every row), to test colour types our encoder never writes. */
 function handPng(width: number, height: number, colorType: number, bitDepth: number, rows: number[][], extra: [string, Buffer][] = []): Buffer {

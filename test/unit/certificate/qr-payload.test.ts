@@ -10,9 +10,9 @@ import {
   verificationLinkToken,
   verificationUrl,
   verifyQrContent,
-} from '../../../activities/certificate/qr-payload.js';
-import { encodeQr } from '../../../activities/certificate/qr-code.js';
-import { sampleAseanCertificate, sampleOmanCertificate } from '../../../activities/certificate/samples.js';
+} from '../../../services/certificate/qr-payload.js';
+import { encodeQr } from '../../../services/pdf/qr-code.js';
+import { sampleAseanCertificate, sampleOmanCertificate } from '../../../services/certificate/samples.js';
 import { buildQrClaims } from '../../../domain/certificate/qr-claims.js';
 
 describe('QR payload', () => {

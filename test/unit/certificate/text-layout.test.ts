@@ -1,7 +1,7 @@
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { embedCertificateFonts, splitRuns, unsupportedCharacters, type CertificateFonts } from '../../../activities/certificate/fonts.js';
-import { measureText, wrapText, type TextStyle } from '../../../activities/certificate/text-layout.js';
+import { embedCertificateFonts, splitRuns, unsupportedCharacters, type CertificateFonts } from '../../../services/pdf/fonts.js';
+import { measureText, wrapText, type TextStyle } from '../../../services/pdf/text-layout.js';
 
 let fonts: CertificateFonts;
 let style: TextStyle;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCaptcha } from '../../../activities/certificate/captcha.js';
-import { sampleOmanCertificate } from '../../../activities/certificate/samples.js';
+import { createCaptcha } from '../../../services/certificate/captcha.js';
+import { sampleOmanCertificate } from '../../../services/certificate/samples.js';
 import {
   publicCertificateView,
   renderCertificatePage,
@@ -8,7 +8,7 @@ import {
   renderNotFoundPage,
   renderRateLimitedPage,
   renderWrongCaptchaPage,
-} from '../../../activities/certificate/verification-page.js';
+} from '../../../services/certificate/verification-page.js';
 import type { CertificateRecord } from '../../../domain/certificate/types.js';
 
 const captcha = () => createCaptcha({ secret: 's' });

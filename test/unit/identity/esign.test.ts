@@ -10,7 +10,7 @@ import { matchNames } from '../../../domain/identity/match-names.js';
 import { parseCertificate } from '../../../domain/identity/parse-certificate.js';
 import { verifyESignSignature } from '../../../domain/identity/verify-esign.js';
 import { createESignActivities, type ESignProvider } from '../../../activities/identity/esign.js';
-import { createESignSandbox, isAadhaarId, SANDBOX_OTP, SANDBOX_RESIDENTS, withVerhoeffDigit } from '../../../activities/identity/esign-sandbox.js';
+import { createESignSandbox, isAadhaarId, SANDBOX_OTP, SANDBOX_RESIDENTS, withVerhoeffDigit } from '../../../services/identity/esign-sandbox.js';
 
 let pki: TestPki;
 let dir: string;

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { glyphShape, type Polygon } from './glyph-outlines.js';
+import { glyphShape, type Polygon } from '../pdf/glyph-outlines.js';
 
 /**
  * A self-contained captcha for the public verification page: distorted characters drawn as SVG paths

@@ -1,6 +1,6 @@
 import type { CertificateDocument, CertificateGoodsItem } from '../../domain/certificate/types.js';
 import { drawSignature, drawStamp, type StampText } from './demo-images.js';
-import { prepareImage } from './pdf-image.js';
+import { prepareImage } from '../pdf/pdf-image.js';
 import type { CertificateImages } from './render-certificate.js';
 
 /**

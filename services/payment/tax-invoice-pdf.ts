@@ -4,11 +4,11 @@ import { rupeesInWords } from '../../domain/fees/amount-in-words.js';
 import type { FeeLine, FeeQuote } from '../../domain/fees/calculate-fee.js';
 import { formatRupees } from '../../domain/fees/format-paise.js';
 import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
-import { embedCertificateFonts, hasDevanagari, kitFont, type CertificateFonts } from '../certificate/fonts.js';
-import { compressPageContents, useNativeDeflate } from '../certificate/pdf-compress.js';
-import { signPdfDocument, type CmsSigner } from '../certificate/sign-pdf.js';
-import { drawLine, drawLines, lineHeight, measureText, wrapText, type Align, type TextStyle } from '../certificate/text-layout.js';
-import { INK, FRAME, LABEL, MUTED, TINT, RULE, ACCENT } from '../certificate/pdf-palette.js';
+import { embedCertificateFonts, hasDevanagari, kitFont, type CertificateFonts } from '../pdf/fonts.js';
+import { compressPageContents, useNativeDeflate } from '../pdf/compress.js';
+import { signPdfDocument, type CmsSigner } from '../pdf/sign-pdf.js';
+import { drawLine, drawLines, lineHeight, measureText, wrapText, type Align, type TextStyle } from '../pdf/text-layout.js';
+import { INK, FRAME, LABEL, MUTED, TINT, RULE, ACCENT } from '../pdf/palette.js';
 
 /**
  * The GST tax invoice for the fee of a certificate application, which is also the exporter's receipt

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import type { PaymentGateway } from '../payment/gateway.js';
-import type { Notifier } from '../notify/notifier.js';
+import type { Notifier } from '../notification/notifier.js';
 import type { TaxInvoiceSigner } from '../payment/tax-invoice-pdf.js';
 
 /** Verifies an exporter's signature over bytes the server handed out (identity rules of issue 3). */

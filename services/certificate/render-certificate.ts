@@ -4,12 +4,12 @@ import { formatCertificateDate, formatMoney } from '../../domain/certificate/for
 import { summarizeCertificate } from '../../domain/certificate/summarize-certificate.js';
 import type { CertificateDocument, CertificateParty } from '../../domain/certificate/types.js';
 import { assertCertificateDocument } from '../../domain/certificate/validate-certificate-document.js';
-import { embedCertificateFonts, hasDevanagari, type CertificateFonts } from './fonts.js';
-import { drawImageFit, embedPreparedImage, type PreparedImage } from './pdf-image.js';
-import { compressPageContents, useNativeDeflate } from './pdf-compress.js';
-import { drawQr, embedQr, encodeQr, type QrErrorCorrection, type QrMatrix } from './qr-code.js';
-import { drawLine, drawLines, drawParagraph, lineHeight, measureText, wrapText, type TextStyle } from './text-layout.js';
-import { INK, FRAME, LABEL, MUTED, TINT, RULE, ACCENT, ALERT } from './pdf-palette.js';
+import { embedCertificateFonts, hasDevanagari, type CertificateFonts } from '../pdf/fonts.js';
+import { drawImageFit, embedPreparedImage, type PreparedImage } from '../pdf/pdf-image.js';
+import { compressPageContents, useNativeDeflate } from '../pdf/compress.js';
+import { drawQr, embedQr, encodeQr, type QrErrorCorrection, type QrMatrix } from '../pdf/qr-code.js';
+import { drawLine, drawLines, drawParagraph, lineHeight, measureText, wrapText, type TextStyle } from '../pdf/text-layout.js';
+import { INK, FRAME, LABEL, MUTED, TINT, RULE, ACCENT, ALERT } from '../pdf/palette.js';
 
 /**
  * Draws the "Electronic Copy" of a certificate of origin in its agreement's layout (boxes as on the
@@ -68,7 +68,6 @@ const QR_SIDE = 112;
 const ROW_PAD = 3;
 const CLOSING_H = 16;
 const CONTINUED_H = 13;
-
 
 interface Styles {
   label: TextStyle;

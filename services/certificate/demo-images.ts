@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { glyphShape, textAdvance, type Polygon } from './glyph-outlines.js';
-import { encodePng, type RgbaImage } from './png.js';
+import { glyphShape, textAdvance, type Polygon } from '../pdf/glyph-outlines.js';
+import { encodePng, type RgbaImage } from '../pdf/png.js';
 
 /**
  * Demo images for development and tests: an officer's handwritten-looking signature and an office's

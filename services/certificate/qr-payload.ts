@@ -1,15 +1,5 @@
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
-import {
-  calculateJwkThumbprint,
-  CompactSign,
-  compactVerify,
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  errors as joseErrors,
-  exportJWK,
-  type JSONWebKeySet,
-  type JWK,
-} from 'jose';
+import { calculateJwkThumbprint, CompactSign, compactVerify, createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, exportJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { buildQrClaims, type CertificateQrClaims } from '../../domain/certificate/qr-claims.js';
 import type { CertificateDocument } from '../../domain/certificate/types.js';

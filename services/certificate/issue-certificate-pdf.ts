@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CertificateDocument } from '../../domain/certificate/types.js';
 import { createCertificateQrContent, VERIFY_PATH, type QrSigningKey } from './qr-payload.js';
 import { renderCertificate, type CertificateImages } from './render-certificate.js';
-import { externalSigningContent, preparePdfForExternalSignature, signPdfDocument, type CmsSigner, type SignerIdentity } from './sign-pdf.js';
+import { externalSigningContent, preparePdfForExternalSignature, signPdfDocument, type CmsSigner, type SignerIdentity } from '../pdf/sign-pdf.js';
 
 /** Everything issuance needs besides the document; built once at start-up and reused. */
 export interface CertificateIssuer {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { IdentitySetupSource } from '../identity/identity-setup.js';
-import { verifySignedSubmission } from '../identity/verify-signed-submission.js';
-import type { SignatureVerifier } from './deps.js';
+import type { IdentitySetupSource } from './identity-setup.js';
+import { verifySignedSubmission } from './verify-signed-submission.js';
+import type { SignatureVerifier } from '../application/deps.js';
 
 /**
  * The application workflow's signatures go through the identity module's single check: the acting

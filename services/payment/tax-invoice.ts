@@ -6,7 +6,7 @@ import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { FeeSummary } from '../../workflows/application/contract.js';
-import { renderTaxInvoicePdf, type TaxInvoiceDocument, type TaxInvoiceSigner } from '../payment/tax-invoice-pdf.js';
+import { renderTaxInvoicePdf, type TaxInvoiceDocument, type TaxInvoiceSigner } from './tax-invoice-pdf.js';
 
 type Address = IecMasterRecord['registeredAddress'];
 

@@ -10,8 +10,8 @@ import { categorise } from '../../channels/email/categorise.js';
 import type { InboundMessage } from '../../channels/email/parse-message.js';
 import { nextSequence } from '../../db/sequence.js';
 import type { HelpdeskActivityDeps } from './deps.js';
-import { parseStoredMail } from '../mail-ingest/examine-inbound-mail.js';
-import { loadStoredMail } from '../mail-ingest/stored-mail.js';
+import { parseStoredMail } from '../mail/examine-inbound-mail.js';
+import { loadStoredMail } from '../mail/stored-mail.js';
 
 export interface OpenTicketInput {
   mailId: string;
