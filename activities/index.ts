@@ -1,20 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IecDirectory } from '../services/iec/iec-directory.js';
-import { createIecActivities } from './iec/refresh-iec-record.js';
-import { createBenchActivities } from './bench/noop.js';
-import { createIdentityActivities } from './identity/activities.js';
+import { createIecActivities, createIdentityActivities } from './registration.js';
+import { createBenchActivities } from './bench.js';
 import type { IdentitySetupSource } from '../services/identity/identity-setup.js';
-import type { ApplicationActivityDeps } from '../services/application/deps.js';
-import { createSigningActivities } from './application/signing.js';
-import { createPaymentActivities } from './application/payment.js';
-import { createTransitionActivities } from './application/transitions.js';
-import { createApplicationNotifications, type MailSettings } from './application/notify-application.js';
-import { createIssueDocumentActivities } from './application/issue-document.js';
+import { createApplicationActivities, type ApplicationActivityDeps } from './application.js';
+import type { MailSettings } from '../services/notification/notify-application.js';
 import type { CertificateRenderer } from '../services/certificate/application-certificate-renderer.js';
-import { createSlackActivities } from './slack/stale-queue.js';
+import { createSlackActivities } from './slack.js';
 import type { SlackActivityDeps } from '../services/slack/deps.js';
-import { createMailIngestActivities } from './mail-ingest/index.js';
-import { createHelpdeskActivities, type HelpdeskSettings } from './helpdesk/index.js';
+import { createMailIngestActivities } from './mail.js';
+import { createHelpdeskActivities, type HelpdeskSettings } from './helpdesk.js';
 
 export interface ActivityDeps extends ApplicationActivityDeps {
   /** a fresh entity manager per call: each activity forks its own */
@@ -35,11 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIecActivities(deps),
     ...createBenchActivities(),
     ...createIdentityActivities(deps),
-    ...createSigningActivities(deps),
-    ...createPaymentActivities(deps),
-    ...createTransitionActivities(deps),
-    ...createApplicationNotifications(deps),
-    ...createIssueDocumentActivities(deps),
+    ...createApplicationActivities(deps),
     ...createSlackActivities(deps),
     ...createMailIngestActivities(deps),
     ...createHelpdeskActivities(deps),

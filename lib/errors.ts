@@ -97,6 +97,12 @@ export class AppError extends Error {
   }
 }
 
+/** Codes of failures that may succeed when tried again later: everything else is permanent. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([ErrorCode.DependencyUnavailable]);
+export function isRetryable(code: ErrorCode): boolean {
+  return RETRYABLE.has(code);
+}
+
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }

@@ -7,8 +7,8 @@ import { ApplicationRow, AttachmentRow, CertificateRow, PaymentRow, TaxInvoiceRo
 import { externalSigningContent } from '../../services/pdf/sign-pdf.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Principal } from '../../lib/auth/roles.js';
-import { buildSigningPayload } from '../../activities/application/signing.js';
-import { gatewayCredentials } from '../../activities/application/payment.js';
+import { buildSigningPayload } from '../../services/application/signing.js';
+import { gatewayCredentials } from '../../services/payment/application-payment.js';
 import { verifyCallbackChecksum } from '../../services/payment/gateway.js';
 import { DEFICIENCY_RESPONSE_POLICY, inspectUpload } from '../../domain/application/check-upload.js';
 import { ATTACHMENT_DOCUMENT_TYPES } from '../../domain/application/schemas.js';

@@ -16,7 +16,7 @@ export interface SignatureVerifier {
   }): Promise<{ fingerprint: string | null; signerName: string }>;
 }
 
-export interface ApplicationActivityDeps {
+export interface ApplicationServiceDeps {
   em: () => EntityManager;
   reference: () => Promise<ReferenceIndex>;
   signatureVerifier: SignatureVerifier;

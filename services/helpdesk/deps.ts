@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { webApi } from '@slack/bolt';
 import type { Notifier } from '../notification/notifier.js';
-import type { MailSettings } from '../../activities/application/notify-application.js';
+import type { MailSettings } from '../notification/notify-application.js';
 import type { IdentitySetupSource } from '../identity/identity-setup.js';
 
 /** The helpdesk's Slack channel, reached from activities with the bot token (no Bolt app needed). */

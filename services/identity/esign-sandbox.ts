@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import { ESIGN_ATTR } from '../../domain/identity/cms.js';
 import { der } from '../../domain/identity/der.js';
 import { createDetachedSignature, type SignerMaterial } from '../../domain/identity/create-signature.js';
-import type { ESignCompleteRequest, ESignCompleteResult, ESignProvider, ESignStartRequest, ESignStartResult } from '../../activities/identity/esign.js';
+import type { ESignCompleteRequest, ESignCompleteResult, ESignProvider, ESignStartRequest, ESignStartResult } from './esign.js';
 
 export interface SandboxResident {
   /** The name as recorded with Aadhaar. */

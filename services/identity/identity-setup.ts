@@ -4,7 +4,7 @@ import type { Config } from '../../lib/config.js';
 import { iecRuleFromConfig, type IecRule } from '../../domain/identity/extract-iec.js';
 import { parseCertificate, splitPemBundle } from '../../domain/identity/parse-certificate.js';
 import { createESignSandbox, SANDBOX_RESIDENTS } from './esign-sandbox.js';
-import type { ESignProvider } from '../../activities/identity/esign.js';
+import type { ESignProvider } from './esign.js';
 
 /** What every signature check needs: trust anchors, the IEC rule, the accepted eSign providers. */
 export interface IdentitySetup {

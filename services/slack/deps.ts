@@ -14,7 +14,7 @@ export interface SlackActivityDeps {
   notifier: SlackNotifier;
   logger: StructuredLogger;
   now: () => Date;
-  /** ApplicationActivityDeps.onTransition: keeps the channel message in step with the file */
+  /** ApplicationServiceDeps.onTransition: keeps the channel message in step with the file */
   onTransition: (applicationId: string, status: string) => Promise<void>;
 }
 

@@ -9,7 +9,7 @@ import { canonicalDocument } from '../../domain/identity/canonical.js';
 import { createDetachedSignature, type SignerMaterial } from '../../domain/identity/create-signature.js';
 import { verifySignedContent } from '../../domain/identity/verify-signed-content.js';
 import { withVerhoeffDigit } from '../../services/identity/esign-sandbox.js';
-import { createIdentityActivities } from '../../activities/identity/activities.js';
+import { createIdentityActivities } from '../../activities/registration.js';
 import { verifySignedSubmission } from '../../services/identity/verify-signed-submission.js';
 import { AuditEvent, ExporterUser, SignedDocument } from '../../db/entities/index.js';
 import { AppError } from '../../lib/errors.js';

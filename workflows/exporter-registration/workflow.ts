@@ -1,6 +1,6 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { createIecActivities } from '../../activities/iec/refresh-iec-record.js';
-import type { createIdentityActivities } from '../../activities/identity/activities.js';
+import type { createIecActivities } from '../../activities/registration.js';
+import type { createIdentityActivities } from '../../activities/registration.js';
 import type { ExporterRegistrationWorkflowInput, ExporterRegistrationWorkflowResult } from './contract.js';
 import { directoryCall, databaseWrite } from '../activity-options.js';
 

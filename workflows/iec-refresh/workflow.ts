@@ -1,5 +1,5 @@
 import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { createIecActivities } from '../../activities/iec/refresh-iec-record.js';
+import type { createIecActivities } from '../../activities/registration.js';
 import { iecRefreshStageQuery, type IecRefreshInput, type IecRefreshResult, type IecRefreshStage } from './contract.js';
 import { directoryCall, databaseWrite } from '../activity-options.js';
 

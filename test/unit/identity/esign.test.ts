@@ -9,7 +9,7 @@ import { loadPkcs12 } from '../../../domain/identity/create-signature.js';
 import { matchNames } from '../../../domain/identity/match-names.js';
 import { parseCertificate } from '../../../domain/identity/parse-certificate.js';
 import { verifyESignSignature } from '../../../domain/identity/verify-esign.js';
-import { createESignActivities, type ESignProvider } from '../../../activities/identity/esign.js';
+import type { ESignProvider } from '../../../services/identity/esign.js';
 import { createESignSandbox, isAadhaarId, SANDBOX_OTP, SANDBOX_RESIDENTS, withVerhoeffDigit } from '../../../services/identity/esign-sandbox.js';
 
 let pki: TestPki;
@@ -54,11 +54,10 @@ describe('Aadhaar numbers', () => {
 
 describe('eSign sandbox', () => {
   it('signs a document hash after the OTP, and verification yields the signer name for name matching', async () => {
-    const { startESign, completeESign } = createESignActivities({ provider: sandbox });
-    const started = await startESign({ documentSha256: doc.sha256, aadhaarId: rajAadhaar, documentInfo: 'CoO application' });
+    const started = await sandbox.startSigning({ documentSha256: doc.sha256, aadhaarId: rajAadhaar, documentInfo: 'CoO application' });
     expect(started.redirectUrl).toBe(`http://127.0.0.1:9/esign/${started.transactionId}`);
     expect(started.otpSentTo).toBe('XXXXXX4321');
-    const done = await completeESign({ transactionId: started.transactionId, otp: SANDBOX_OTP });
+    const done = await sandbox.completeSigning({ transactionId: started.transactionId, otp: SANDBOX_OTP });
     expect(done.signerName).toBe('RAJ KUMAR SHARMA');
 
     const v = verifyESignSignature({ signature: done.signatureBase64, content: doc.bytes, trustedCaPems: pki.trustedCaPems, espFingerprintsSha256: [espFingerprint] });

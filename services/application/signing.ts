@@ -9,8 +9,7 @@ import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { SignatureInput, SigningPayload } from '../../workflows/application/contract.js';
-import type { ApplicationActivityDeps } from '../../services/application/deps.js';
-import { asFailure } from './failures.js';
+import type { ApplicationServiceDeps } from '../application/deps.js';
 
 export interface PrepareSigningInput {
   applicationId: string;
@@ -95,7 +94,7 @@ export async function buildSigningPayload(em: EntityManager, reference: Referenc
     return { purpose: input.purpose, round: input.round, sha256: sha256Hex(bytes), contentB64: bytes.toString('base64') };
 }
 
-export function createSigningActivities(deps: ApplicationActivityDeps) {
+export function createSigningService(deps: ApplicationServiceDeps) {
   return {
     /**
      * Validates the application (every tab, every rule) and returns the canonical bytes the exporter
@@ -103,7 +102,7 @@ export function createSigningActivities(deps: ApplicationActivityDeps) {
      * for a clarification. Deterministic for the same data, so a retry hands out the same bytes.
      */
     async prepareSigningPayload(input: PrepareSigningInput): Promise<SigningPayload> {
-      return asFailure(async () => buildSigningPayload(deps.em(), await deps.reference(), input));
+      return buildSigningPayload(deps.em(), await deps.reference(), input);
     },
 
     /**
@@ -117,43 +116,41 @@ export function createSigningActivities(deps: ApplicationActivityDeps) {
       payload: SigningPayload;
       signature: SignatureInput;
     }): Promise<{ sha256: string }> {
-      return asFailure(async () => {
-        const em = deps.em();
-        const done = await em.findOne(SignedVersion, { stepKey: input.stepKey });
-        if (done) return { sha256: done.sha256 };
-        const content = Buffer.from(input.payload.contentB64, 'base64');
-        if (sha256Hex(content) !== input.payload.sha256) throw new AppError(ErrorCode.Internal, 'signing payload corrupted');
-        const method = input.signature.method;
-        if (method === 'smime') throw new AppError(ErrorCode.ValidationFailed, 'S/MIME signatures come in by e-mail (acceptSmimeSignedResponse).');
-        const verified = await deps.signatureVerifier.verify({
-          signerId: input.signature.signerId,
-          iec: input.iec,
-          method,
-          content,
-          signatureB64: input.signature.signatureB64,
-          now: new Date(),
-        });
-        await em.getConnection().execute(
-          `insert into signed_version (application_id, step_key, purpose, round, sha256, content, signature_b64, signer_id, signer_cert_fingerprint, method, signed_at)
-           values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now()) on conflict (step_key) do nothing`,
-          [
-            input.applicationId,
-            input.stepKey,
-            input.payload.purpose,
-            input.payload.round,
-            input.payload.sha256,
-            content.toString('utf8'),
-            input.signature.signatureB64,
-            input.signature.signerId,
-            verified.fingerprint,
-            input.signature.method,
-          ],
-        );
-        if (input.payload.purpose !== 'clarification') {
-          await em.nativeUpdate(ApplicationRow, { id: input.applicationId }, { signedHash: input.payload.sha256 });
-        }
-        return { sha256: input.payload.sha256 };
+      const em = deps.em();
+      const done = await em.findOne(SignedVersion, { stepKey: input.stepKey });
+      if (done) return { sha256: done.sha256 };
+      const content = Buffer.from(input.payload.contentB64, 'base64');
+      if (sha256Hex(content) !== input.payload.sha256) throw new AppError(ErrorCode.Internal, 'signing payload corrupted');
+      const method = input.signature.method;
+      if (method === 'smime') throw new AppError(ErrorCode.ValidationFailed, 'S/MIME signatures come in by e-mail (acceptSmimeSignedResponse).');
+      const verified = await deps.signatureVerifier.verify({
+        signerId: input.signature.signerId,
+        iec: input.iec,
+        method,
+        content,
+        signatureB64: input.signature.signatureB64,
+        now: new Date(),
       });
+      await em.getConnection().execute(
+        `insert into signed_version (application_id, step_key, purpose, round, sha256, content, signature_b64, signer_id, signer_cert_fingerprint, method, signed_at)
+         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now()) on conflict (step_key) do nothing`,
+        [
+          input.applicationId,
+          input.stepKey,
+          input.payload.purpose,
+          input.payload.round,
+          input.payload.sha256,
+          content.toString('utf8'),
+          input.signature.signatureB64,
+          input.signature.signerId,
+          verified.fingerprint,
+          input.signature.method,
+        ],
+      );
+      if (input.payload.purpose !== 'clarification') {
+        await em.nativeUpdate(ApplicationRow, { id: input.applicationId }, { signedHash: input.payload.sha256 });
+      }
+      return { sha256: input.payload.sha256 };
     },
   };
 }

@@ -6,7 +6,7 @@ import { formatFileNumber } from '../../domain/numbering/application-number.js';
 import { formatCertificateNumber } from '../../domain/numbering/certificate-number.js';
 import { financialYearOf } from '../../domain/application/financial-year.js';
 import type { Actor, FileStatus } from '../../workflows/application/contract.js';
-import type { ApplicationActivityDeps } from '../../services/application/deps.js';
+import type { ApplicationServiceDeps } from '../application/deps.js';
 
 export interface TransitionInput {
   applicationId: string;
@@ -28,7 +28,7 @@ export interface TransitionInput {
   }>;
 }
 
-export function createTransitionActivities(deps: ApplicationActivityDeps) {
+export function createTransitionService(deps: ApplicationServiceDeps) {
   return {
     /** Writes the read model and appends the audit trail, in one transaction; idempotent by event key. */
     async recordTransition(t: TransitionInput): Promise<void> {

@@ -7,8 +7,8 @@ import { baseSubject, replyHeaders } from '../../channels/email/message-id.js';
 import { formatMegabytes } from '../../channels/email/attachments.js';
 import { frame, greetingName, html, type RenderedMail } from '../../channels/email/templates/index.js';
 import { InboundMail, type InboundMailOutcome } from '../../db/entities/mail-ingest.js';
-import type { HelpdeskActivityDeps } from '../../services/helpdesk/deps.js';
-import { loadStoredMail, summariseHeaders } from '../../services/mail/stored-mail.js';
+import type { HelpdeskActivityDeps } from '../helpdesk/deps.js';
+import { loadStoredMail, summariseHeaders } from '../mail/stored-mail.js';
 
 /** Kept beside the activity that sends it (STYLE.md 12). */
 function renderUnreadable(i: { ctx: HelpdeskActivityDeps['mail']['context']; name: string; subject: string; problem: string }): RenderedMail {
@@ -25,7 +25,7 @@ function renderUnreadable(i: { ctx: HelpdeskActivityDeps['mail']['context']; nam
   return { subject: base ? `Not processed: ${base}` : 'Your e-mail to the CoO helpdesk could not be processed', text, html: body };
 }
 
-export function createUnreadableMailActivities(deps: HelpdeskActivityDeps) {
+export function createUnreadableMailService(deps: HelpdeskActivityDeps) {
   return {
     /** Tells the sender why their message was not processed; returns whether a mail went out. */
     async answerUnreadableMail(input: { mailId: string; reason: 'too-large' | 'malformed'; detail: string }): Promise<boolean> {

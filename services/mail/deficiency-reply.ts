@@ -29,11 +29,11 @@ import {
   type SignatureInput,
   type SigningPayload,
 } from '../../workflows/application/contract.js';
-import type { HelpdeskActivityDeps } from '../../services/helpdesk/deps.js';
-import { verifySmimeSigner } from '../../services/mail/accept-smime.js';
-import { parseStoredMail } from '../../services/mail/examine-inbound-mail.js';
-import { responseContent } from '../../services/mail/response-content.js';
-import { loadStoredMail } from '../../services/mail/stored-mail.js';
+import type { HelpdeskActivityDeps } from '../helpdesk/deps.js';
+import { verifySmimeSigner } from '../mail/accept-smime.js';
+import { parseStoredMail } from '../mail/examine-inbound-mail.js';
+import { responseContent } from '../mail/response-content.js';
+import { loadStoredMail } from '../mail/stored-mail.js';
 
 export interface DeficiencyReplyInput {
   mailId: string;
@@ -79,7 +79,7 @@ function withSection(m: RenderedMail, text: string, htmlSection: string): Render
   return { ...m, text: t, html: h };
 }
 
-export function createDeficiencyReplyActivities(deps: HelpdeskActivityDeps) {
+export function createDeficiencyReplyService(deps: HelpdeskActivityDeps) {
   return {
     async handleDeficiencyReply(input: DeficiencyReplyInput): Promise<DeficiencyReplyResult> {
       const em = deps.em();

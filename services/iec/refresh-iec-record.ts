@@ -2,15 +2,15 @@ import crypto from 'node:crypto';
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { IecChange, IecRecord, type FieldChange } from '../../db/entities/index.js';
 import { canonicalJson } from '../../domain/identity/canonical.js';
-import type { IecMasterRecord, IecDirectory } from '../../services/iec/iec-directory.js';
+import type { IecMasterRecord, IecDirectory } from '../iec/iec-directory.js';
 import type { IecRefreshResult } from '../../workflows/iec-refresh/contract.js';
 
-export interface IecActivityDeps {
+export interface IecServiceDeps {
   em: () => EntityManager;
   iecDirectory: IecDirectory;
 }
 
-export function createIecActivities(deps: IecActivityDeps) {
+export function createIecService(deps: IecServiceDeps) {
   return {
     /** Retried by Temporal while the IEC master is down; a missing IEC is a normal answer. */
     async fetchIecMasterRecord(iec: string): Promise<IecMasterRecord | null> {

@@ -7,11 +7,9 @@ import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.
 import { formatRupees } from '../../domain/fees/format-paise.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { FeeSummary, PaymentCallback } from '../../workflows/application/contract.js';
-import type { GatewayCredentials, GatewayOrderStatus } from '../../services/payment/gateway.js';
-import type { ApplicationActivityDeps } from '../../services/application/deps.js';
-import { asFailure } from './failures.js';
-import { ensureTaxInvoicePdf, loadTaxInvoiceSources, paidQuote, quoteApplicationFee, taxInvoiceDocument } from '../../services/payment/tax-invoice.js';
-import { log } from '@temporalio/activity';
+import type { GatewayCredentials, GatewayOrderStatus } from '../payment/gateway.js';
+import type { ApplicationServiceDeps } from '../application/deps.js';
+import { ensureTaxInvoicePdf, loadTaxInvoiceSources, paidQuote, quoteApplicationFee, taxInvoiceDocument } from '../payment/tax-invoice.js';
 
 /** The office's gateway parameters, else its agency's (seed 002: set by the agency administrator). */
 export function gatewayCredentials(reference: ReferenceIndex, officeCode: string): GatewayCredentials {
@@ -22,26 +20,24 @@ export function gatewayCredentials(reference: ReferenceIndex, officeCode: string
   return { merchantId: gw.merchantId, checksumKey: gw.checksumKey };
 }
 
-export function createPaymentActivities(deps: ApplicationActivityDeps) {
+export function createPaymentService(deps: ApplicationServiceDeps) {
   return {
     /** The fee from the agency's schedule with GST (CGST+SGST within a state, IGST across states). */
     async quoteFee(applicationId: string): Promise<FeeSummary> {
-      return asFailure(async () => {
-        const em = deps.em();
-        const app = await em.findOneOrFail(ApplicationRow, { id: applicationId });
-        const iec = (await em.findOneOrFail(IecRecord, { iec: app.iec })).data as unknown as IecMasterRecord;
-        const quote = quoteApplicationFee(await deps.reference(), app, iec);
-        app.feeTotalPaise = quote.totals.totalPaise;
-        await em.flush();
-        const lines: FeeSummary['lines'] = [];
-        for (const l of quote.lines) {
-          lines.push({ description: l.description, amountPaise: l.taxablePaise });
-          if (l.cgst.amountPaise) lines.push({ description: `CGST ${l.cgst.rateBasisPoints / 100}%`, amountPaise: l.cgst.amountPaise });
-          if (l.sgst.amountPaise) lines.push({ description: `SGST ${l.sgst.rateBasisPoints / 100}%`, amountPaise: l.sgst.amountPaise });
-          if (l.igst.amountPaise) lines.push({ description: `IGST ${l.igst.rateBasisPoints / 100}%`, amountPaise: l.igst.amountPaise });
-        }
-        return { totalPaise: quote.totals.totalPaise, lines, supplyType: quote.supplyType, quote };
-      });
+      const em = deps.em();
+      const app = await em.findOneOrFail(ApplicationRow, { id: applicationId });
+      const iec = (await em.findOneOrFail(IecRecord, { iec: app.iec })).data as unknown as IecMasterRecord;
+      const quote = quoteApplicationFee(await deps.reference(), app, iec);
+      app.feeTotalPaise = quote.totals.totalPaise;
+      await em.flush();
+      const lines: FeeSummary['lines'] = [];
+      for (const l of quote.lines) {
+        lines.push({ description: l.description, amountPaise: l.taxablePaise });
+        if (l.cgst.amountPaise) lines.push({ description: `CGST ${l.cgst.rateBasisPoints / 100}%`, amountPaise: l.cgst.amountPaise });
+        if (l.sgst.amountPaise) lines.push({ description: `SGST ${l.sgst.rateBasisPoints / 100}%`, amountPaise: l.sgst.amountPaise });
+        if (l.igst.amountPaise) lines.push({ description: `IGST ${l.igst.rateBasisPoints / 100}%`, amountPaise: l.igst.amountPaise });
+      }
+      return { totalPaise: quote.totals.totalPaise, lines, supplyType: quote.supplyType, quote };
     },
 
     /**
@@ -74,43 +70,41 @@ export function createPaymentActivities(deps: ApplicationActivityDeps) {
 
     /** Pays from the exporter's e-wallet at the office; idempotent by order ID. */
     async debitWallet(input: { applicationId: string; orderId: string; iec: string; officeCode: string; amountPaise: number }): Promise<{ balanceAfterPaise: number }> {
-      return asFailure(async () => {
-        const em = deps.em();
-        return em.transactional(async (tx) => {
-          const done = await tx.findOne(WalletEntry, { entryKey: input.orderId });
-          if (done) return { balanceAfterPaise: done.balanceAfterPaise };
-          const wallet = await tx.findOne(WalletRow, { iec: input.iec, officeCode: input.officeCode }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-          if (!wallet) {
-            throw new AppError(ErrorCode.PaymentFailed, `You have no e-wallet at office ${input.officeCode}. Pay through the payment gateway, or ask the office to open one.`);
-          }
-          if (wallet.balancePaise < input.amountPaise) {
-            throw new AppError(
-              ErrorCode.PaymentFailed,
-              `Your e-wallet at ${input.officeCode} holds ₹${formatRupees(wallet.balancePaise)}, less than the fee of ₹${formatRupees(input.amountPaise)}. Top it up or pay through the payment gateway.`,
-            );
-          }
-          wallet.balancePaise -= input.amountPaise;
-          tx.create(WalletEntry, {
-            entryKey: input.orderId,
-            iec: input.iec,
-            officeCode: input.officeCode,
-            amountPaise: -input.amountPaise,
-            balanceAfterPaise: wallet.balancePaise,
-            reason: `fee for application ${input.applicationId}`,
-          });
-          tx.create(PaymentRow, {
-            orderId: input.orderId,
-            applicationId: input.applicationId,
-            method: 'ewallet',
-            amountPaise: input.amountPaise,
-            officeCode: input.officeCode,
-            status: 'paid',
-            gatewayTxnId: null,
-            confirmedVia: 'wallet',
-            paidAt: new Date(),
-          });
-          return { balanceAfterPaise: wallet.balancePaise };
+      const em = deps.em();
+      return em.transactional(async (tx) => {
+        const done = await tx.findOne(WalletEntry, { entryKey: input.orderId });
+        if (done) return { balanceAfterPaise: done.balanceAfterPaise };
+        const wallet = await tx.findOne(WalletRow, { iec: input.iec, officeCode: input.officeCode }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!wallet) {
+          throw new AppError(ErrorCode.PaymentFailed, `You have no e-wallet at office ${input.officeCode}. Pay through the payment gateway, or ask the office to open one.`);
+        }
+        if (wallet.balancePaise < input.amountPaise) {
+          throw new AppError(
+            ErrorCode.PaymentFailed,
+            `Your e-wallet at ${input.officeCode} holds ₹${formatRupees(wallet.balancePaise)}, less than the fee of ₹${formatRupees(input.amountPaise)}. Top it up or pay through the payment gateway.`,
+          );
+        }
+        wallet.balancePaise -= input.amountPaise;
+        tx.create(WalletEntry, {
+          entryKey: input.orderId,
+          iec: input.iec,
+          officeCode: input.officeCode,
+          amountPaise: -input.amountPaise,
+          balanceAfterPaise: wallet.balancePaise,
+          reason: `fee for application ${input.applicationId}`,
         });
+        tx.create(PaymentRow, {
+          orderId: input.orderId,
+          applicationId: input.applicationId,
+          method: 'ewallet',
+          amountPaise: input.amountPaise,
+          officeCode: input.officeCode,
+          status: 'paid',
+          gatewayTxnId: null,
+          confirmedVia: 'wallet',
+          paidAt: new Date(),
+        });
+        return { balanceAfterPaise: wallet.balancePaise };
       });
     },
 
@@ -140,7 +134,7 @@ export function createPaymentActivities(deps: ApplicationActivityDeps) {
      * right after, once. An invoice that cannot be itemised (a history from before the breakdown was kept,
      * and a fee schedule revised since) keeps its row and has no PDF; the submission goes on.
      */
-    async issueTaxInvoice(input: { applicationId: string; orderId: string; fee: FeeSummary }): Promise<{ number: string; pdfSha256?: string }> {
+    async issueTaxInvoice(input: { applicationId: string; orderId: string; fee: FeeSummary }): Promise<{ number: string; pdfSha256?: string; noPdfReason?: string }> {
       const em = deps.em();
       let number = (await em.findOne(TaxInvoiceRow, { applicationId: input.applicationId }))?.number;
       if (!number) {
@@ -171,10 +165,8 @@ export function createPaymentActivities(deps: ApplicationActivityDeps) {
         );
         return { number: invoiceNumber, pdfSha256: pdf.sha256 };
       } catch (e) {
-        if (e instanceof AppError && e.code === ErrorCode.Conflict) {
-          log.warn('tax invoice without a PDF', { number: invoiceNumber, reason: e.message });
-          return { number: invoiceNumber };
-        }
+        // the row stands without its PDF; the reason goes to the activity's log
+        if (e instanceof AppError && e.code === ErrorCode.Conflict) return { number: invoiceNumber, noPdfReason: e.message };
         throw e;
       }
     },

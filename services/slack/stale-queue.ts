@@ -4,8 +4,7 @@ import { SlackMessage, SlackUserLink } from '../../db/entities/slack.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { EscalationTarget } from '../../channels/slack/notifier.js';
 import type { StaleFile, StaleSweep } from '../../workflows/stale-queue/contract.js';
-import { asFailure } from '../application/failures.js';
-import type { SlackActivityDeps } from '../../services/slack/deps.js';
+import type { SlackActivityDeps } from '../slack/deps.js';
 
 const SWEEP_LIMIT = 200;
 
@@ -16,7 +15,7 @@ export type StaleOutcome = { sent: true; to?: string[]; problems?: string[] } | 
  * file still waits in the same period and that nothing was sent for it yet, and records the send,
  * so a repeated sweep or a retried activity does not remind twice.
  */
-export function createSlackActivities(deps: { slack?: SlackActivityDeps | undefined }) {
+export function createStaleQueueService(deps: { slack?: SlackActivityDeps | undefined }) {
   const need = (): SlackActivityDeps => {
     if (!deps.slack) throw ApplicationFailure.create({ type: ErrorCode.DependencyUnavailable, message: 'Slack is not configured on this worker (SLACK_BOT_TOKEN).', nonRetryable: true });
     return deps.slack;
@@ -73,17 +72,15 @@ export function createSlackActivities(deps: { slack?: SlackActivityDeps | undefi
     /** A reminder in the thread of the file's channel message (the message is posted first if missing). */
     async sendSlackStaleReminder(f: StaleFile): Promise<StaleOutcome> {
       const s = need();
-      return asFailure(async () => {
-        const waiting = await stillWaiting(s, f);
-        if (!waiting) return { sent: false, reason: 'moved' };
-        if (waiting.message?.remindedFor?.getTime() === waiting.row.statusChangedAt.getTime()) return { sent: false, reason: 'already-sent' };
-        const card = await s.backend.getCard(f.applicationNumber);
-        if (!card) return { sent: false, reason: 'no-card' };
-        await s.notifier.sendStaleReminder(card, s.now().getTime() - waiting.row.statusChangedAt.getTime());
-        await s.em().upsert(SlackMessage, { applicationNumber: f.applicationNumber, remindedFor: waiting.row.statusChangedAt, createdAt: s.now(), updatedAt: s.now() }, { onConflictFields: ['applicationNumber'], onConflictMergeFields: ['remindedFor', 'updatedAt'] });
-        s.logger.info({ applicationNumber: f.applicationNumber, waitingSince: f.waitingSince }, 'slack: stale reminder sent');
-        return { sent: true };
-      });
+      const waiting = await stillWaiting(s, f);
+      if (!waiting) return { sent: false, reason: 'moved' };
+      if (waiting.message?.remindedFor?.getTime() === waiting.row.statusChangedAt.getTime()) return { sent: false, reason: 'already-sent' };
+      const card = await s.backend.getCard(f.applicationNumber);
+      if (!card) return { sent: false, reason: 'no-card' };
+      await s.notifier.sendStaleReminder(card, s.now().getTime() - waiting.row.statusChangedAt.getTime());
+      await s.em().upsert(SlackMessage, { applicationNumber: f.applicationNumber, remindedFor: waiting.row.statusChangedAt, createdAt: s.now(), updatedAt: s.now() }, { onConflictFields: ['applicationNumber'], onConflictMergeFields: ['remindedFor', 'updatedAt'] });
+      s.logger.info({ applicationNumber: f.applicationNumber, waitingSince: f.waitingSince }, 'slack: stale reminder sent');
+      return { sent: true };
     },
 
     /**
@@ -92,58 +89,54 @@ export function createSlackActivities(deps: { slack?: SlackActivityDeps | undefi
      */
     async sendSlackStaleEscalation(f: StaleFile): Promise<StaleOutcome> {
       const s = need();
-      return asFailure(async () => {
-        const waiting = await stillWaiting(s, f);
-        if (!waiting) return { sent: false, reason: 'moved' };
-        const since = waiting.row.statusChangedAt.getTime();
-        if (waiting.message?.remindedFor?.getTime() !== since) return { sent: false, reason: 'not-reminded' };
-        if (waiting.message.escalatedFor?.getTime() === since) return { sent: false, reason: 'already-sent' };
-        const card = await s.backend.getCard(f.applicationNumber);
-        if (!card) return { sent: false, reason: 'no-card' };
-        const admins = await adminsOf(s, waiting.row.agencyCode ?? '');
-        const to: string[] = [];
-        const problems: string[] = [];
-        for (const admin of admins) {
-          try {
-            await s.notifier.sendEscalation(card, admin.target);
-            to.push(admin.id);
-          } catch (error) {
-            // an administrator who is not in the workspace cannot be reached there: noted, not retried
-            if (!(error instanceof AppError && error.code === ErrorCode.NotFound)) throw error;
-            problems.push(`${admin.name}: ${error.message}`);
-          }
+      const waiting = await stillWaiting(s, f);
+      if (!waiting) return { sent: false, reason: 'moved' };
+      const since = waiting.row.statusChangedAt.getTime();
+      if (waiting.message?.remindedFor?.getTime() !== since) return { sent: false, reason: 'not-reminded' };
+      if (waiting.message.escalatedFor?.getTime() === since) return { sent: false, reason: 'already-sent' };
+      const card = await s.backend.getCard(f.applicationNumber);
+      if (!card) return { sent: false, reason: 'no-card' };
+      const admins = await adminsOf(s, waiting.row.agencyCode ?? '');
+      const to: string[] = [];
+      const problems: string[] = [];
+      for (const admin of admins) {
+        try {
+          await s.notifier.sendEscalation(card, admin.target);
+          to.push(admin.id);
+        } catch (error) {
+          // an administrator who is not in the workspace cannot be reached there: noted, not retried
+          if (!(error instanceof AppError && error.code === ErrorCode.NotFound)) throw error;
+          problems.push(`${admin.name}: ${error.message}`);
         }
-        const note = admins.length === 0 ? `No active administrator of agency ${waiting.row.agencyCode}.` : problems.join('\n') || null;
-        await s.em().upsert(
-          SlackMessage,
-          { applicationNumber: f.applicationNumber, escalatedFor: waiting.row.statusChangedAt, escalationNote: note, createdAt: s.now(), updatedAt: s.now() },
-          { onConflictFields: ['applicationNumber'], onConflictMergeFields: ['escalatedFor', 'escalationNote', 'updatedAt'] },
-        );
-        if (to.length === 0) {
-          s.logger.warn({ applicationNumber: f.applicationNumber, note }, 'slack: escalation reached nobody');
-          return { sent: false, reason: 'no-administrator' };
-        }
-        s.logger.info({ applicationNumber: f.applicationNumber, to }, 'slack: escalation sent');
-        return { sent: true, to, ...(problems.length ? { problems } : {}) };
-      });
+      }
+      const note = admins.length === 0 ? `No active administrator of agency ${waiting.row.agencyCode}.` : problems.join('\n') || null;
+      await s.em().upsert(
+        SlackMessage,
+        { applicationNumber: f.applicationNumber, escalatedFor: waiting.row.statusChangedAt, escalationNote: note, createdAt: s.now(), updatedAt: s.now() },
+        { onConflictFields: ['applicationNumber'], onConflictMergeFields: ['escalatedFor', 'escalationNote', 'updatedAt'] },
+      );
+      if (to.length === 0) {
+        s.logger.warn({ applicationNumber: f.applicationNumber, note }, 'slack: escalation reached nobody');
+        return { sent: false, reason: 'no-administrator' };
+      }
+      s.logger.info({ applicationNumber: f.applicationNumber, to }, 'slack: escalation sent');
+      return { sent: true, to, ...(problems.length ? { problems } : {}) };
     },
 
     /** Renders a channel message again after an update that did not reach Slack. */
     async resyncSlackMessage(applicationNumber: string): Promise<{ status: string | null }> {
       const s = need();
-      return asFailure(async () => {
-        let card: Awaited<ReturnType<typeof s.backend.getCard>> = null;
-        let note: string | null = null;
-        try {
-          card = await s.backend.renderLatest(applicationNumber, (c) => s.notifier.updateApplication(c));
-        } catch (error) {
-          // the office's channel was removed: nothing to render until it has one again
-          if (!(error instanceof AppError && error.code === ErrorCode.NotFound)) throw error;
-          note = error.message;
-        }
-        await s.em().nativeUpdate(SlackMessage, { applicationNumber }, { needsSync: false, syncError: note, ...(card && !note ? { renderedStatus: card.status } : {}) });
-        return { status: card && !note ? card.status : null };
-      });
+      let card: Awaited<ReturnType<typeof s.backend.getCard>> = null;
+      let note: string | null = null;
+      try {
+        card = await s.backend.renderLatest(applicationNumber, (c) => s.notifier.updateApplication(c));
+      } catch (error) {
+        // the office's channel was removed: nothing to render until it has one again
+        if (!(error instanceof AppError && error.code === ErrorCode.NotFound)) throw error;
+        note = error.message;
+      }
+      await s.em().nativeUpdate(SlackMessage, { applicationNumber }, { needsSync: false, syncError: note, ...(card && !note ? { renderedStatus: card.status } : {}) });
+      return { status: card && !note ? card.status : null };
     },
   };
 }

@@ -14,8 +14,8 @@ import {
   type MailContext,
   type RenderedMail,
 } from '../../channels/email/templates/index.js';
-import type { ApplicationActivityDeps } from '../../services/application/deps.js';
-import type { OutgoingMessage } from '../../services/notification/notifier.js';
+import type { ApplicationServiceDeps } from '../application/deps.js';
+import type { OutgoingMessage } from '../notification/notifier.js';
 
 export interface MailSettings {
   context: MailContext;
@@ -41,7 +41,7 @@ export type ApplicationEvent =
  * templates in channels/email/templates. Exporters are reached at the e-mail and mobile of their IEC
  * master record (seed 001: contact details come from the IEC); officers at their own addresses.
  */
-export function createApplicationNotifications(deps: ApplicationActivityDeps & { mail: MailSettings }) {
+export function createApplicationNotificationService(deps: ApplicationServiceDeps & { mail: MailSettings }) {
   return {
     async notifyApplicationEvent(input: { applicationId: string; key: string; event: ApplicationEvent }): Promise<number> {
       const em = deps.em();

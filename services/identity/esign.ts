@@ -48,15 +48,3 @@ export interface ESignProvider {
   startSigning(request: ESignStartRequest): Promise<ESignStartResult>;
   completeSigning(request: ESignCompleteRequest): Promise<ESignCompleteResult>;
 }
-
-/** Temporal activities over an injected provider (the sandbox in development and tests, a real ESP adapter in production). */
-export function createESignActivities(deps: { provider: ESignProvider }) {
-  return {
-    async startESign(request: ESignStartRequest): Promise<ESignStartResult> {
-      return deps.provider.startSigning(request);
-    },
-    async completeESign(request: ESignCompleteRequest): Promise<ESignCompleteResult> {
-      return deps.provider.completeSigning(request);
-    },
-  };
-}

@@ -11,13 +11,12 @@ import { renderTicketAcknowledgement, renderTicketReply, frame, html } from '../
 import { buildThreadNote, buildTicketMessage } from '../../channels/slack-helpdesk/blocks.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { StaffRef } from '../../workflows/helpdesk-ticket/contract.js';
-import { unfreezeUser } from '../../services/identity/freeze.js';
-import { asFailure } from '../application/failures.js';
-import type { HelpdeskActivityDeps } from '../../services/helpdesk/deps.js';
-import { loadTicketCard } from '../../services/helpdesk/ticket-card.js';
-import { loadStoredMail } from '../../services/mail/stored-mail.js';
-import { parseStoredMail } from '../../services/mail/examine-inbound-mail.js';
-import { openTicket, type OpenTicketInput, type OpenTicketResult } from '../../services/helpdesk/open-ticket.js';
+import { unfreezeUser } from '../identity/freeze.js';
+import type { HelpdeskActivityDeps } from '../helpdesk/deps.js';
+import { loadTicketCard } from '../helpdesk/ticket-card.js';
+import { loadStoredMail } from '../mail/stored-mail.js';
+import { parseStoredMail } from '../mail/examine-inbound-mail.js';
+import { openTicket, type OpenTicketInput, type OpenTicketResult } from '../helpdesk/open-ticket.js';
 
 export interface TicketPatch {
   status?: TicketStatus;
@@ -60,7 +59,7 @@ function extendThread(ids: string[], id: string | null): string[] {
   return all.length > 30 ? [all[0]!, ...all.slice(-29)] : all;
 }
 
-export function createTicketActivities(deps: HelpdeskActivityDeps) {
+export function createTicketService(deps: HelpdeskActivityDeps) {
   const ctx = deps.mail.context;
 
   /** Sends one outgoing mail of the ticket, threaded under the requester's latest message. */
@@ -226,14 +225,12 @@ export function createTicketActivities(deps: HelpdeskActivityDeps) {
 
     /** The identity module's unfreeze, by helpdesk staff from a ticket (who, when, why recorded in its audit trail). */
     async liftNameMismatchFreeze(input: { ticketNumber: string; staff: StaffRef; userId?: string; reason: string; acceptCertificateName: boolean }): Promise<{ userId: string; unfrozenAt: string }> {
-      return asFailure(async () => {
-        const em = deps.em();
-        const t = await ticketOrFail(em, input.ticketNumber);
-        const userId = input.userId?.trim() || t.exporterUserId;
-        if (!userId) throw new AppError(ErrorCode.ValidationFailed, `Ticket ${t.number} is not linked to an exporter user: give the user id to unfreeze.`);
-        const state = await unfreezeUser(em, { userId, by: input.staff.id, byName: input.staff.name, reason: `${input.reason.trim()} (ticket ${t.number})`, acceptCertificateName: input.acceptCertificateName });
-        return { userId, unfrozenAt: (state.unfrozenAt ?? new Date()).toISOString() };
-      });
+      const em = deps.em();
+      const t = await ticketOrFail(em, input.ticketNumber);
+      const userId = input.userId?.trim() || t.exporterUserId;
+      if (!userId) throw new AppError(ErrorCode.ValidationFailed, `Ticket ${t.number} is not linked to an exporter user: give the user id to unfreeze.`);
+      const state = await unfreezeUser(em, { userId, by: input.staff.id, byName: input.staff.name, reason: `${input.reason.trim()} (ticket ${t.number})`, acceptCertificateName: input.acceptCertificateName });
+      return { userId, unfrozenAt: (state.unfrozenAt ?? new Date()).toISOString() };
     },
   };
 }
