@@ -18,8 +18,8 @@ export default tseslint.config(
     },
   },
   {
-    // API clients reading JSON answers (tests, demo, benchmarks)
-    files: ['test/**/*.ts', 'scripts/demo.ts', 'scripts/bench/**/*.ts'],
+    // API clients reading JSON answers (tests, demo, benchmarks, recording histories)
+    files: ['test/**/*.ts', 'scripts/demo.ts', 'scripts/bench/**/*.ts', 'scripts/record-histories.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

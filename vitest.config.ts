@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests of the rules (no services), and end-to-end tests that run
-// against the real PostgreSQL and Temporal started once in test/global-setup.ts.
+// Projects: fast unit tests of the rules (no services); recorded workflow histories replayed against
+// today's workflow code (no server either); integration tests with real external programs; end-to-end
+// tests against the real PostgreSQL and Temporal started once in test/global-setup.ts.
 export default defineConfig({
   test: {
     pool: 'forks', // Temporal's native bridge crashes in worker threads
@@ -11,6 +12,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // test/histories/*.json through the SDK's replayer: no global setup, the replayer needs no server
+          name: 'replay',
+          include: ['test/replay/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000, // bundling the workflows
         },
       },
       {

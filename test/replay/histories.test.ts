@@ -1,0 +1,64 @@
+/**
+ * Every recorded history in test/histories replays against today's workflow code with the SDK's replayer:
+ * a change that would make running workflows nondeterministic (a command added, removed or reordered
+ * without `patched()`) fails here, naming the history. No server is needed; the workflows are bundled once,
+ * as the worker bundles them. Record the histories with `npm run histories:record`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { bundleWorkflows } from '../../workers/create-worker.js';
+import { HISTORIES_DIR, MANIFEST_FILE, REQUIRED_HISTORIES, type HistoryManifest } from './required-histories.js';
+
+const files = fs
+  .readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json') && f !== MANIFEST_FILE)
+  .sort();
+const manifestPath = path.join(HISTORIES_DIR, MANIFEST_FILE);
+const manifest: HistoryManifest | undefined = fs.existsSync(manifestPath) ? JSON.parse(fs.readFileSync(manifestPath, 'utf8')) : undefined;
+
+const HINT =
+  'Workflows already running (and this recorded history) took the old path. Guard the change with ' +
+  "`if (patched('<change-id>')) { new } else { old }` instead; re-record (npm run histories:record) only when no " +
+  'workflow of the old code runs anywhere. README: "Replayed histories and `patched()`".';
+
+function load(file: string) {
+  return historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
+}
+
+describe('recorded workflow histories', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  beforeAll(async () => {
+    // each replay starts and stops a replay worker: only warnings and errors are worth printing
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    bundle = await bundleWorkflows();
+  });
+
+  it('holds every required scenario', () => {
+    const missing = Object.keys(REQUIRED_HISTORIES).filter((f) => !files.includes(f));
+    expect(missing, `missing from ${HISTORIES_DIR} (npm run histories:record writes them)`).toEqual([]);
+  });
+
+  for (const file of files) {
+    it(`replays ${file}`, async () => {
+      const history = load(file);
+      const events = history.events ?? [];
+      // a whole run, from its start to its completion, by the workflow the file is named after
+      const type = events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+      expect(type, 'the first event starts the workflow').toBeTruthy();
+      expect(file.startsWith(`${type}-`), `${file} holds a history of ${type}`).toBe(true);
+      expect(events.at(-1)?.workflowExecutionCompletedEventAttributes, 'the history ends with the workflow completed').toBeTruthy();
+
+      const workflowId = manifest?.histories[file]?.workflowId ?? `replay/${file}`;
+      try {
+        await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+      } catch (e) {
+        if (e instanceof DeterminismViolationError) throw new Error(`${file} no longer replays: ${e.message}\n${HINT}`, { cause: e });
+        throw e;
+      }
+    });
+  }
+});
