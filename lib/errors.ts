@@ -13,6 +13,8 @@ export const ErrorCode = {
   DependencyUnavailable: 'dependency_unavailable',
   Internal: 'internal_error',
   AlreadyDone: 'already_done',
+  /** an officer's decision on a file someone has already decided */
+  AlreadyDecided: 'already_decided',
   // identity / DSC
   DscExpired: 'dsc_expired',
   DscNotYetValid: 'dsc_not_yet_valid',
@@ -60,6 +62,10 @@ const defaultStatus: Partial<Record<ErrorCode, number>> = {
   dependency_unavailable: 503,
   internal_error: 500,
   already_done: 409,
+  already_decided: 409,
+  attachment_rejected: 422,
+  signature_invalid: 422,
+  signer_not_acting_user: 403,
   user_frozen: 403,
   illegal_transition: 409,
   invoice_duplicate: 409,
@@ -91,10 +97,21 @@ export class AppError extends Error {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = opts.status ?? defaultStatus[code] ?? 422;
+    this.status = opts.status ?? httpStatusOf(code);
     this.details = opts.details;
     this.problems = opts.problems;
   }
+}
+
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+/** Narrows a code read from a failure or a payload (no cast across layers). */
+export function isErrorCode(value: string): value is ErrorCode {
+  return CODES.has(value);
+}
+
+/** The HTTP status of a code (422 for the rule-specific codes without an entry). */
+export function httpStatusOf(code: ErrorCode): number {
+  return defaultStatus[code] ?? 422;
 }
 
 /** Codes of failures that may succeed when tried again later: everything else is permanent. */

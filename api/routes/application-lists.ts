@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPLICATION_STATUSES, type ApplicationStatus } from '../../db/entities/index.js';
+import { APPLICATION_STATUSES, isApplicationStatus } from '../../domain/application/file-status.js';
 import { isIsoDate, todayInIndia } from '../../domain/application/financial-year.js';
 import { ROLES, type Principal } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -31,12 +31,12 @@ const filterFields = {
     .transform((s, ctx) => {
       if (s === undefined || s.trim() === '') return undefined;
       const values = s.split(',').map((v) => v.trim());
-      const bad = values.filter((v) => !(APPLICATION_STATUSES as readonly string[]).includes(v));
+      const bad = values.filter((v) => !isApplicationStatus(v));
       if (bad.length > 0) {
         ctx.addIssue({ code: 'custom', message: `Unknown status ${bad.join(', ')}; statuses are ${APPLICATION_STATUSES.join(', ')}` });
         return z.NEVER;
       }
-      return values as ApplicationStatus[];
+      return values.filter(isApplicationStatus);
     })
     .describe(`one or more statuses, comma-separated: ${APPLICATION_STATUSES.join(', ')}`),
   createdFrom: date('Created from'),

@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -26,22 +25,7 @@ export async function actorOf(em: EntityManager, principal: Principal | undefine
   return resolveActor(em, principal, opts);
 }
 
-const codes = new Set<string>(Object.values(ErrorCode));
-
-/** The AppError a workflow failed with (an activity's or the workflow's own ApplicationFailure), if any. */
-export function appErrorFromFailure(e: unknown): AppError | null {
-  for (let c: unknown = e, depth = 0; c && depth < 10; c = (c as { cause?: unknown }).cause, depth++) {
-    if (c instanceof ApplicationFailure && c.type && codes.has(c.type)) {
-      const { status, problems, ...details } = ((c.details?.[0] ?? {}) as Record<string, unknown>) ?? {};
-      return new AppError(c.type as ErrorCode, c.message, {
-        ...(typeof status === 'number' ? { status } : {}),
-        ...(Object.keys(details).length ? { details } : {}),
-        ...(Array.isArray(problems) ? { problems: problems as { path: string; message: string }[] } : {}),
-      });
-    }
-  }
-  return null;
-}
+export { appErrorFromFailure } from '../../lib/workflow-failure.js';
 
 export const iecSchema = z.string().regex(/^[A-Z0-9]{10}$/, 'An IEC is 10 capital letters and digits, e.g. AAACR5055K.').describe('Importer-Exporter Code');
 export const uuidSchema = z.uuid('Not a valid identifier (a UUID is expected).');

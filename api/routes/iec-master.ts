@@ -1,5 +1,5 @@
+import { findApplicationFailure } from '../../lib/workflow-failure.js';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { IecChange, IecRecord } from '../../db/entities/index.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -80,7 +80,7 @@ export function iecMasterRoutes(deps: ApiDeps) {
           const result = (await handle.result()) as IecRefreshResult;
           return { workflowId: handle.workflowId, runId, result };
         } catch (e) {
-          if (e instanceof WorkflowFailedError && e.cause instanceof ApplicationFailure && e.cause.type === 'not_found') {
+          if (e instanceof WorkflowFailedError && findApplicationFailure(e)?.type === ErrorCode.NotFound) {
             throw new AppError(ErrorCode.NotFound, `IEC ${params.iec} does not exist in DGFT's IEC master. Check the code on your IEC certificate.`);
           }
           throw e;

@@ -4,9 +4,9 @@
  * Slack users are matched to staff users by the e-mail Slack knows for them (users.lookupByEmail), or
  * by an explicit map (HELPDESK_SLACK_STAFF) when the two e-mails differ.
  */
+import { findApplicationFailure } from '../../lib/workflow-failure.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { webApi } from '@slack/bolt';
 import { StaffUserRow } from '../../db/entities/index.js';
 import { loadTicketCard } from '../../services/helpdesk/ticket-card.js';
@@ -22,15 +22,6 @@ import type { ActionResult, HelpdeskBackend } from './backend.js';
 import type { TicketCard } from './blocks.js';
 
 const CACHE_MS = 5 * 60_000;
-
-function failureOf(e: unknown): ApplicationFailure | null {
-  let cur = e as { cause?: unknown } | undefined;
-  for (let i = 0; cur && i < 6; i++) {
-    if (cur instanceof ApplicationFailure) return cur;
-    cur = cur.cause as { cause?: unknown } | undefined;
-  }
-  return null;
-}
 
 export class TemporalHelpdeskBackend implements HelpdeskBackend {
   private readonly bySlackUser = new Map<string, { staff: StaffRef | null; at: number }>();
@@ -87,7 +78,7 @@ export class TemporalHelpdeskBackend implements HelpdeskBackend {
       return { ok: true };
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) return { ok: false, code: 'illegal_transition', message: `Ticket ${ticketNumber} is closed.` };
-      const f = failureOf(e);
+      const f = findApplicationFailure(e);
       if (e instanceof WorkflowUpdateFailedError && f) return { ok: false, code: f.type ?? 'conflict', message: f.message };
       throw e;
     }

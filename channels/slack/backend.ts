@@ -5,17 +5,9 @@
  * decisions). Reads (cards, queues, message references, officer mappings) come from the read model.
  */
 
-export const APPLICATION_STATUSES = [
-  'Pending Payment',
-  'In-Process',
-  'Deficient',
-  'Approved Pending Issuance',
-  'Approved',
-  'Rejected',
-  'Expired',
-  'Closed',
-] as const;
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+import type { ApplicationStatus } from '../../domain/application/file-status.js';
+import type { ErrorCode } from '../../lib/errors.js';
+export type { ApplicationStatus };
 
 /** Who did something, as shown to people ("Approved by A. Sharma") and compared by id ("you"). */
 export interface OfficerRef {
@@ -61,7 +53,8 @@ export interface ApplicationCard {
 
 export type DecisionKind = 'approve' | 'deficiency' | 'reject';
 
-export type DecisionFailureCode = 'already_decided' | 'illegal_transition' | 'not_found' | 'forbidden' | 'invalid_input';
+/** The error codes (lib/errors.ts) a refused decision carries in Slack. */
+export type DecisionFailureCode = Extract<ErrorCode, 'already_decided' | 'illegal_transition' | 'not_found' | 'forbidden' | 'validation_failed'>;
 
 export type DecisionResult =
   | { ok: true; card: ApplicationCard }

@@ -211,7 +211,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
           }
           const key = keyForViewSubmission({ teamId, userId, callbackId, viewId: view.id });
           const result = await decide(g.card.applicationNumber, g.officer, parsed.input, key);
-          if (!result.ok && result.code === 'invalid_input') {
+          if (!result.ok && result.code === 'validation_failed') {
             acked = true;
             await ack({ response_action: 'errors', errors: { [firstBlock]: result.message } });
             return;

@@ -179,7 +179,7 @@ export class MemorySlackBackend implements SlackBackend {
   ): Promise<DecisionResult> {
     await tick();
     if (input.remarks.trim() === '') {
-      return { ok: false, code: 'invalid_input', message: 'A deficiency needs remarks for the exporter.' };
+      return { ok: false, code: 'validation_failed', message: 'A deficiency needs remarks for the exporter.' };
     }
     return this.decide('deficiency', applicationNumber, officer, idempotencyKey, (card, at) => {
       card.deficiencies.push({
@@ -202,7 +202,7 @@ export class MemorySlackBackend implements SlackBackend {
   ): Promise<DecisionResult> {
     await tick();
     if (input.reason.trim() === '') {
-      return { ok: false, code: 'invalid_input', message: 'A rejection needs a reason.' };
+      return { ok: false, code: 'validation_failed', message: 'A rejection needs a reason.' };
     }
     return this.decide('reject', applicationNumber, officer, idempotencyKey, (card, at) => {
       card.status = 'Rejected';

@@ -1,7 +1,8 @@
+import { findApplicationFailure } from '../../lib/workflow-failure.js';
+import { ErrorCode } from '../../lib/errors.js';
 import crypto from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import {
   AgencyOfficeRow,
   ApplicationRow,
@@ -18,7 +19,6 @@ import {
   raiseDeficiencyUpdate,
   rejectUpdate,
   stateQuery,
-  WorkflowErrorType,
   type ApplicationState,
   type OfficerRef as WorkflowOfficer,
 } from '../../workflows/application/contract.js';
@@ -29,9 +29,9 @@ import {
   staleQueueSettingsSignal,
   type StaleQueueSettings,
 } from '../../workflows/stale-queue/contract.js';
+import type { FileStatus } from '../../domain/application/file-status.js';
 import type {
   ApplicationCard,
-  ApplicationStatus,
   DecisionKind,
   DecisionResult,
   DeficiencyInput,
@@ -60,7 +60,7 @@ const QUEUE_QUERY_CONCURRENCY = 8;
 const RECONCILE_AFTER_MS = 3_000;
 
 /** Files submitted to an office (paid): what officers see, in Slack as in the API (api/drafts/access.ts). */
-const VISIBLE: ReadonlySet<string> = new Set<ApplicationStatus>(['In-Process', 'Deficient', 'Approved Pending Issuance', 'Approved', 'Rejected']);
+const VISIBLE: ReadonlySet<string> = new Set<FileStatus>(['In-Process', 'Deficient', 'Approved Pending Issuance', 'Approved', 'Rejected']);
 
 const DOCUMENT_KIND: Record<string, string> = {
   commercial_invoice: 'Commercial invoice',
@@ -83,15 +83,6 @@ function newLinkCode(): string {
   let code = '';
   for (let i = 0; i < 8; i++) code += CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)];
   return code;
-}
-
-function findFailure(e: unknown): ApplicationFailure | undefined {
-  let cur = e as { cause?: unknown } | undefined;
-  for (let i = 0; cur && i < 6; i++) {
-    if (cur instanceof ApplicationFailure) return cur;
-    cur = cur.cause as { cause?: unknown } | undefined;
-  }
-  return undefined;
 }
 
 interface TabsShape {
@@ -308,13 +299,13 @@ export class TemporalSlackBackend implements SlackBackend {
 
   /** A refused Update becomes the port's refusal; anything else (Temporal unreachable) is thrown. */
   private async refusal(row: ApplicationRow, error: unknown, idempotencyKey: string): Promise<DecisionResult> {
-    const failure = error instanceof WorkflowUpdateFailedError ? findFailure(error.cause) : undefined;
+    const failure = error instanceof WorkflowUpdateFailedError ? findApplicationFailure(error.cause) : undefined;
     if (!failure && !(error instanceof WorkflowNotFoundError)) throw error;
     const state = await this.liveState(row.number);
-    if (failure?.type === WorkflowErrorType.Forbidden) return { ok: false, code: 'forbidden', message: failure.message };
-    if (failure?.type === WorkflowErrorType.ValidationFailed) return { ok: false, code: 'invalid_input', message: failure.message };
+    if (failure?.type === ErrorCode.Forbidden) return { ok: false, code: 'forbidden', message: failure.message };
+    if (failure?.type === ErrorCode.ValidationFailed) return { ok: false, code: 'validation_failed', message: failure.message };
     const d = state?.decision;
-    if (d && (failure?.type === WorkflowErrorType.AlreadyDecided || failure === undefined)) {
+    if (d && (failure?.type === ErrorCode.AlreadyDecided || failure === undefined)) {
       return {
         ok: false,
         code: 'already_decided',
@@ -365,7 +356,7 @@ async function buildCard(em: EntityManager, row: ApplicationRow, state: Applicat
   const tabs = (row.tabs ?? {}) as TabsShape;
   const invoice = tabs.certificateDetails?.invoice ?? {};
   const decision = state?.decision && state.decision.kind !== 'deficiency' ? state.decision : undefined;
-  const status = row.status as ApplicationStatus;
+  const status = row.status;
   const card: ApplicationCard = {
     applicationNumber: row.number,
     ...(row.fileNumber ? { fileNumber: row.fileNumber } : {}),

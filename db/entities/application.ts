@@ -1,21 +1,11 @@
 import { BlobType, defineEntity, p } from '@mikro-orm/core';
+import type { ApplicationStatus } from '../../domain/application/file-status.js';
 
 /**
  * The read model of an application: drafts are edited through the API; from submission on, every
  * status change is written here by the application workflow's activities (lists and searches read it).
  */
-export const APPLICATION_STATUSES = [
-  'Draft',
-  'Pending Signature',
-  'Pending Payment',
-  'In-Process',
-  'Deficient',
-  'Approved Pending Issuance',
-  'Approved',
-  'Rejected',
-  'Expired',
-] as const;
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+export { APPLICATION_STATUSES, type ApplicationStatus } from '../../domain/application/file-status.js';
 
 export const ApplicationRowSchema = defineEntity({
   name: 'ApplicationRow',

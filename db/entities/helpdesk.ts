@@ -1,10 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-/**
- * new: waiting on staff, nobody took it · assigned: taken, still waiting on staff · waiting-requester:
- * staff answered · resolved: closed by staff, reopens on a reply · closed: the workflow ended.
- */
-export type TicketStatus = 'new' | 'assigned' | 'waiting-requester' | 'resolved' | 'closed';
+import type { TicketMessageKind, TicketStatus } from '../../domain/helpdesk/vocabulary.js';
+export type { TicketMessageKind, TicketStatus } from '../../domain/helpdesk/vocabulary.js';
 
 /**
  * The read model of a helpdesk ticket (the live state is the `helpdesk-ticket/<number>` workflow's):
@@ -57,8 +54,6 @@ export const HelpdeskTicketSchema = defineEntity({
 });
 export class HelpdeskTicket extends HelpdeskTicketSchema.class {}
 HelpdeskTicketSchema.setClass(HelpdeskTicket);
-
-export type TicketMessageKind = 'mail' | 'acknowledgement' | 'reply' | 'escalation' | 'event';
 
 /** Every message of a ticket, in and out, and the events staff see in its history. */
 export const HelpdeskMessageSchema = defineEntity({

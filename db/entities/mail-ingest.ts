@@ -1,23 +1,7 @@
 import { BlobType, defineEntity, p } from '@mikro-orm/core';
+import type { InboundMailOutcome, InboundMailStatus } from '../../domain/helpdesk/vocabulary.js';
 
-/** Where an inbound message stands: stored, handed to its workflow, or finished with an outcome. */
-export type InboundMailStatus = 'received' | 'processing' | 'done';
-
-/**
- * What became of an inbound message. The IMAP keyword set on the message says the same
- * (workers/mail-ingester/flags.ts), so people reading the mailbox see it too.
- */
-export type InboundMailOutcome =
-  | 'ticket'
-  | 'ticket-message'
-  | 'suspicious'
-  | 'deficiency-response'
-  | 'deficiency-signed'
-  | 'deficiency-problems'
-  | 'deficiency-refused'
-  | 'malformed'
-  | 'too-large'
-  | 'ignored';
+export type { InboundMailOutcome, InboundMailStatus } from '../../domain/helpdesk/vocabulary.js';
 
 /**
  * One inbound message, once, whatever the number of copies delivered: the dedupe key is the

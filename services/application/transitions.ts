@@ -1,18 +1,19 @@
 import crypto from 'node:crypto';
 import { ApplicationRow, AuditEvent, CertificateRow, InvoiceClaim } from '../../db/entities/index.js';
-import type { ApplicationStatus } from '../../db/entities/application.js';
+import type { ApplicationStatus } from '../../domain/application/file-status.js';
 import { nextSequence } from '../../db/sequence.js';
 import { formatFileNumber } from '../../domain/numbering/application-number.js';
 import { formatCertificateNumber } from '../../domain/numbering/certificate-number.js';
 import { financialYearOf } from '../../domain/application/financial-year.js';
-import type { Actor, FileStatus } from '../../workflows/application/contract.js';
+import type { Actor } from '../../workflows/application/contract.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
 
 export interface TransitionInput {
   applicationId: string;
   /** unique per transition of the run: a retry writes nothing twice */
   eventKey: string;
-  status: FileStatus;
+  /** 'Draft' only when a file goes back to its draft before it was ever signed */
+  status: ApplicationStatus;
   actor: Actor;
   action: string;
   details?: Record<string, unknown>;
@@ -37,7 +38,7 @@ export function createTransitionService(deps: ApplicationServiceDeps) {
         const seen = await tx.findOne(AuditEvent, { eventKey: t.eventKey });
         if (seen) return;
         const app = await tx.findOneOrFail(ApplicationRow, { id: t.applicationId });
-        app.status = t.status as ApplicationStatus;
+        app.status = t.status;
         app.statusChangedAt = new Date();
         const s = t.set ?? {};
         if (s.fileNumber) app.fileNumber = s.fileNumber;

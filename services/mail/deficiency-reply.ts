@@ -13,9 +13,9 @@
  * Every step is idempotent for one inbound mail (deterministic attachment ids, Update ids and outbox
  * keys from the mail id), so the activity can be retried at any point.
  */
+import { findApplicationFailure } from '../../lib/workflow-failure.js';
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { ApplicationRow, IecRecord } from '../../db/entities/index.js';
 import { applicationMessageId, baseSubject, replyHeaders } from '../../channels/email/message-id.js';
 import { createReplyToken, replyAddress, subjectTag } from '../../channels/email/reply-token.js';
@@ -60,15 +60,6 @@ const MAX_CLARIFICATION = 8000;
 function attachmentId(mailId: string, index: number): string {
   const h = createHash('sha256').update(`deficiency-reply/${mailId}/${index}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function failureOf(e: unknown): ApplicationFailure | null {
-  let cur = e as { cause?: unknown } | undefined;
-  for (let i = 0; cur && i < 6; i++) {
-    if (cur instanceof ApplicationFailure) return cur;
-    cur = cur.cause as { cause?: unknown } | undefined;
-  }
-  return null;
 }
 
 /** Puts a section before the sign-off of a rendered mail (text and HTML). */
@@ -173,7 +164,7 @@ export function createDeficiencyReplyService(deps: HelpdeskActivityDeps) {
           updateId: `mail:${input.mailId}:prepare`,
         });
       } catch (e) {
-        const f = failureOf(e);
+        const f = findApplicationFailure(e);
         if (e instanceof WorkflowUpdateFailedError && f) {
           if (/already being prepared or verified/i.test(f.message)) throw e; // another response in flight: retry shortly
           return refuse('deficiency-refused', [f.message], content.files.accepted.map((a) => a.filename));
@@ -201,7 +192,7 @@ export function createDeficiencyReplyService(deps: HelpdeskActivityDeps) {
               await send('accepted', renderReplyAccepted({ ...common, attachments: fileNames }));
               return { outcome: 'deficiency-signed', attachmentIds, sha256: r.sha256, signedBy: signer.signerId };
             } catch (e) {
-              const f = failureOf(e);
+              const f = findApplicationFailure(e);
               if (!f) throw e;
               signatureProblem = `the e-mail is validly signed by ${signer.signerName}, but the signature could not be recorded for this response (${f.message}).`;
             }

@@ -6,20 +6,13 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { FeeQuote } from '../../domain/fees/calculate-fee.js';
+import type { FileStatus } from '../../domain/application/file-status.js';
 export { TASK_QUEUE } from '../task-queues.js';
 
 export const APPLICATION_WORKFLOW = 'cooApplication';
 export const applicationWorkflowId = (applicationNumber: string): string => `coo-application/${applicationNumber}`;
 
-export type FileStatus =
-  | 'Pending Signature'
-  | 'Pending Payment'
-  | 'In-Process'
-  | 'Deficient'
-  | 'Approved Pending Issuance'
-  | 'Approved'
-  | 'Rejected'
-  | 'Expired';
+export type { FileStatus } from '../../domain/application/file-status.js';
 
 export type Channel = 'api' | 'slack' | 'email' | 'system';
 
@@ -176,12 +169,3 @@ export const prepareDeficiencyResponseUpdate = defineUpdate<
   SigningPayload,
   [{ kind: 'edit' | 'clarification'; clarification?: string; attachmentIds?: string[]; actor: Actor }]
 >('prepareDeficiencyResponse');
-
-/** Stable failure types of the workflow's updates (ApplicationFailure.type), mapped to HTTP by the API. */
-export const WorkflowErrorType = {
-  IllegalTransition: 'illegal_transition',
-  AlreadyDecided: 'already_decided',
-  Forbidden: 'forbidden',
-  ValidationFailed: 'validation_failed',
-  PaymentFailed: 'payment_failed',
-} as const;

@@ -12,10 +12,10 @@ import {
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Activities } from '../../activities/index.js';
+import { ErrorCode } from '../../lib/errors.js';
 import { SA } from '../search-attributes.js';
 import { databaseWrite, gatewayCall, notification, verification } from '../activity-options.js';
 import {
-  WorkflowErrorType,
   approveUpdate,
   paymentCallbackSignal,
   prepareDeficiencyResponseUpdate,
@@ -41,7 +41,7 @@ const notify = proxyActivities<Activities>(notification);
 
 const SYSTEM: Actor = { id: 'system', name: 'CoO back-office', channel: 'system' };
 
-function refuse(type: string, message: string): never {
+function refuse(type: ErrorCode, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
@@ -95,12 +95,12 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
     },
     {
       validator: (sig) => {
-        if (!state.signing) refuse(WorkflowErrorType.IllegalTransition, `Nothing is waiting for a signature: the file is ${state.status}.`);
-        if (signingInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A signature for this step is already being verified.');
-        if (!sig.signatureB64 || sig.signatureB64.length > 200_000) refuse(WorkflowErrorType.ValidationFailed, 'The signature is missing or too large.');
+        if (!state.signing) refuse(ErrorCode.IllegalTransition, `Nothing is waiting for a signature: the file is ${state.status}.`);
+        if (signingInFlight) refuse(ErrorCode.IllegalTransition, 'A signature for this step is already being verified.');
+        if (!sig.signatureB64 || sig.signatureB64.length > 200_000) refuse(ErrorCode.ValidationFailed, 'The signature is missing or too large.');
         if (sig.method === 'smime') {
-          if (!sig.smime?.mailId) refuse(WorkflowErrorType.ValidationFailed, 'An S/MIME signature needs the stored e-mail it came in.');
-          if (state.signing?.purpose !== 'clarification') refuse(WorkflowErrorType.ValidationFailed, 'A signed e-mail can only sign a clarification (the "No" response).');
+          if (!sig.smime?.mailId) refuse(ErrorCode.ValidationFailed, 'An S/MIME signature needs the stored e-mail it came in.');
+          if (state.signing?.purpose !== 'clarification') refuse(ErrorCode.ValidationFailed, 'A signed e-mail can only sign a clarification (the "No" response).');
         }
       },
     },
@@ -122,12 +122,12 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
     },
     {
       validator: (sig) => {
-        if (!state.certificateSigning || certificateSigned) refuse(WorkflowErrorType.IllegalTransition, `No certificate of this file is waiting for a signature: the file is ${state.status}.`);
-        if (certificateSigningInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A signature of this certificate is already being checked.');
+        if (!state.certificateSigning || certificateSigned) refuse(ErrorCode.IllegalTransition, `No certificate of this file is waiting for a signature: the file is ${state.status}.`);
+        if (certificateSigningInFlight) refuse(ErrorCode.IllegalTransition, 'A signature of this certificate is already being checked.');
         if (sig.signerId !== state.certificateSigning!.signer.id) {
-          refuse(WorkflowErrorType.Forbidden, `The certificate is signed by the officer who approved the file, ${state.certificateSigning!.signer.name}.`);
+          refuse(ErrorCode.Forbidden, `The certificate is signed by the officer who approved the file, ${state.certificateSigning!.signer.name}.`);
         }
-        if (!sig.signatureB64 || sig.signatureB64.length > 200_000) refuse(WorkflowErrorType.ValidationFailed, 'The signature is missing or too large.');
+        if (!sig.signatureB64 || sig.signatureB64.length > 200_000) refuse(ErrorCode.ValidationFailed, 'The signature is missing or too large.');
       },
     },
   );
@@ -164,9 +164,9 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
     },
     {
       validator: ({ method }) => {
-        if (state.status !== 'Pending Payment' || paid) refuse(WorkflowErrorType.IllegalTransition, `Payment is not expected now: the file is ${state.status}.`);
-        if (paymentInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A payment for this application is already being processed.');
-        if (method !== 'gateway' && method !== 'ewallet') refuse(WorkflowErrorType.ValidationFailed, 'Payment method must be "gateway" or "ewallet".');
+        if (state.status !== 'Pending Payment' || paid) refuse(ErrorCode.IllegalTransition, `Payment is not expected now: the file is ${state.status}.`);
+        if (paymentInFlight) refuse(ErrorCode.IllegalTransition, 'A payment for this application is already being processed.');
+        if (method !== 'gateway' && method !== 'ewallet') refuse(ErrorCode.ValidationFailed, 'Payment method must be "gateway" or "ewallet".');
       },
     },
   );
@@ -177,14 +177,14 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
 
   const decisionValidator = (officer: OfficerRef) => {
     if (officer.officeCode !== input.officeCode) {
-      refuse(WorkflowErrorType.Forbidden, `This file belongs to office ${input.officeCode}; officers of ${officer.officeCode} cannot decide it.`);
+      refuse(ErrorCode.Forbidden, `This file belongs to office ${input.officeCode}; officers of ${officer.officeCode} cannot decide it.`);
     }
     if (state.decision) {
       const d = state.decision;
       const what = d.kind === 'approve' ? 'approved' : d.kind === 'reject' ? 'rejected' : 'raised a deficiency on';
-      refuse(WorkflowErrorType.AlreadyDecided, `${d.by.name} already ${what} this file at ${d.at}.`);
+      refuse(ErrorCode.AlreadyDecided, `${d.by.name} already ${what} this file at ${d.at}.`);
     }
-    if (state.status !== 'In-Process') refuse(WorkflowErrorType.IllegalTransition, `Only a file In-Process can be decided; this one is ${state.status}.`);
+    if (state.status !== 'In-Process') refuse(ErrorCode.IllegalTransition, `Only a file In-Process can be decided; this one is ${state.status}.`);
   };
   const decide = async (d: NonNullable<typeof pendingDecision>): Promise<ApplicationState> => {
     state.decision = { kind: d.kind, by: { id: d.officer.officerId, name: d.officer.name, channel: d.officer.channel }, at: new Date(Date.now()).toISOString() };
@@ -199,16 +199,16 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
     {
       validator: (d) => {
         decisionValidator(d);
-        if (!d.remarks?.trim()) refuse(WorkflowErrorType.ValidationFailed, 'Write the remarks the exporter must answer.');
-        if (d.remarks.length > 4000) refuse(WorkflowErrorType.ValidationFailed, 'Remarks can be at most 4000 characters.');
+        if (!d.remarks?.trim()) refuse(ErrorCode.ValidationFailed, 'Write the remarks the exporter must answer.');
+        if (d.remarks.length > 4000) refuse(ErrorCode.ValidationFailed, 'Remarks can be at most 4000 characters.');
       },
     },
   );
   setHandler(rejectUpdate, (r) => decide({ kind: 'reject', officer: r, reason: r.reason.trim() }), {
     validator: (r) => {
       decisionValidator(r);
-      if (!r.reason?.trim()) refuse(WorkflowErrorType.ValidationFailed, 'Give the reason for the rejection: the exporter will read it.');
-      if (r.reason.length > 4000) refuse(WorkflowErrorType.ValidationFailed, 'The reason can be at most 4000 characters.');
+      if (!r.reason?.trim()) refuse(ErrorCode.ValidationFailed, 'Give the reason for the rejection: the exporter will read it.');
+      if (r.reason.length > 4000) refuse(ErrorCode.ValidationFailed, 'The reason can be at most 4000 characters.');
     },
   });
 
@@ -234,10 +234,10 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
     },
     {
       validator: (r) => {
-        if (state.status !== 'Deficient') refuse(WorkflowErrorType.IllegalTransition, `There is no deficiency to answer: the file is ${state.status}.`);
-        if (responseInFlight || signingInFlight) refuse(WorkflowErrorType.IllegalTransition, 'A response is already being prepared or verified.');
-        if (r.kind !== 'edit' && r.kind !== 'clarification') refuse(WorkflowErrorType.ValidationFailed, 'A response is "edit" (Yes: the application was changed) or "clarification" (No).');
-        if ((r.attachmentIds?.length ?? 0) > 5) refuse(WorkflowErrorType.ValidationFailed, 'A deficiency response can carry at most 5 files.');
+        if (state.status !== 'Deficient') refuse(ErrorCode.IllegalTransition, `There is no deficiency to answer: the file is ${state.status}.`);
+        if (responseInFlight || signingInFlight) refuse(ErrorCode.IllegalTransition, 'A response is already being prepared or verified.');
+        if (r.kind !== 'edit' && r.kind !== 'clarification') refuse(ErrorCode.ValidationFailed, 'A response is "edit" (Yes: the application was changed) or "clarification" (No).');
+        if ((r.attachmentIds?.length ?? 0) > 5) refuse(ErrorCode.ValidationFailed, 'A deficiency response can carry at most 5 files.');
       },
     },
   );
@@ -275,7 +275,7 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
     state.signing = await verify.prepareSigningPayload({ applicationId: input.applicationId, purpose: 'submission', round: 0 });
   } catch (e) {
     // the application changed between the API's check and now: back to draft, nothing lost
-    await db.recordTransition({ applicationId: input.applicationId, eventKey: key('back-to-draft'), status: 'Draft' as FileStatus, actor: SYSTEM, action: 'returned-to-draft', details: { reason: String((e as Error).message) } });
+    await db.recordTransition({ applicationId: input.applicationId, eventKey: key('back-to-draft'), status: 'Draft', actor: SYSTEM, action: 'returned-to-draft', details: { reason: String((e as Error).message) } });
     throw e;
   }
   if (!(await condition(() => signed !== undefined, t.signatureWindow))) {

@@ -3,6 +3,7 @@ import type { createIecActivities } from '../../activities/registration.js';
 import type { createIdentityActivities } from '../../activities/registration.js';
 import type { ExporterRegistrationWorkflowInput, ExporterRegistrationWorkflowResult } from './contract.js';
 import { directoryCall, databaseWrite } from '../activity-options.js';
+import { ErrorCode } from '../../lib/errors.js';
 
 type IecActivities = ReturnType<typeof createIecActivities>;
 type IdentityActivities = ReturnType<typeof createIdentityActivities>;
@@ -14,7 +15,7 @@ const { createExporterAccount } = proxyActivities<IdentityActivities>(databaseWr
 export async function registerExporter(input: ExporterRegistrationWorkflowInput): Promise<ExporterRegistrationWorkflowResult> {
   const record = await fetchIecMasterRecord(input.iec);
   if (record === null) {
-    throw ApplicationFailure.nonRetryable(`IEC ${input.iec} does not exist in DGFT's IEC master. Check the code on your IEC certificate.`, 'not_found');
+    throw ApplicationFailure.nonRetryable(`IEC ${input.iec} does not exist in DGFT's IEC master. Check the code on your IEC certificate.`, ErrorCode.NotFound);
   }
   const { workflowId, runId } = workflowInfo();
   await saveIecRecord(record, `${workflowId}/${runId}`);

@@ -6,8 +6,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { InboundMailOutcome } from '../../db/entities/mail-ingest.js';
-import type { TicketStatus } from '../../db/entities/helpdesk.js';
+import type { InboundMailOutcome, TicketStatus } from '../../domain/helpdesk/vocabulary.js';
 export { TASK_QUEUE } from '../task-queues.js';
 export type { InboundMailOutcome, TicketStatus };
 
@@ -128,9 +127,3 @@ export const liftFreezeUpdate = defineUpdate<{ userId: string; unfrozenAt: strin
 /** Roles that may lift a name-mismatch freeze (as the identity API: helpdesk and admin). */
 export const FREEZE_LIFTERS = ['helpdesk', 'admin'] as const;
 
-export const TicketErrorType = {
-  IllegalTransition: 'illegal_transition',
-  AlreadyDone: 'already_done',
-  Forbidden: 'forbidden',
-  ValidationFailed: 'validation_failed',
-} as const;

@@ -13,11 +13,11 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Activities } from '../../activities/index.js';
+import { ErrorCode } from '../../lib/errors.js';
 import {
   FREEZE_LIFTERS,
   HELPDESK_TICKET_WORKFLOW,
   MailFlag,
-  TicketErrorType,
   helpdeskTicketWorkflowId,
   liftFreezeUpdate,
   replyTicketUpdate,
@@ -173,10 +173,10 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
   });
 
   const open = () => {
-    if (state.status === 'closed') refuse(TicketErrorType.IllegalTransition, `Ticket ${n} is closed.`);
+    if (state.status === 'closed') refuse(ErrorCode.IllegalTransition, `Ticket ${n} is closed.`);
   };
   const staffCheck = (s: StaffRef) => {
-    if (!s?.id || !s.name) refuse(TicketErrorType.ValidationFailed, 'Who is acting must be known (staff id and name).');
+    if (!s?.id || !s.name) refuse(ErrorCode.ValidationFailed, 'Who is acting must be known (staff id and name).');
   };
 
   setHandler(
@@ -200,7 +200,7 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
       validator: (staff) => {
         staffCheck(staff);
         open();
-        if (state.status === 'resolved') refuse(TicketErrorType.IllegalTransition, `Ticket ${n} is resolved; it reopens when the requester writes again.`);
+        if (state.status === 'resolved') refuse(ErrorCode.IllegalTransition, `Ticket ${n} is resolved; it reopens when the requester writes again.`);
       },
     },
   );
@@ -228,8 +228,8 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
         staffCheck(r.staff);
         open();
         const body = r.body?.trim() ?? '';
-        if (body.length < 2) refuse(TicketErrorType.ValidationFailed, 'Write the answer to send.');
-        if (body.length > 10_000) refuse(TicketErrorType.ValidationFailed, 'The answer can be at most 10,000 characters.');
+        if (body.length < 2) refuse(ErrorCode.ValidationFailed, 'Write the answer to send.');
+        if (body.length > 10_000) refuse(ErrorCode.ValidationFailed, 'The answer can be at most 10,000 characters.');
       },
     },
   );
@@ -256,7 +256,7 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
         open();
         if (state.status === 'resolved') {
           const by = [...state.events].reverse().find((e) => e.kind === 'resolved')?.by;
-          refuse(TicketErrorType.AlreadyDone, `Ticket ${n} is already resolved${by ? ` (by ${by})` : ''}.`);
+          refuse(ErrorCode.AlreadyDone, `Ticket ${n} is already resolved${by ? ` (by ${by})` : ''}.`);
         }
       },
     },
@@ -281,9 +281,9 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
         staffCheck(r.staff);
         open();
         if (!(FREEZE_LIFTERS as readonly string[]).includes(r.staff.role)) {
-          refuse(TicketErrorType.Forbidden, 'Only helpdesk and admin users lift a name-mismatch freeze.');
+          refuse(ErrorCode.Forbidden, 'Only helpdesk and admin users lift a name-mismatch freeze.');
         }
-        if ((r.reason?.trim().length ?? 0) < 10) refuse(TicketErrorType.ValidationFailed, 'Give the reason (at least 10 characters): it is kept in the audit trail.');
+        if ((r.reason?.trim().length ?? 0) < 10) refuse(ErrorCode.ValidationFailed, 'Give the reason (at least 10 characters): it is kept in the audit trail.');
       },
     },
   );

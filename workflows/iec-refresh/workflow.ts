@@ -2,6 +2,7 @@ import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@
 import type { createIecActivities } from '../../activities/registration.js';
 import { iecRefreshStageQuery, type IecRefreshInput, type IecRefreshResult, type IecRefreshStage } from './contract.js';
 import { directoryCall, databaseWrite } from '../activity-options.js';
+import { ErrorCode } from '../../lib/errors.js';
 
 type IecActivities = ReturnType<typeof createIecActivities>;
 
@@ -14,7 +15,7 @@ export async function refreshIecRecord(input: IecRefreshInput): Promise<IecRefre
   const record = await fetchIecMasterRecord(input.iec);
   if (record === null) {
     stage = 'done';
-    throw ApplicationFailure.nonRetryable(`IEC ${input.iec} was not found in the IEC master`, 'not_found');
+    throw ApplicationFailure.nonRetryable(`IEC ${input.iec} was not found in the IEC master`, ErrorCode.NotFound);
   }
   stage = 'saving';
   const { workflowId, runId } = workflowInfo();

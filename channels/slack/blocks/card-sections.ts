@@ -17,6 +17,8 @@ const FIELD_TEXT_MAX = 2000;
 const GOODS_DESCRIPTION_MAX = 250;
 
 export const STATUS_EMOJI: Record<ApplicationCard['status'], string> = {
+  Draft: ':pencil2:',
+  'Pending Signature': ':lower_left_fountain_pen:',
   'Pending Payment': ':credit_card:',
   'In-Process': ':inbox_tray:',
   Deficient: ':warning:',
@@ -24,7 +26,6 @@ export const STATUS_EMOJI: Record<ApplicationCard['status'], string> = {
   Approved: ':scroll:',
   Rejected: ':no_entry:',
   Expired: ':hourglass:',
-  Closed: ':lock:',
 };
 
 export function mrkdwnSection(text: string): SectionBlock {
@@ -58,8 +59,10 @@ export function statusLine(card: ApplicationCard): string {
       return `${emoji} *Pending Payment*: not yet paid; nothing to decide`;
     case 'Expired':
       return `${emoji} *Expired*: closed without a decision`;
-    case 'Closed':
-      return `${emoji} *Closed*`;
+    case 'Draft':
+      return `${emoji} *Draft*: not submitted yet; nothing to decide`;
+    case 'Pending Signature':
+      return `${emoji} *Pending Signature*: not yet signed by the exporter; nothing to decide`;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildApplicationMessage, isDecidable } from '../../../channels/slack/blocks/application-message.js';
-import { APPLICATION_STATUSES, type ApplicationCard } from '../../../channels/slack/backend.js';
+import type { ApplicationCard } from '../../../channels/slack/backend.js';
+import { APPLICATION_STATUSES } from '../../../domain/application/file-status.js';
 import { ActionId } from '../../../channels/slack/ids.js';
 import { checkBlocks, checkMessage } from '../../helpers/slack-fake.js';
 import { SHARMA_REF, buttonsOf, card, hoursBefore, textOf } from './fixtures.js';

@@ -68,8 +68,8 @@ describe('in-memory backend: the workflow\'s decision rules', () => {
 
   it('refuses empty remarks and reasons', async () => {
     const { b } = backend();
-    expect(await b.raiseDeficiency(N, IYER, { remarks: ' ', documentsRequested: [] }, 'x')).toMatchObject({ ok: false, code: 'invalid_input' });
-    expect(await b.reject(N, IYER, { reason: '' }, 'y')).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(await b.raiseDeficiency(N, IYER, { remarks: ' ', documentsRequested: [] }, 'x')).toMatchObject({ ok: false, code: 'validation_failed' });
+    expect(await b.reject(N, IYER, { reason: '' }, 'y')).toMatchObject({ ok: false, code: 'validation_failed' });
   });
 
   it('links with a one-time, expiring code', async () => {

@@ -1,0 +1,32 @@
+/**
+ * The helpdesk's and the mail ingester's vocabularies, defined once for the workflow contracts, the read
+ * model, the API and the Slack bot.
+ */
+
+/**
+ * new: waiting on staff, nobody took it · assigned: taken, still waiting on staff · waiting-requester:
+ * staff answered · resolved: closed by staff, reopens on a reply · closed: the workflow ended.
+ */
+export type TicketStatus = 'new' | 'assigned' | 'waiting-requester' | 'resolved' | 'closed';
+
+/** What a line of a ticket's history is. */
+export type TicketMessageKind = 'mail' | 'acknowledgement' | 'reply' | 'escalation' | 'event';
+
+/** Where an inbound message stands: stored, handed to its workflow, or finished with an outcome. */
+export type InboundMailStatus = 'received' | 'processing' | 'done';
+
+/**
+ * What became of an inbound message. The IMAP keyword set on the message says the same
+ * (workers/mail-ingester/flags.ts), so people reading the mailbox see it too.
+ */
+export type InboundMailOutcome =
+  | 'ticket'
+  | 'ticket-message'
+  | 'suspicious'
+  | 'deficiency-response'
+  | 'deficiency-signed'
+  | 'deficiency-problems'
+  | 'deficiency-refused'
+  | 'malformed'
+  | 'too-large'
+  | 'ignored';
