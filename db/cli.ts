@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit } from '../lib/config.js';
-import { ensureDatabase } from '../lib/infra/database.js';
+import { ensureDatabase } from '../scripts/infra/database.js';
 import { createOrm, migrate } from './orm.js';
 import { seed } from './seed.js';
 

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalServices } from '../../lib/infra/local-services.js';
+import { startLocalServices } from '../infra/local-services.js';
 import { WalletRow } from '../../db/entities/index.js';
 import { ensureTestPki } from '../pki/test-pki.js';
 import { createDetachedSignature } from '../../domain/identity/create-signature.js';

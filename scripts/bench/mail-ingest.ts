@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalServices } from '../../lib/infra/local-services.js';
+import { startLocalServices } from '../infra/local-services.js';
 import { HELPDESK, startMailStack, type MailStack } from '../../test/e2e/helpdesk-harness.js';
 
 const N = Number(process.argv[2] ?? 200);
