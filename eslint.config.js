@@ -18,8 +18,8 @@ export default tseslint.config(
     },
   },
   {
-    // API clients reading JSON answers (tests, demo, benchmarks)
-    files: ['test/**/*.ts', 'scripts/demo.ts', 'scripts/bench/**/*.ts'],
+    // API clients reading JSON answers (tests, demo, benchmarks and their client in scripts/lib)
+    files: ['test/**/*.ts', 'scripts/demo.ts', 'scripts/bench/**/*.ts', 'scripts/lib/api-client.ts', 'scripts/lib/sample-application.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
