@@ -10,12 +10,12 @@ import type { Principal } from '../lib/auth/roles.js';
 import { ensureTestPki } from './pki/test-pki.js';
 import { createDetachedSignature } from '../domain/identity/create-signature.js';
 import { applicationWorkflowId } from '../workflows/application/contract.js';
-import { api, type Stack } from '../test/helpers/stack.js';
-import { createCompleteDraft } from '../test/helpers/drafts.js';
+import { api, type ApiTarget } from './lib/api-client.js';
+import { createCompleteDraft } from './lib/sample-application.js';
 
 const config = loadConfigOrExit();
 const base = config.api.publicBaseUrl;
-const stack = { baseUrl: base } as Stack;
+const stack: ApiTarget = { baseUrl: base };
 const step = (n: number, text: string) => console.log(`\n${n}. ${text}`);
 const must = (r: { status: number; body: any }, ok: number[], what: string) => {
   if (!ok.includes(r.status)) {

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureTemporalCli } from '../lib/infra/temporal-cli.js';
+import { ensureTemporalCli } from './infra/temporal-cli.js';
 import { ensureSystemPackages } from './lib/system-packages.js';
 
 const t0 = Date.now();

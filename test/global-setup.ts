@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalServices } from '../lib/infra/local-services.js';
+import { startLocalServices } from '../scripts/infra/local-services.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

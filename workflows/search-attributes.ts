@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /**
  * Custom search attributes, so the Temporal Web UI and `temporal workflow list --query` can filter
  * applications by number, IEC, file status, agency, office and trade agreement.
- * Registered idempotently at every start (lib/infra/temporal-dev-server.ts).
+ * Registered idempotently at every start (scripts/infra/temporal-dev-server.ts).
  */
 export const SA = {
   applicationNumber: defineSearchAttributeKey('CooApplicationNumber', SearchAttributeType.KEYWORD),

@@ -9,13 +9,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalServices } from '../../lib/infra/local-services.js';
+import { startLocalServices } from '../infra/local-services.js';
 import { WalletRow } from '../../db/entities/index.js';
 import { ensureTestPki } from '../pki/test-pki.js';
 import { createDetachedSignature } from '../../domain/identity/create-signature.js';
 import { applicationWorkflowId, stateQuery, TASK_QUEUE } from '../../workflows/application/contract.js';
-import { api, startStack, type Stack } from '../../test/helpers/stack.js';
-import { createCompleteDraft } from '../../test/helpers/drafts.js';
+import { api } from '../lib/api-client.js';
+import { createCompleteDraft } from '../lib/sample-application.js';
+import { startStack, type Stack } from '../lib/stack.js';
 
 const N = Number(process.argv[2] ?? 40);
 const CONCURRENCY = Number(process.argv[3] ?? 8);

@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalServices } from '../../lib/infra/local-services.js';
-import { HELPDESK, startMailStack, type MailStack } from '../../test/e2e/helpdesk-harness.js';
+import { startLocalServices } from '../infra/local-services.js';
+import { HELPDESK, startMailStack, type MailStack } from '../lib/mail-stack.js';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 8);

@@ -27,8 +27,8 @@ import { sampleOmanCertificate } from '../../services/certificate/samples.js';
 import { createOrm, migrate } from '../../db/orm.js';
 import { seed } from '../../db/seed.js';
 import { loadConfig } from '../../lib/config.js';
-import { startEmbeddedPostgres } from '../../lib/infra/postgres.js';
-import { freePort } from '../../lib/infra/process.js';
+import { startEmbeddedPostgres } from '../infra/postgres.js';
+import { freePort } from '../infra/process.js';
 import { createLogger } from '../../lib/logger.js';
 
 const perRound = Math.min(Number(process.argv[2] ?? 3000), 50_000);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { whichSync } from '../../lib/infra/process.js';
+import { whichSync } from '../infra/process.js';
 
 /** Programs the tests drive for real, and the Debian package that carries each. */
 export const SYSTEM_PROGRAMS: { program: string; pkg: string; why: string }[] = [

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startMailServers } from '../../test/helpers/mail-servers.js';
+import { startTemporaryMailServers } from './temporary-mail-servers.js';
 
 function summary(xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b);
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const stops: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
-    const mail = await startMailServers({ users: [{ address: 'helpdesk@coo.test', password: 'pw' }] });
+    const mail = await startTemporaryMailServers({ users: [{ address: 'helpdesk@coo.test', password: 'pw' }] });
     const t1 = performance.now();
     await mail.stop();
     const t2 = performance.now();

@@ -2,7 +2,7 @@
  * Real mail servers for tests and development: a private Dovecot (IMAP for reading mailboxes, LMTP for
  * delivery) and an SMTP relay that records what it receives and delivers it to local mailboxes.
  *
- * Tests use test/helpers/mail-servers.ts (temporary folder, free ports); `npm start` uses
+ * Tests and benchmarks use temporary-mail-servers.ts (temporary folder, free ports); `npm start` uses
  * startDevMailServers (fixed ports, a data folder that persists across restarts).
  */
 import { rm } from 'node:fs/promises';

@@ -1,33 +1,15 @@
 /**
- * Everything the mail and helpdesk end-to-end tests run on, real: a private Dovecot (IMAP + LMTP) and an
- * SMTP relay delivering into it, the worker on the test Temporal server and PostgreSQL, the API with the
- * helpdesk's Slack app mounted (its Web API a local fake), and the mail ingester watching
- * helpdesk@coo.test over IMAP.
+ * Everything the mail and helpdesk end-to-end tests run on, real: the mail stack of scripts/lib/mail-stack.ts
+ * (a private Dovecot and SMTP relay, the worker on the test Temporal server and PostgreSQL, the API with the
+ * helpdesk's Slack app mounted, the mail ingester watching helpdesk@coo.test over IMAP), with the Slack Web
+ * API a local fake and signed requests to the helpdesk's Slack endpoint.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { webApi } from '@slack/bolt';
-import type { Duration } from '@temporalio/common';
-import { createApp } from '../../api/app.js';
-import { createAuthenticator } from '../../api/http/auth.js';
-import { OutboxNotifier } from '../../services/notification/notifier.js';
-import type { ActivityDeps } from '../../activities/index.js';
-import { createLogger } from '../../lib/logger.js';
-import type { Config } from '../../lib/config.js';
-import { HELPDESK_SLACK_PATH } from '../../channels/slack-helpdesk/app.js';
-import { HelpdeskTicket, InboundMail } from '../../db/entities/index.js';
-import { createMailIngester, type MailIngester, type ProcessedEvent } from '../../workers/mail-ingester/ingester.js';
-import { startMailServers, readMailbox, type MailServers, type MailUser } from '../helpers/mail-servers.js';
+import { startMailStack as startMailStackOn, type MailStack as BaseMailStack, type MailStackOptions as BaseMailStackOptions } from '../../scripts/lib/mail-stack.js';
 import { FakeSlack } from '../helpers/slack-fake.js';
 import { blockActions, sendSigned, viewSubmission, type SignOptions, type SlackRequest } from '../helpers/slack-sign.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { testServices } from '../helpers/stack.js';
 
-export const HELPDESK = 'helpdesk@coo.test';
-export const HELPDESK_PASSWORD = 'helpdesk-pw';
-export const DOMAIN = 'coo.test';
-export const REPLY_SECRET = 'reply-secret-for-e2e-tests-0001';
+export { DOMAIN, HELPDESK, HELPDESK_PASSWORD, REPLY_SECRET } from '../../scripts/lib/mail-stack.js';
 export const TEAM = 'T0HELP';
 export const SLACK_SECRET = 'helpdesk-signing-secret-e2e';
 export const BOT_TOKEN = 'xoxb-helpdesk-e2e';
@@ -36,56 +18,21 @@ export const CHANNEL = 'C0HELPDESK';
 export const KAVITA = { slackId: 'U0KAVITA', staffId: 'helpdesk-1', email: 'kavita.sharma@coo-helpdesk.example', name: 'Kavita Sharma' };
 export const PRIYA = { slackId: 'U0PRIYA', staffId: 'officer-eic-mum', email: 'priya.deshpande@eicindia.example', name: 'Priya Deshpande' };
 
-export interface MailStackOptions {
-  name: string;
-  users: MailUser[];
+export interface MailStackOptions extends Omit<BaseMailStackOptions, 'services' | 'slack'> {
+  /** the helpdesk's Slack app on, its Web API a fake workspace with Kavita, Priya and a stranger */
   slack?: boolean;
-  sla?: Duration;
-  escalateEvery?: Duration;
-  closeAfterResolved?: Duration;
-  maxMessageBytes?: number;
-  concurrency?: number;
-  escalationEmail?: string;
-  deps?: Partial<ActivityDeps>;
-  /** outside vitest (benchmarks): the services to use instead of the global setup's */
-  services?: { databaseUrl: string; temporalAddress: string; dataDir: string };
-  /** start the ingester at once (default true) */
-  startIngester?: boolean;
 }
 
-export interface MailStack {
-  stack: Stack;
-  mail: MailServers;
+export interface MailStack extends BaseMailStack {
   fake: FakeSlack | undefined;
-  slackUrl: string;
-  ingester: MailIngester;
-  processed: ProcessedEvent[];
-  /** sends over the SMTP relay (as an exporter's mail server would) */
-  send(msg: SendMailOptions): Promise<string>;
-  /** a new ingester on the same mailbox (optionally through another port, e.g. a proxy) */
-  newIngester(o?: { port?: number }): MailIngester;
-  /** stops every ingester started so far */
-  stopIngesters(): Promise<void>;
-  waitProcessed(count: number, timeoutMs?: number): Promise<ProcessedEvent[]>;
-  waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs?: number): Promise<T>;
-  waitForMail(address: string, predicate: (m: ParsedMail & { uid: number; flags: string[] }) => boolean, timeoutMs?: number): Promise<ParsedMail & { uid: number; flags: string[] }>;
-  mailbox(address: string): Promise<(ParsedMail & { uid: number; flags: string[] })[]>;
-  /** the helpdesk's copy of a message, once the ingester has flagged it processed (flags come after the outcome) */
-  processedCopy(messageId: string, timeoutMs?: number): Promise<ParsedMail & { uid: number; flags: string[] }>;
-  ticket(n: string): Promise<HelpdeskTicket>;
-  ticketForMessage(messageId: string): Promise<HelpdeskTicket | null>;
-  inbound(messageId: string): Promise<InboundMail | null>;
   slackClick(actionId: string, value: string, userId: string, opts?: SignOptions & { channel?: string; messageTs?: string }): ReturnType<typeof sendSigned>;
   slackSubmit(view: { id: string; callback_id?: string; private_metadata?: string }, userId: string, values: Record<string, Record<string, Record<string, unknown>>>): ReturnType<typeof sendSigned>;
   slackSend(request: SlackRequest, opts?: SignOptions): ReturnType<typeof sendSigned>;
-  stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export async function startMailStack(opts: MailStackOptions): Promise<MailStack> {
-  const mail = await startMailServers({ users: [{ address: HELPDESK, password: HELPDESK_PASSWORD }, ...opts.users] });
-  const fake = opts.slack
+  const { slack, ...rest } = opts;
+  const fake = slack
     ? await FakeSlack.start({
         botToken: BOT_TOKEN,
         teamId: TEAM,
@@ -96,135 +43,29 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
         ],
       })
     : undefined;
-  const stack = await startStack({ name: opts.name, ...(opts.services ? { services: opts.services } : {}) });
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', service: `test:${opts.name}` });
-  const mailer = nodemailer.createTransport({ host: mail.smtp.host, port: mail.smtp.port, secure: false, ignoreTLS: true });
-  const maxMessageBytes = opts.maxMessageBytes ?? 30 * 1024 * 1024;
-  const deps: Partial<ActivityDeps> = {
-    notifier: new OutboxNotifier({ em: () => stack.orm.em.fork(), mailer, from: `CoO Trade Connect <no-reply@${DOMAIN}>` }),
-    mail: {
-      context: { platformName: 'CoO Trade Connect', portalUrl: stack.baseUrl, helpdeskAddress: HELPDESK },
-      domain: DOMAIN,
-      replyMailbox: HELPDESK,
-      replySecret: REPLY_SECRET,
-    },
-    helpdesk: {
-      temporal: () => stack.client,
-      slack: fake ? { client: new webApi.WebClient(BOT_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } }), channel: CHANNEL } : null,
-      escalationEmail: opts.escalationEmail ?? null,
-      maxMessageBytes,
-    },
-    ...opts.deps,
-  };
-  await stack.startWorker(deps);
-
-  // the API as it runs with the helpdesk's Slack configured (HELPDESK_SLACK_*), on its own port
-  const config: Config = {
-    ...stack.config,
-    helpdesk: { ...stack.config.helpdesk, slack: fake ? { botToken: BOT_TOKEN, signingSecret: SLACK_SECRET, channel: CHANNEL, apiUrl: fake.url, staff: {} } : undefined },
-  };
-  const app = createApp({ config, logger, orm: stack.orm, temporal: stack.client, authenticator: createAuthenticator({ issuer: config.auth.issuer, audience: config.auth.audience, devKey: stack.devKey }) });
-  const server: http.Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const slackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${HELPDESK_SLACK_PATH}`;
-
-  const processed: ProcessedEvent[] = [];
-  const ingesters: MailIngester[] = [];
-  const newIngester = (o: { port?: number } = {}) => {
-    const ing = createMailIngester({
-      imap: { host: mail.imap.host, port: o.port ?? mail.imap.port, secure: false, user: HELPDESK, password: HELPDESK_PASSWORD, mailbox: 'INBOX' },
-      em: () => stack.orm.em.fork(),
-      temporal: stack.client,
-      ticketTimings: { sla: opts.sla ?? '1 hour', ...(opts.escalateEvery ? { escalateEvery: opts.escalateEvery } : {}), closeAfterResolved: opts.closeAfterResolved ?? '1 hour' },
-      concurrency: opts.concurrency ?? 4,
-      maxMessageBytes,
-      logger,
-      pollEveryMs: 2_000,
-      backoff: { initialMs: 100, maxMs: 2_000 },
+  let ms: BaseMailStack;
+  try {
+    ms = await startMailStackOn({
+      ...rest,
+      services: testServices(),
+      ...(fake ? { slack: { apiUrl: fake.url, botToken: BOT_TOKEN, signingSecret: SLACK_SECRET, channel: CHANNEL } } : {}),
     });
-    ing.on('processed', (e) => processed.push(e));
-    ingesters.push(ing);
-    return ing;
-  };
-  const ingester = newIngester();
-  if (opts.startIngester !== false) await ingester.start();
-
-  const waitFor = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) {
-        lastError = e;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-      await sleep(100);
-    }
-  };
-  const parseAll = async (address: string) => {
-    const list = await readMailbox(mail.login(address));
-    return Promise.all(list.map(async (m) => Object.assign(await simpleParser(m.raw), { uid: m.uid, flags: m.flags })));
-  };
-
+  } catch (e) {
+    await fake?.close();
+    throw e;
+  }
+  const { slackUrl } = ms;
   return {
-    stack,
-    mail,
+    ...ms,
     fake,
-    slackUrl,
-    ingester,
-    processed,
-    async send(msg) {
-      const info = await mailer.sendMail(msg);
-      return info.messageId;
-    },
-    newIngester,
-    async stopIngesters() {
-      for (const i of ingesters) await i.stop();
-    },
-    waitProcessed: (count, timeoutMs) => waitFor(`${count} processed messages (have ${processed.length})`, async () => processed.length >= count && processed, timeoutMs),
-    waitFor,
-    waitForMail: (address, predicate, timeoutMs = 30_000) =>
-      waitFor(
-        `a matching message in ${address}`,
-        async () => {
-          for (const m of await parseAll(address)) if (predicate(m)) return m;
-          return null;
-        },
-        timeoutMs,
-      ),
-    mailbox: parseAll,
-    processedCopy: (messageId, timeoutMs = 30_000) =>
-      waitFor(
-        `the helpdesk copy of ${messageId} flagged processed`,
-        async () => (await parseAll(HELPDESK)).find((m) => m.messageId === messageId && m.flags.includes('$CooProcessed')),
-        timeoutMs,
-      ),
-    ticket: async (n) => stack.orm.em.fork().findOneOrFail(HelpdeskTicket, { number: n }, { refresh: true }),
-    async ticketForMessage(messageId) {
-      const m = await stack.orm.em.fork().findOne(InboundMail, { messageId });
-      if (!m) return null;
-      return stack.orm.em.fork().findOne(HelpdeskTicket, { openingMailId: m.id });
-    },
-    inbound: async (messageId) => stack.orm.em.fork().findOne(InboundMail, { messageId }, { refresh: true }),
     slackClick: (actionId, value, userId, o = {}) =>
       sendSigned(slackUrl, SLACK_SECRET, blockActions({ teamId: TEAM, userId, actionId, value, channel: o.channel ?? CHANNEL, ...(o.messageTs ? { messageTs: o.messageTs } : {}) }), o),
     slackSubmit: (view, userId, values) =>
       sendSigned(slackUrl, SLACK_SECRET, viewSubmission({ teamId: TEAM, userId, callbackId: view.callback_id ?? '', viewId: view.id, privateMetadata: view.private_metadata ?? '', values })),
     slackSend: (request, o) => sendSigned(slackUrl, SLACK_SECRET, request, o),
     async stop() {
-      for (const i of ingesters) await i.stop();
-      // end this file's ticket workflows: their SLA timers must not fire into the next test file's worker
-      const mailIds = [...new Set(processed.map((e) => e.mailId))];
-      const tickets = mailIds.length ? await stack.orm.em.fork().find(HelpdeskTicket, { openingMailId: { $in: mailIds } }) : [];
-      await Promise.allSettled(tickets.map((t) => stack.client.workflow.getHandle(t.workflowId).terminate('end of the test file')));
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      await stack.stop();
+      await ms.stop();
       await fake?.close();
-      await mail.stop();
     },
   };
 }

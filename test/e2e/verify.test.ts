@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaptcha } from '../../services/certificate/captcha.js';
 import { clientKey, createRateLimiter } from '../../api/routes/verify.js';
-import { whichSync } from '../../lib/infra/process.js';
+import { whichSync } from '../../scripts/infra/process.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';

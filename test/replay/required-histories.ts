@@ -1,6 +1,6 @@
 /**
  * The recorded workflow histories `npm test` replays (test/histories/<workflow>-<scenario>.json), and
- * what each one is. scripts/record-histories.ts records exactly these; test/replay/histories.test.ts
+ * what each one is. test/replay/record-histories.ts records exactly these; test/replay/histories.test.ts
  * fails when one of them is missing, so deleting a history is a visible change.
  */
 import { fileURLToPath } from 'node:url';

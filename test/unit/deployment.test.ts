@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { whichSync } from '../../lib/infra/process.js';
+import { whichSync } from '../../scripts/infra/process.js';
 
 // No Docker engine runs on the development machines: the compose file is checked by Debian's
 // docker-compose (which parses and validates it without an engine) and by its structure here.

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit } from '../lib/config.js';
-import { ensureDatabase } from '../lib/infra/database.js';
-import { createOrm, migrate } from './orm.js';
-import { seed } from './seed.js';
+import { ensureDatabase } from './infra/database.js';
+import { createOrm, migrate } from '../db/orm.js';
+import { seed } from '../db/seed.js';
 
 const [command, name] = process.argv.slice(2);
 const config = loadConfigOrExit();
@@ -41,7 +41,7 @@ try {
       console.log(`created db/migrations/${result.fileName}\n${result.diff.up.join('\n')}`);
     }
   } else {
-    console.error('usage: db/cli.ts migrate | seed | create-migration [name]');
+    console.error('usage: scripts/db.ts migrate | seed | create-migration [name]');
     process.exitCode = 2;
   }
 } finally {

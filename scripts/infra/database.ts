@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../../lib/config.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './postgres.js';
 
 /** DATABASE_URL when set; otherwise the embedded PostgreSQL in the data folder. */

@@ -1,6 +1,6 @@
 /**
  * Records the workflow histories that `npm test` replays (test/replay/histories.test.ts): a throwaway
- * PostgreSQL and Temporal dev server (lib/infra/local-services.ts), the worker, the API and, for the mail
+ * PostgreSQL and Temporal dev server (scripts/infra/local-services.ts), the worker, the API and, for the mail
  * scenarios, a private Dovecot + SMTP relay and the mail ingester (the end-to-end tests' harness). Every
  * scenario is driven through the HTTP API and the mailbox as people would; each workflow's history is then
  * fetched from the server and written as JSON (the SDK's historyToJSON, the format `temporal workflow show
@@ -17,19 +17,20 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { startLocalServices } from '../lib/infra/local-services.js';
-import { AgencyOfficeRow, HelpdeskTicket, InboundMail, WalletRow } from '../db/entities/index.js';
-import type { Config } from '../lib/config.js';
-import { applicationWorkflowId } from '../workflows/application/contract.js';
-import { exporterRegistrationWorkflowId } from '../workflows/exporter-registration/contract.js';
-import { iecRefreshWorkflowId } from '../workflows/iec-refresh/contract.js';
-import { ticketStateQuery } from '../workflows/helpdesk-ticket/contract.js';
-import { api, startStack, type Stack } from '../test/helpers/stack.js';
-import { createCompleteDraft } from '../test/helpers/drafts.js';
-import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../test/helpers/lifecycle.js';
-import type { TestPki } from './pki/test-pki.js';
-import { HELPDESK, startMailStack, type MailStack } from '../test/e2e/helpdesk-harness.js';
-import { HISTORIES_DIR, MANIFEST_FILE, REQUIRED_HISTORIES, type HistoryFile, type HistoryManifest } from '../test/replay/required-histories.js';
+import { startLocalServices } from '../../scripts/infra/local-services.js';
+import { AgencyOfficeRow, HelpdeskTicket, InboundMail, WalletRow } from '../../db/entities/index.js';
+import type { Config } from '../../lib/config.js';
+import { applicationWorkflowId } from '../../workflows/application/contract.js';
+import { exporterRegistrationWorkflowId } from '../../workflows/exporter-registration/contract.js';
+import { iecRefreshWorkflowId } from '../../workflows/iec-refresh/contract.js';
+import { ticketStateQuery } from '../../workflows/helpdesk-ticket/contract.js';
+import { api } from '../helpers/stack.js';
+import { startStack, type Stack } from '../../scripts/lib/stack.js';
+import { createCompleteDraft } from '../helpers/drafts.js';
+import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
+import type { TestPki } from '../../scripts/pki/test-pki.js';
+import { HELPDESK, startMailStack, type MailStack } from '../../scripts/lib/mail-stack.js';
+import { HISTORIES_DIR, MANIFEST_FILE, REQUIRED_HISTORIES, type HistoryFile, type HistoryManifest } from './required-histories.js';
 
 const t0 = Date.now();
 const say = (m: string) => process.stdout.write(`[histories ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${m}\n`);
@@ -229,7 +230,7 @@ function writeHistories(): void {
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   for (const f of fs.readdirSync(HISTORIES_DIR)) if (f.endsWith('.json')) fs.rmSync(path.join(HISTORIES_DIR, f));
   const manifest: HistoryManifest = {
-    note: 'Written by `npm run histories:record` (scripts/record-histories.ts); replayed by test/replay/histories.test.ts.',
+    note: 'Written by `npm run histories:record` (test/replay/record-histories.ts); replayed by test/replay/histories.test.ts.',
     recordedAt: new Date().toISOString(),
     histories: {},
   };
