@@ -22,6 +22,7 @@ import { startMailServers, readMailbox, type MailServers, type MailUser } from '
 import { FakeSlack } from '../helpers/slack-fake.js';
 import { blockActions, sendSigned, viewSubmission, type SignOptions, type SlackRequest } from '../helpers/slack-sign.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor as waitUntil } from '../helpers/wait-for.js';
 import { simpleParser, type ParsedMail } from 'mailparser';
 
 export const HELPDESK = 'helpdesk@coo.test';
@@ -80,8 +81,6 @@ export interface MailStack {
   slackSend(request: SlackRequest, opts?: SignOptions): ReturnType<typeof sendSigned>;
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startMailStack(opts: MailStackOptions): Promise<MailStack> {
   const mail = await startMailServers({ users: [{ address: HELPDESK, password: HELPDESK_PASSWORD }, ...opts.users] });
@@ -150,20 +149,9 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
   const ingester = newIngester();
   if (opts.startIngester !== false) await ingester.start();
 
-  const waitFor = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) {
-        lastError = e;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-      await sleep(100);
-    }
-  };
+  // mailboxes are read over IMAP: errors (a connection refused while Dovecot is busy) count as "not yet"
+  const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> =>
+    waitUntil(fn, { what, timeoutMs, intervalMs: 100, retryErrors: true, until: (v) => Boolean(v) }) as Promise<T>;
   const parseAll = async (address: string) => {
     const list = await readMailbox(mail.login(address));
     return Promise.all(list.map(async (m) => Object.assign(await simpleParser(m.raw), { uid: m.uid, flags: m.flags })));
@@ -184,7 +172,10 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
     async stopIngesters() {
       for (const i of ingesters) await i.stop();
     },
-    waitProcessed: (count, timeoutMs) => waitFor(`${count} processed messages (have ${processed.length})`, async () => processed.length >= count && processed, timeoutMs),
+    waitProcessed: async (count, timeoutMs = 30_000) => {
+      await waitUntil(() => processed.length, { what: `${count} processed messages (the count of them)`, timeoutMs, until: (n) => n >= count });
+      return processed;
+    },
     waitFor,
     waitForMail: (address, predicate, timeoutMs = 30_000) =>
       waitFor(
