@@ -20,7 +20,7 @@ import type { Config } from '../../lib/config.js';
 import { HELPDESK_SLACK_PATH } from '../../channels/slack-helpdesk/app.js';
 import { HelpdeskTicket, InboundMail } from '../../db/entities/index.js';
 import { createMailIngester, type MailIngester, type ProcessedEvent } from '../../workers/mail-ingester/ingester.js';
-import { sleep } from '../infra/process.js';
+import { waitFor as waitUntil } from './wait-for.js';
 import type { MailServers, MailUser } from '../mail/mail-servers.js';
 import { readMailbox } from '../mail/mailbox.js';
 import { startTemporaryMailServers } from '../mail/temporary-mail-servers.js';
@@ -144,20 +144,9 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
   const ingester = newIngester();
   if (opts.startIngester !== false) await ingester.start();
 
-  const waitFor = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      try {
-        const v = await fn();
-        if (v) return v;
-      } catch (e) {
-        lastError = e;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-      await sleep(100);
-    }
-  };
+  // mailboxes are read over IMAP: errors (a connection refused while Dovecot is busy) count as "not yet"
+  const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> =>
+    waitUntil(fn, { what, timeoutMs, intervalMs: 100, retryErrors: true, until: (v) => Boolean(v) }) as Promise<T>;
   const parseAll = async (address: string) => {
     const list = await readMailbox(mail.login(address));
     return Promise.all(list.map(async (m) => Object.assign(await simpleParser(m.raw), { uid: m.uid, flags: m.flags })));
@@ -177,7 +166,10 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
     async stopIngesters() {
       for (const i of ingesters) await i.stop();
     },
-    waitProcessed: (count, timeoutMs) => waitFor(`${count} processed messages (have ${processed.length})`, async () => processed.length >= count && processed, timeoutMs),
+    waitProcessed: async (count, timeoutMs = 30_000) => {
+      await waitUntil(() => processed.length, { what: `${count} processed messages (the count of them)`, timeoutMs, until: (n) => n >= count });
+      return processed;
+    },
     waitFor,
     waitForMail: (address, predicate, timeoutMs = 30_000) =>
       waitFor(

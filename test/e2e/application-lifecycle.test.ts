@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { AgencyOfficeRow, AuditEvent, CertificateRow, FeeScheduleRow, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import { applicationWorkflowId, TASK_QUEUE } from '../../workflows/application/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
+import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { createNssDb, pdfsig, runTool } from '../integration/certificate/helpers.js';
 
 // The application's whole life through the HTTP API, on the real PostgreSQL and Temporal dev server.
@@ -39,6 +41,16 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
   afterAll(async () => {
     await stack?.stop();
   });
+
+  /**
+   * Waits until the worker's reference data (the cache its activities read, re-read from the tables
+   * every 2 s) shows a change made in the database.
+   */
+  async function workerSees(what: string, ready: (ref: ReferenceIndex) => boolean, show: (ref: ReferenceIndex) => unknown): Promise<void> {
+    await waitFor(() => stack.deps.reference(), { what: `the worker's reference data to show ${what}`, timeoutMs: 15_000, until: ready, show });
+  }
+  const eicFee = (ref: ReferenceIndex) => ref.feeEntries('EIC').find((f) => f.agreementCode === null && f.kind === 'original');
+  const mumbaiSigning = (ref: ReferenceIndex) => ref.office('EIC-MUM')?.certificateSigning;
 
   async function inProcess(): Promise<{ id: string; number: string }> {
     const draft = await createCompleteDraft(stack, t.raj);
@@ -98,7 +110,7 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     const before = row.data;
     try {
       await em.getConnection().execute(`update fee_schedule set data = jsonb_set(data, '{feePaise}', '70000') where id = ?`, [row.id]);
-      await new Promise((r) => setTimeout(r, 2_500)); // the worker re-reads the reference data every 2 s
+      await workerSees('the EIC fee of ₹700', (ref) => eicFee(ref)?.feePaise === 70000, eicFee);
       const draft = await createCompleteDraft(stack, t.raj);
       await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
       const pending = await waitForStatus(stack, t.raj, draft.id, 'Pending Payment');
@@ -107,6 +119,7 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
       expect(pending.fee.lines[0]).toMatchObject({ amountPaise: 70000 });
     } finally {
       await em.getConnection().execute(`update fee_schedule set data = ?::jsonb where id = ?`, [JSON.stringify(before), row.id]);
+      await workerSees('the EIC fee restored', (ref) => eicFee(ref)?.feePaise === (before as { feePaise: number }).feePaise, eicFee);
     }
   });
 
@@ -117,15 +130,11 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     const before = office.data;
     try {
       await em.getConnection().execute(`update agency_office set data = jsonb_set(data, '{certificateSigning}', '"officer-dsc"') where code = 'EIC-MUM'`);
-      await new Promise((r) => setTimeout(r, 2_500)); // the worker re-reads the reference data every 2 s
+      await workerSees("EIC-MUM signing with the officer's DSC", (ref) => mumbaiSigning(ref) === 'officer-dsc', mumbaiSigning);
       const app = await inProcess();
       expect((await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya })).status).toBe(200);
       const waiting = await waitForStatus(stack, t.raj, app.id, 'Approved Pending Issuance');
-      let state: any;
-      for (let i = 0; i < 200 && !state; i++) {
-        state = (await workflowState(stack, t.priya, app.id)).certificateSigning;
-        if (!state) await new Promise((r) => setTimeout(r, 100));
-      }
+      const state = await waitFor(async () => (await workflowState(stack, t.priya, app.id)).certificateSigning, { what: 'the signing request in the workflow state', timeoutMs: 20_000, intervalMs: 100 });
       expect(state, 'the signing request in the workflow state').toBeTruthy();
       expect(state.signer.id).toBe('officer-eic-mum');
       expect(waiting.certificateNumber ?? null).toBeNull();
@@ -169,7 +178,7 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
       }
     } finally {
       await em.getConnection().execute(`update agency_office set data = ?::jsonb where code = 'EIC-MUM'`, [JSON.stringify(before)]);
-      await new Promise((r) => setTimeout(r, 2_500));
+      await workerSees('EIC-MUM signing as before', (ref) => mumbaiSigning(ref) === (before as { certificateSigning?: string }).certificateSigning, mumbaiSigning);
     }
   });
 
@@ -347,11 +356,7 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     const draft = await createCompleteDraft(stack, t.raj);
     await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
     const failed = await payAtGateway(stack, t.raj, draft.id, 'failure');
-    for (let i = 0; i < 100; i++) {
-      const s = await workflowState(stack, t.raj, draft.id);
-      if (s.payment?.status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(() => workflowState(stack, t.raj, draft.id), { what: `the declined payment ${failed} in the workflow state`, timeoutMs: 20_000, intervalMs: 100, until: (s) => s.payment?.status === 'failed', show: (s) => s.payment });
     expect((await workflowState(stack, t.raj, draft.id)).payment).toMatchObject({ orderId: failed, status: 'failed' });
     const second = await payAtGateway(stack, t.raj, draft.id, 'success');
     expect(second).not.toBe(failed);

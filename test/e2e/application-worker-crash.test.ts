@@ -8,6 +8,7 @@ import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // A worker killed (SIGKILL, no goodbye) in the middle of the flow: a new worker takes over from the
 // workflow's history, and nothing is lost or done twice.
@@ -36,12 +37,15 @@ describe('worker killed mid-flow', () => {
     });
     fs.closeSync(out);
     // ready once it polls: its log says so
-    const deadline = Date.now() + 60_000;
-    while (!fs.readFileSync(log, 'utf8').includes('worker running')) {
-      if (Date.now() > deadline) throw new Error(`worker did not start:\n${fs.readFileSync(log, 'utf8').slice(-2000)}`);
-      if (worker.exitCode !== null) throw new Error(`worker exited:\n${fs.readFileSync(log, 'utf8').slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const w = worker;
+    await waitFor(
+      () => {
+        const text = fs.readFileSync(log, 'utf8');
+        if (w.exitCode !== null) throw new Error(`worker exited:\n${text.slice(-2000)}`);
+        return text;
+      },
+      { what: `the worker's log to say "worker running" (${log})`, timeoutMs: 60_000, intervalMs: 100, until: (text) => text.includes('worker running'), show: (text) => text.slice(-2000) },
+    );
   }
 
   async function killWorker(): Promise<void> {

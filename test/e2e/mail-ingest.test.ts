@@ -13,6 +13,8 @@ import { inboundMailWorkflowId } from '../../workflows/helpdesk-ticket/contract.
 import { recordCopy } from '../../workers/mail-ingester/store.js';
 import { dedupeKeyOf } from '../../workers/mail-ingester/dedupe-key.js';
 import { api } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { completedActivities } from '../helpers/workflow-history.js';
 import { appendMessage, imapClient, readMailbox } from '../helpers/mail-servers.js';
 import { CHANNEL, HELPDESK, REPLY_SECRET, startMailStack, type MailStack } from './helpdesk-harness.js';
 
@@ -193,8 +195,12 @@ describe('exactly once across restarts and duplicate deliveries', () => {
     // a TCP proxy in front of Dovecot, so the connection can be cut as a network would
     const sockets = new Set<net.Socket>();
     let refusing = false;
+    let refused = 0;
     const proxy = net.createServer((client) => {
-      if (refusing) return void client.destroy();
+      if (refusing) {
+        refused++;
+        return void client.destroy();
+      }
       const upstream = net.connect(ms.mail.imap.port, ms.mail.imap.host);
       for (const s of [client, upstream]) {
         sockets.add(s);
@@ -217,7 +223,8 @@ describe('exactly once across restarts and duplicate deliveries', () => {
       for (const s of sockets) s.destroy();
       const b = rawMessage({ from: `Raj <${RAJ}>`, subject: 'Office not listed', text: 'The office is not shown in the drop down list.' });
       await ms.mail.deliver(b, HELPDESK, { from: RAJ });
-      await new Promise((r) => setTimeout(r, 700));
+      // the ingester noticed the drop: it is trying to reconnect, and is refused
+      await waitFor(() => refused, { what: 'a reconnection attempt refused by the proxy', until: (n) => n >= 1 });
       expect(ingester.stats().connected).toBe(false);
       refusing = false;
 
@@ -273,8 +280,13 @@ describe('replies to a deficiency address', () => {
     expect(copy.flags).toEqual(expect.arrayContaining(['$CooProcessed', '$CooTicket', '$CooSuspicious']));
     const posted = await ms.waitFor('the Slack message', async () => ms.fake!.messagesIn(CHANNEL).find((m) => (m.text ?? '').includes(ticket.number)));
     expect(posted.text).toContain('SUSPICIOUS');
-    // nothing went to the stranger, and nothing was handed to the application
-    await new Promise((r) => setTimeout(r, 500));
+    // nothing went to the stranger, and nothing was handed to the application: checked once the ticket's
+    // workflow has shown the ticket in Slack, the step after the one that acknowledges a ticket by e-mail
+    // (and the mail's own workflow, which would have handed a response over, has recorded its outcome above)
+    await waitFor(() => completedActivities(ms.stack.client.workflow.getHandle(ticket.workflowId)), {
+      what: `the ticket workflow ${ticket.workflowId} to complete showTicketInSlack`,
+      until: (done) => done.includes('showTicketInSlack'),
+    });
     expect(await ms.mailbox(STRANGER)).toHaveLength(0);
     expect(await ms.stack.orm.em.fork().count(NotificationRow, { recipient: STRANGER })).toBe(0);
   });

@@ -16,6 +16,7 @@ import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForSta
 import { FakeSlack, type FakeMessage } from '../helpers/slack-fake.js';
 import { appHomeOpenedEvent, blockActions, checkboxValues, eventCallback, sendSigned, slashCommand, textValue, viewSubmission, type SlackResponse } from '../helpers/slack-sign.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // Officers decide in Slack: Bolt in HTTP mode inside the real API, requests signed as Slack signs them,
 // its Web API pointed at a local fake that records every call; the real workflow, PostgreSQL, Temporal.
@@ -53,15 +54,8 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
     return { id: draft.id, number: draft.number, fileNumber: s.fileNumber };
   }
 
-  async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
+  const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> =>
+    waitFor(fn, { what, timeoutMs, intervalMs: 100 });
 
   /** The application's one channel message (posted by the workflow's transition hook). */
   async function channelMessage(number: string): Promise<{ ref: { channel: string; ts: string }; message: () => FakeMessage }> {

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { ensureTestPki, type TestPki } from '../../scripts/pki/test-pki.js';
 import { createDetachedSignature } from '../../domain/identity/create-signature.js';
 import { api, type Stack } from './stack.js';
+import { waitFor } from './wait-for.js';
 
 export async function testPki(stack: Stack): Promise<TestPki> {
   // the identity module reads <DATA_DIR>/pki/trusted-cas.pem by default
@@ -43,14 +44,7 @@ export async function workflowState(stack: Stack, token: string, id: string): Pr
 }
 
 export async function waitForStatus(stack: Stack, token: string, id: string, status: string, timeoutMs = 60_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  let last: any;
-  while (Date.now() < deadline) {
-    last = await workflowState(stack, token, id);
-    if (last.status === status) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`application ${id} did not reach ${status} within ${timeoutMs} ms; it is ${last?.status}`);
+  return waitFor(() => workflowState(stack, token, id), { what: `application ${id} to reach ${status}`, timeoutMs, intervalMs: 100, until: (s) => s.status === status, show: (s) => s.status });
 }
 
 export async function submitAndSign(stack: Stack, pki: TestPki, token: string, id: string, identity: string): Promise<void> {
