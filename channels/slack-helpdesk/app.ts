@@ -6,7 +6,10 @@
  */
 import { App, type Authorize, ExpressReceiver, webApi } from '@slack/bolt';
 import express, { type Router } from 'express';
-import type { ApiDeps } from '../../api/deps.js';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../lib/config.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Orm } from '../../db/orm.js';
 import { toBoltLogger, type StructuredLogger } from '../slack/logger.js';
 import type { HelpdeskBackend } from './backend.js';
 import { registerHelpdeskHandlers } from './handlers.js';
@@ -58,7 +61,15 @@ export function createHelpdeskSlackApp(opts: HelpdeskSlackOptions): HelpdeskSlac
 }
 
 /** The router for the API, when HELPDESK_SLACK_* is configured; undefined otherwise. */
-export function helpdeskSlackRouter(deps: ApiDeps): Router | undefined {
+/** What the helpdesk's Slack endpoint needs from the process that mounts it (the API). */
+export interface HelpdeskSlackDeps {
+  config: Pick<Config, 'helpdesk'>;
+  logger: Logger;
+  orm: Orm;
+  temporal: Client;
+}
+
+export function helpdeskSlackRouter(deps: HelpdeskSlackDeps): Router | undefined {
   const cfg = deps.config.helpdesk.slack;
   if (!cfg) return undefined;
   const slackClient = new webApi.WebClient(cfg.botToken, slackClientOptions(cfg.apiUrl));

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ApplicationFailure } from '@temporalio/common';
 import { PDFDocument } from 'pdf-lib';
 import { CertificateRow } from '../../db/entities/index.js';
 import { resolveAgreementForm } from '../../domain/certificate/agreement-forms.js';
@@ -41,14 +40,6 @@ export interface ApplicationCertificateRendererDeps {
   contactInfo?: string;
 }
 
-/** Permanent problems (no layout for the agreement, an incomplete application) are not retried. */
-function permanent(e: unknown): unknown {
-  if (e instanceof AppError && e.code === ErrorCode.ValidationFailed) {
-    return ApplicationFailure.create({ message: e.message, type: e.code, nonRetryable: true, details: [{ problems: e.problems ?? [] }] });
-  }
-  return e;
-}
-
 export function createApplicationCertificateRenderer(deps: ApplicationCertificateRendererDeps): CertificateRenderer {
   const eseals = createEsealSource(deps.settings.eseal);
   const images = createCertificateImageSource(deps.settings.imagesDir);
@@ -59,19 +50,14 @@ export function createApplicationCertificateRenderer(deps: ApplicationCertificat
     const em = deps.em();
     const row = await em.findOneOrFail(CertificateRow, { number: certificateNumber });
     const stored = row.document as unknown as StoredCertificateDocument;
-    let doc: CertificateDocument;
-    let agencyName: string;
-    let officeCity: string;
-    try {
-      doc = stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await deps.reference(), row));
-      resolveAgreementForm(doc.agreement);
-      assertCertificateDocument(doc);
-      const ref = await deps.reference();
-      agencyName = (ref.agency(row.agencyCode)?.name ?? doc.certification.agencyName).replace(/\s*\([^)]*\)\s*$/, '');
-      officeCity = ref.office(row.officeCode)?.address.city ?? doc.certification.place;
-    } catch (e) {
-      throw permanent(e);
-    }
+    // permanent problems (no layout for the agreement, an incomplete application) are validation
+    // failures, which the activity does not retry (activities/failure.ts)
+    const doc: CertificateDocument = stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await deps.reference(), row));
+    resolveAgreementForm(doc.agreement);
+    assertCertificateDocument(doc);
+    const ref = await deps.reference();
+    const agencyName = (ref.agency(row.agencyCode)?.name ?? doc.certification.agencyName).replace(/\s*\([^)]*\)\s*$/, '');
+    const officeCity = ref.office(row.officeCode)?.address.city ?? doc.certification.place;
     const [pictures, qrKey] = await Promise.all([
       images.imagesFor({ officeCode: row.officeCode, officerId: row.issuedBy, officerName: doc.certification.officerName, stamp: { agency: agencyName, office: officeCity, short: row.agencyCode } }),
       qr.key(),
