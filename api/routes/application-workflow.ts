@@ -2,7 +2,7 @@ import { sendStoredPdf } from '../http/stored-pdf.js';
 import crypto from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApplicationRow, AttachmentRow, CertificateRow, PaymentRow, TaxInvoiceRow } from '../../db/entities/index.js';
 import { externalSigningContent } from '../../services/pdf/sign-pdf.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -23,6 +23,7 @@ import {
   raiseDeficiencyUpdate,
   rejectUpdate,
   signCertificateUpdate,
+  signingPayloadUpdate,
   signUpdate,
   startPaymentUpdate,
   stateQuery,
@@ -78,18 +79,6 @@ function updateId(req: Request, what: string): string | undefined {
   return typeof k === 'string' && /^[\w.:-]{8,100}$/.test(k) ? `${what}:${k}` : undefined;
 }
 
-async function waitForSigning(deps: ApiDeps, workflowId: string): Promise<ApplicationState> {
-  const handle = deps.temporal.workflow.getHandle(workflowId);
-  for (let i = 0; i < 100; i++) {
-    const s = await handle.query(stateQuery).catch(() => undefined);
-    if (s?.signing || (s && s.status !== 'Pending Signature')) return s;
-    const desc = i % 10 === 9 ? await handle.describe() : undefined;
-    if (desc && desc.status.name !== 'RUNNING') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new AppError(ErrorCode.DependencyUnavailable, 'The application is being prepared for signing; ask again in a moment (GET …/workflow).');
-}
-
 export function applicationWorkflowRoutes(deps: ApiDeps) {
   // validated durations from lib/config.ts ("7 days", "30 seconds")
   const timings = (): ApplicationWorkflowInput['timings'] => ({ ...deps.config.timings }) as unknown as ApplicationWorkflowInput['timings'];
@@ -123,28 +112,31 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           officeCode: app.officeCode!,
           timings: timings(),
         };
+        // Update-with-Start: the workflow starts and answers with the bytes to sign as soon as it has them
+        const startWorkflowOperation = new WithStartWorkflowOperation(APPLICATION_WORKFLOW, {
+          taskQueue: TASK_QUEUE,
+          workflowId,
+          args: [input],
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          workflowIdConflictPolicy: 'FAIL',
+          typedSearchAttributes: [
+            { key: SA.applicationNumber, value: app.number },
+            { key: SA.iec, value: app.iec },
+            { key: SA.fileStatus, value: 'Pending Signature' },
+            { key: SA.agency, value: app.agencyCode! },
+            { key: SA.office, value: app.officeCode! },
+            { key: SA.agreement, value: app.agreementCode! },
+          ],
+        });
+        let state: ApplicationState;
         try {
-          await deps.temporal.workflow.start(APPLICATION_WORKFLOW, {
-            taskQueue: TASK_QUEUE,
-            workflowId,
-            args: [input],
-            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-            typedSearchAttributes: [
-              { key: SA.applicationNumber, value: app.number },
-              { key: SA.iec, value: app.iec },
-              { key: SA.fileStatus, value: 'Pending Signature' },
-              { key: SA.agency, value: app.agencyCode! },
-              { key: SA.office, value: app.officeCode! },
-              { key: SA.agreement, value: app.agreementCode! },
-            ],
-          });
+          state = await deps.temporal.workflow.executeUpdateWithStart(signingPayloadUpdate, { startWorkflowOperation });
         } catch (e) {
           if (e instanceof WorkflowExecutionAlreadyStartedError) {
             throw new AppError(ErrorCode.AlreadyDone, `Application ${app.number} has already been submitted.`);
           }
-          throw e;
+          throw workflowErrorToAppError(e);
         }
-        const state = await waitForSigning(deps, workflowId);
         res.status(202);
         return { workflowId, status: state.status, signing: state.signing };
       },

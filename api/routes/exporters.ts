@@ -61,7 +61,23 @@ const registrationSchema = z.object({
 });
 const iecParam = z.object({ iec: iecSchema });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A workflow's result if it arrives within `ms` (Temporal long-polls it: no polling here), else undefined;
+ * the wait is cancelled at the deadline.
+ */
+async function resultWithin<T>(temporal: ApiDeps['temporal'], ms: number, result: () => Promise<T>): Promise<T | undefined> {
+  if (ms <= 0) return undefined;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    return await temporal.withAbortSignal(abort.signal, result);
+  } catch (e) {
+    if (abort.signal.aborted) return undefined;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function exporterRoutes(deps: ApiDeps) {
   return [
@@ -134,25 +150,20 @@ export function exporterRoutes(deps: ApiDeps) {
           message:
             "DGFT's IEC master has not answered yet (it is sometimes down: seed 001 FAQ 6). The registration continues automatically; call POST /v1/exporters again to see the result.",
         };
-        const deadline = Date.now() + (query.wait === 'false' ? 0 : REGISTRATION_WAIT_MS);
-        for (;;) {
-          const d = await handle.describe();
-          if (d.status.name !== 'RUNNING') break;
-          if (Date.now() >= deadline) {
-            res.status(202);
-            return pending;
-          }
-          await sleep(200);
-        }
-        let result: ExporterRegistrationWorkflowResult;
+        // the workflow's own result, long-polled from Temporal for at most REGISTRATION_WAIT_MS; then 202
+        let result: ExporterRegistrationWorkflowResult | undefined;
         try {
-          result = (await handle.result()) as ExporterRegistrationWorkflowResult;
+          result = await resultWithin(deps.temporal, query.wait === 'false' ? 0 : REGISTRATION_WAIT_MS, () => handle.result() as Promise<ExporterRegistrationWorkflowResult>);
         } catch (e) {
           if (e instanceof WorkflowFailedError) {
             const app = appErrorFromFailure(e);
             if (app) throw app;
           }
           throw e;
+        }
+        if (!result) {
+          res.status(202);
+          return pending;
         }
         res.status(result.outcome === 'created' ? 201 : 200);
         return { outcome: result.outcome, workflowId: handle.workflowId, exporter: await exporterView(deps.orm.em.fork(), body.iec) };

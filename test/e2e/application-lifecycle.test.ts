@@ -182,6 +182,25 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     }
   });
 
+  it('submits with Update-with-Start: the workflow coo-application/<number> answers with the bytes to sign; a second submit is refused', async () => {
+    const draft = await createCompleteDraft(stack, t.raj);
+    const sub = await api(stack, 'POST', `/v1/applications/${draft.id}/submit`, { token: t.raj });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(202);
+    expect(sub.body).toMatchObject({ workflowId: `coo-application/${draft.number}`, status: 'Pending Signature', signing: { purpose: 'submission', round: 0 } });
+    const handle = stack.client.workflow.getHandle(applicationWorkflowId(draft.number));
+    expect((await handle.describe()).taskQueue).toBe(TASK_QUEUE);
+    // the answer came from the signingPayload Update sent with the start, not from polling a Query
+    const events = (await handle.fetchHistory()).events ?? [];
+    const accepted = events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    expect(accepted?.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).toBe('signingPayload');
+    expect(events.some((e) => e.workflowExecutionUpdateCompletedEventAttributes)).toBe(true);
+
+    const again = await api(stack, 'POST', `/v1/applications/${draft.id}/submit`, { token: t.raj });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('illegal_transition');
+    await handle.terminate('test done');
+  });
+
   it('goes from draft to Approved with a file number, a tax invoice, a certificate and an audit trail', async () => {
     const draft = await createCompleteDraft(stack, t.raj);
     await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');

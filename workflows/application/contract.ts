@@ -153,6 +153,13 @@ export interface PaymentCallback {
 
 export const stateQuery = defineQuery<ApplicationState>('state');
 
+/**
+ * Answers once the submission's signing payload is ready (or the file has moved on): sent with the start
+ * (Update-with-Start), so the API hands the exporter the bytes to sign without polling. Refused with
+ * validation_failed when the application could not be prepared (it went back to its draft).
+ */
+export const signingPayloadUpdate = defineUpdate<ApplicationState, []>('signingPayload');
+
 /** The exporter's signature over the current signing payload (submission, or a deficiency response). */
 export const signUpdate = defineUpdate<{ sha256: string }, [SignatureInput]>('sign');
 export const startPaymentUpdate = defineUpdate<PaymentState, [{ method: 'gateway' | 'ewallet'; actor: Actor }]>('startPayment');

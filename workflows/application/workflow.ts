@@ -14,6 +14,7 @@ import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Activities } from '../../activities/index.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { SA } from '../search-attributes.js';
+import { executionKey } from '../execution-key.js';
 import { databaseWrite, gatewayCall, notification, verification } from '../activity-options.js';
 import {
   approveUpdate,
@@ -22,6 +23,7 @@ import {
   raiseDeficiencyUpdate,
   rejectUpdate,
   signCertificateUpdate,
+  signingPayloadUpdate,
   signUpdate,
   startPaymentUpdate,
   stateQuery,
@@ -51,8 +53,8 @@ function refuse(type: ErrorCode, message: string): never {
  * or Rejected / Expired. Every wait on a person is a condition with a timeout from the input.
  */
 export async function cooApplication(input: ApplicationWorkflowInput): Promise<ApplicationState> {
-  const { workflowId, runId } = workflowInfo();
-  const key = (name: string) => `${workflowId}/${runId}/${name}`;
+  const { workflowId } = workflowInfo();
+  const key = (name: string) => executionKey(name);
   const t = input.timings;
   const state: ApplicationState = {
     status: 'Pending Signature',
@@ -74,6 +76,13 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
   let pendingResponse: { kind: 'edit' | 'clarification'; clarification?: string; attachmentIds?: string[]; actor: Actor } | undefined;
 
   setHandler(stateQuery, () => state);
+
+  let preparationFailure: string | undefined;
+  setHandler(signingPayloadUpdate, async () => {
+    await condition(() => state.signing !== undefined || state.status !== 'Pending Signature' || preparationFailure !== undefined);
+    if (preparationFailure !== undefined) refuse(ErrorCode.ValidationFailed, preparationFailure);
+    return state;
+  });
 
   setHandler(
     signUpdate,
@@ -275,6 +284,7 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
     state.signing = await verify.prepareSigningPayload({ applicationId: input.applicationId, purpose: 'submission', round: 0 });
   } catch (e) {
     // the application changed between the API's check and now: back to draft, nothing lost
+    preparationFailure = (e as Error).message;
     await db.recordTransition({ applicationId: input.applicationId, eventKey: key('back-to-draft'), status: 'Draft', actor: SYSTEM, action: 'returned-to-draft', details: { reason: String((e as Error).message) } });
     throw e;
   }

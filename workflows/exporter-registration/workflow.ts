@@ -4,6 +4,7 @@ import type { createIdentityActivities } from '../../activities/registration.js'
 import type { ExporterRegistrationWorkflowInput, ExporterRegistrationWorkflowResult } from './contract.js';
 import { directoryCall, databaseWrite } from '../activity-options.js';
 import { ErrorCode } from '../../lib/errors.js';
+import { executionKey } from '../execution-key.js';
 
 type IecActivities = ReturnType<typeof createIecActivities>;
 type IdentityActivities = ReturnType<typeof createIdentityActivities>;
@@ -17,8 +18,8 @@ export async function registerExporter(input: ExporterRegistrationWorkflowInput)
   if (record === null) {
     throw ApplicationFailure.nonRetryable(`IEC ${input.iec} does not exist in DGFT's IEC master. Check the code on your IEC certificate.`, ErrorCode.NotFound);
   }
-  const { workflowId, runId } = workflowInfo();
-  await saveIecRecord(record, `${workflowId}/${runId}`);
+  await saveIecRecord(record, executionKey());
+  const { workflowId } = workflowInfo();
   const account = await createExporterAccount({
     iec: input.iec,
     requestedBy: input.requestedBy,

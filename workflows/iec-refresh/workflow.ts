@@ -1,7 +1,8 @@
-import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createIecActivities } from '../../activities/registration.js';
 import { iecRefreshStageQuery, type IecRefreshInput, type IecRefreshResult, type IecRefreshStage } from './contract.js';
 import { directoryCall, databaseWrite } from '../activity-options.js';
+import { executionKey } from '../execution-key.js';
 import { ErrorCode } from '../../lib/errors.js';
 
 type IecActivities = ReturnType<typeof createIecActivities>;
@@ -18,8 +19,7 @@ export async function refreshIecRecord(input: IecRefreshInput): Promise<IecRefre
     throw ApplicationFailure.nonRetryable(`IEC ${input.iec} was not found in the IEC master`, ErrorCode.NotFound);
   }
   stage = 'saving';
-  const { workflowId, runId } = workflowInfo();
-  const result = await saveIecRecord(record, `${workflowId}/${runId}`);
+  const result = await saveIecRecord(record, executionKey());
   stage = 'done';
   return result;
 }
