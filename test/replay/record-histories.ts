@@ -30,6 +30,7 @@ import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { HELPDESK, startMailStack, type MailStack } from '../../scripts/lib/mail-stack.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { HISTORIES_DIR, MANIFEST_FILE, REQUIRED_HISTORIES, type HistoryFile, type HistoryManifest } from './required-histories.js';
 
 const t0 = Date.now();
@@ -63,14 +64,8 @@ async function record(client: Client, file: HistoryFile, workflowId: string): Pr
   say(`recorded ${file} (${workflowId}, ${history.events?.length ?? 0} events)`);
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  return waitFor(fn, { what, timeoutMs, intervalMs: 100 }) as Promise<T>;
 }
 
 interface People {
@@ -175,7 +170,8 @@ async function applicationScenarios(stack: Stack, pki: TestPki, t: People): Prom
   const before = office.data;
   try {
     await em.getConnection().execute(`update agency_office set data = jsonb_set(data, '{certificateSigning}', '"officer-dsc"') where code = 'EIC-MUM'`);
-    await new Promise((r) => setTimeout(r, 2_500)); // the worker re-reads the reference data every 2 s
+    // the worker re-reads the reference data every 2 s
+    await waitFor(() => stack.deps.reference(), { what: "the worker's reference data with EIC-MUM signing by the officer's DSC", timeoutMs: 15_000, until: (ref) => ref.office('EIC-MUM')?.certificateSigning === 'officer-dsc' });
     const app = await inProcess('gateway');
     must(await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya }), 200, 'approve');
     await until('the certificate waiting for the officer', async () => (await workflowState(stack, t.priya, app.id)).certificateSigning);
