@@ -3,6 +3,7 @@ import express, { Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-dist';
 import type { ApiDeps } from './deps.js';
+import { rejectHostileUrl, rejectNulInBody } from './http/hostile-input.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
 import { buildOpenApi } from './openapi.js';
@@ -55,6 +56,9 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
 
+  // malformed percent-encoding and NUL characters never reach a route (a 400 naming where they are)
+  app.use(rejectHostileUrl);
+
   const routes = allRoutes(deps);
   const openapi = buildOpenApi(routes, { title: 'CoO back-office API', version: '0.1.0', serverUrl: deps.config.api.publicBaseUrl });
   app.get('/openapi.json', (_req, res) => {
@@ -104,6 +108,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
   const api = Router();
   api.use(express.json({ limit: '2mb', strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use(rejectNulInBody);
   mountRoutes(api, routes, deps.authenticator);
   app.use(api);
   // the public verification page (HTML, form posts): beside the JSON routes, before the 404

@@ -7,6 +7,7 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { htmlToText } from './html-to-text.js';
+import { withoutNul } from '../../lib/text.js';
 import { parseMessageIdList } from './message-id.js';
 import { plusDetail, tokenFromSubject } from './reply-token.js';
 import { splitReply } from './strip-reply.js';
@@ -84,7 +85,7 @@ function addresses(obj: AddressObject | AddressObject[] | undefined): InboundAdd
   const walk = (values: AddressObject['value']) => {
     for (const v of values) {
       if (v.group) walk(v.group);
-      else if (v.address) out.push({ address: v.address.toLowerCase(), name: v.name ?? '' });
+      else if (v.address) out.push({ address: withoutNul(v.address.toLowerCase()), name: withoutNul(v.name ?? '') });
     }
   };
   for (const o of list) walk(o.value);
@@ -172,8 +173,9 @@ export async function parseInboundMessage(input: Buffer | string, opts: ParseOpt
       embedded: a.related === true,
     }));
 
-  const html = typeof body.html === 'string' ? body.html : null;
-  const textBody = body.text ?? '';
+  // NUL characters never reach storage or a reply (lib/text.ts)
+  const html = typeof body.html === 'string' ? withoutNul(body.html) : null;
+  const textBody = withoutNul(body.text ?? '');
   let full: string;
   let split: ReturnType<typeof splitReply>;
   if (textBody.trim() !== '' || html === null) {
@@ -187,7 +189,7 @@ export async function parseInboundMessage(input: Buffer | string, opts: ParseOpt
   const to = addresses(outer.to);
   const cc = addresses(outer.cc);
   const deliveredTo = [...headerStrings(outer, 'delivered-to'), ...headerStrings(outer, 'x-original-to')].map((a) => a.replace(/^<|>$/g, '').toLowerCase());
-  const subject = outer.subject ?? '';
+  const subject = withoutNul(outer.subject ?? '');
   let replyToken: string | null = null;
   let replyTokenSource: InboundMessage['replyTokenSource'] = null;
   if (opts.mailbox) {

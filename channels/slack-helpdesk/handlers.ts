@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction, webApi } from '@slack/bolt';
+import { withoutNul } from '../../lib/text.js';
 import { keyForAction, keyForViewSubmission } from '../slack/idempotency.js';
 import type { StructuredLogger } from '../slack/logger.js';
 import { FREEZE_LIFTERS, type StaffRef } from '../../workflows/helpdesk-ticket/contract.js';
@@ -116,7 +117,7 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
     const ctx = decodeModalContext(view.private_metadata);
     if (!ctx) return void (await ack({ response_action: 'errors', errors: { [InputBlockId.body]: 'This form is out of date. Close it and click Reply on the ticket again.' } }));
     const values = view.state.values as StateValues;
-    const text = (values[InputBlockId.body]?.[InputActionId.body]?.value ?? '').trim();
+    const text = withoutNul(values[InputBlockId.body]?.[InputActionId.body]?.value ?? '').trim();
     if (text.length < REPLY_LIMITS.min) return void (await ack({ response_action: 'errors', errors: { [InputBlockId.body]: 'Write the answer to send.' } }));
     if (text.length > REPLY_LIMITS.max) return void (await ack({ response_action: 'errors', errors: { [InputBlockId.body]: `At most ${REPLY_LIMITS.max} characters.` } }));
     const resolve = (values[InputBlockId.resolve]?.[InputActionId.resolve]?.selected_options ?? []).some((o) => o.value === 'resolve');
@@ -138,8 +139,8 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
     const ctx = decodeModalContext(view.private_metadata);
     if (!ctx) return void (await ack({ response_action: 'errors', errors: { [InputBlockId.reason]: 'This form is out of date. Close it and click the button on the ticket again.' } }));
     const values = view.state.values as StateValues;
-    const userIdToLift = (values[InputBlockId.userId]?.[InputActionId.userId]?.value ?? '').trim();
-    const reason = (values[InputBlockId.reason]?.[InputActionId.reason]?.value ?? '').trim();
+    const userIdToLift = withoutNul(values[InputBlockId.userId]?.[InputActionId.userId]?.value ?? '').trim();
+    const reason = withoutNul(values[InputBlockId.reason]?.[InputActionId.reason]?.value ?? '').trim();
     const accept = (values[InputBlockId.accept]?.[InputActionId.accept]?.selected_options ?? []).some((o) => o.value === 'accept');
     const errors: Record<string, string> = {};
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$/.test(userIdToLift)) errors[InputBlockId.userId] = 'A user id such as AAACR5055K-1.';

@@ -1,6 +1,7 @@
 import type { DeficiencyInput, RejectionInput } from './backend.js';
 import { InputActionId, InputBlockId } from './ids.js';
 import { COMMON_DOCUMENTS, LIMITS } from './input-rules.js';
+import { withoutNul } from '../../lib/text.js';
 
 /** The `view.state.values` shape Slack sends with a view_submission. */
 export type ViewStateValues = Record<
@@ -14,7 +15,7 @@ export type Parsed<T> = { ok: true; input: T } | { ok: false; errors: Record<str
 const count = (n: number) => n.toLocaleString('en-IN');
 
 function textOf(values: ViewStateValues, blockId: string, actionId: string): string {
-  return (values[blockId]?.[actionId]?.value ?? '').replace(/\r\n?/g, '\n').trim();
+  return withoutNul(values[blockId]?.[actionId]?.value ?? '').replace(/\r\n?/g, '\n').trim();
 }
 
 function checkLength(text: string, what: string, min: number, max: number, emptyMessage: string): string | null {

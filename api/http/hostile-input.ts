@@ -1,0 +1,55 @@
+import type { RequestHandler } from 'express';
+import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
+
+/**
+ * Input that no route can use is refused at the edge with a 400 naming where it is, before it reaches a
+ * route, a workflow or PostgreSQL (which refuses NUL characters in text): a path segment that is not valid
+ * percent-encoding, and a NUL character anywhere in the path, the query or a JSON body.
+ */
+function refuse(problems: FieldProblem[]): never {
+  throw new AppError(ErrorCode.ValidationFailed, `The request is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { status: 400, problems });
+}
+
+const shown = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
+
+/** Every string (and key) holding a NUL character, with its path: `body/items/0/description`. */
+export function nulCharacterPaths(value: unknown, path: string, found: string[] = [], depth = 0): string[] {
+  if (found.length >= 10 || depth > 64) return found;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nulCharacterPaths(v, `${path}/${i}`, found, depth + 1));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) found.push(`${path}/${k.split('\u0000').join('\\0')}`);
+      else nulCharacterPaths(v, `${path}/${k}`, found, depth + 1);
+    }
+  }
+  return found;
+}
+
+/** Before routing: the path's percent-encoding and NULs in the path and the query. */
+export const rejectHostileUrl: RequestHandler = (req, _res, next) => {
+  const problems: FieldProblem[] = [];
+  const segments = req.path.split('/');
+  segments.forEach((segment, i) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      problems.push({ path: `path/${i}`, message: `the path segment ${shown(segment)} is not valid percent-encoding` });
+      return;
+    }
+    if (decoded.includes('\u0000')) problems.push({ path: `path/${i}`, message: 'the path must not contain a NUL character (%00)' });
+  });
+  for (const p of nulCharacterPaths(req.query, 'query')) problems.push({ path: p, message: 'must not contain a NUL character' });
+  if (problems.length) refuse(problems);
+  next();
+};
+
+/** After the JSON parser: NULs in any string of the body. */
+export const rejectNulInBody: RequestHandler = (req, _res, next) => {
+  const paths = nulCharacterPaths(req.body, 'body');
+  if (paths.length) refuse(paths.map((path) => ({ path, message: 'must not contain a NUL character' })));
+  next();
+};

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startStack, type Stack } from '../helpers/stack.js';
+
+// Input no route can use is refused at the edge with a 400 problem+json naming where it is: never a 500,
+// never a stack trace, and nothing reaches PostgreSQL (which refuses NUL characters in text).
+describe('hostile input at the edge', () => {
+  let stack: Stack;
+  let raj: string;
+  let kavita: string;
+
+  beforeAll(async () => {
+    stack = await startStack({ name: 'hostile-input' });
+    raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
+    kavita = await stack.token({ sub: 'helpdesk-1', name: 'Kavita Sharma', roles: ['helpdesk'] });
+  });
+  afterAll(() => stack?.stop());
+
+  const expect400 = (r: Awaited<ReturnType<typeof api>>, path: RegExp) => {
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(r.body.code).toBe('validation_failed');
+    expect(r.body.errors.map((e: { path: string }) => e.path).join(' ')).toMatch(path);
+    expect(JSON.stringify(r.body)).not.toMatch(/URIError|at .*\.js:\d+/);
+  };
+
+  it('refuses malformed percent-encoding in any path, with or without a token, public routes included', async () => {
+    expect400(await api(stack, 'GET', '/v1/applications/%E0%A4%A/workflow'), /^path\/3$/);
+    expect400(await api(stack, 'GET', '/v1/applications/%E0%A4%A/workflow', { token: raj }), /^path\/3$/);
+    expect400(await api(stack, 'GET', '/v1/certificates/EIC%2F2026%ZZ/pdf', { token: raj }), /^path\/3$/);
+    expect400(await api(stack, 'GET', '/verify/%C0%AF'), /^path\/2$/);
+    expect400(await api(stack, 'GET', '/v1/exporters/%'), /^path\/3$/);
+  });
+
+  it('refuses a NUL character in a path, a query or a JSON body, naming the field', async () => {
+    expect400(await api(stack, 'GET', '/v1/verify/EIC%2F2026%2F031%2F0000001A%00'), /^path\/3$/);
+    expect400(await api(stack, 'GET', '/v1/applications?view=drafts&invoiceNumber=INV%001', { token: raj }), /^query\/invoiceNumber$/);
+    expect400(await api(stack, 'POST', '/v1/applications', { token: raj, body: { tabs: { basic: { branch: 'Mumbai\u0000' } } } }), /^body\/tabs\/basic\/branch$/);
+    expect400(await api(stack, 'POST', '/v1/helpdesk/tickets/HD-2026-000001/reply', { token: kavita, body: { body: 'Hello\u0000there' } }), /^body\/body$/);
+    // keys too
+    expect400(await api(stack, 'POST', '/v1/applications', { token: raj, body: '{"a\\u0000b": 1}' }), /^body\/a\\0b$/);
+  });
+
+  it('keeps answering normally afterwards', async () => {
+    expect((await api(stack, 'GET', '/readyz')).status).toBe(200);
+    expect((await api(stack, 'GET', '/v1/applications/does-not-exist/workflow', { token: raj })).status).toBe(404);
+  });
+});
