@@ -7,12 +7,16 @@ import { createIssueDocumentService } from '../services/certificate/issue-docume
 import type { IdentitySetupSource } from '../services/identity/identity-setup.js';
 import { createApplicationNotificationService, type MailSettings } from '../services/notification/notify-application.js';
 import { createPaymentService } from '../services/payment/application-payment.js';
+import { createOfficerDeadlineService } from '../services/notification/officer-deadline.js';
+import type { SlackActivityDeps } from '../services/slack/deps.js';
 import { asActivities } from './failure.js';
 
 export interface ApplicationActivityDeps extends ApplicationServiceDeps {
   identity: IdentitySetupSource;
   mail: MailSettings;
   certificateRenderer?: CertificateRenderer | undefined;
+  /** officers in Slack; unset when Slack is not configured */
+  slack?: SlackActivityDeps | undefined;
 }
 
 /** The activities of the application workflow (workflows/application), each over its service. */
@@ -22,6 +26,7 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
   const payment = createPaymentService(deps);
   const documents = createIssueDocumentService(deps);
   const notifications = createApplicationNotificationService(deps);
+  const deadlines = createOfficerDeadlineService(deps);
   return asActivities({
     // the read model, the audit trail and the numbers (services/application/transitions.ts)
     recordTransition: transitions.recordTransition,
@@ -47,5 +52,7 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
     signCertificateAsOfficer: documents.signCertificateAsOfficer,
     // e-mail and SMS of each event (services/notification/notify-application.ts)
     notifyApplicationEvent: notifications.notifyApplicationEvent,
+    // reminders and escalation of a wait on an officer (services/notification/officer-deadline.ts)
+    notifyOfficerDeadline: deadlines.notifyOfficerDeadline,
   });
 }

@@ -7,7 +7,6 @@ import { createApplicationActivities, type ApplicationActivityDeps } from './app
 import type { MailSettings } from '../services/notification/notify-application.js';
 import type { CertificateRenderer } from '../services/certificate/application-certificate-renderer.js';
 import { createSlackActivities } from './slack.js';
-import type { SlackActivityDeps } from '../services/slack/deps.js';
 import { createMailIngestActivities } from './mail.js';
 import { createHelpdeskActivities, type HelpdeskSettings } from './helpdesk.js';
 
@@ -19,8 +18,6 @@ export interface ActivityDeps extends ApplicationActivityDeps {
   identity: IdentitySetupSource;
   mail: MailSettings;
   certificateRenderer?: CertificateRenderer | undefined;
-  /** officers in Slack (issue 6): the stale-queue activities; unset when Slack is not configured */
-  slack?: SlackActivityDeps | undefined;
   /** the mail ingester's and the helpdesk tickets' (issue 7) */
   helpdesk: HelpdeskSettings;
 }

@@ -1,14 +1,11 @@
 import type { SlackActivityDeps } from '../services/slack/deps.js';
-import { createStaleQueueService } from '../services/slack/stale-queue.js';
+import { createOfficerCardService } from '../services/slack/officer-card.js';
 import { asActivities } from './failure.js';
 
-/** The stale-queue workflow's activities (workflows/stale-queue), over the Slack stale-queue service. */
+/** The application workflow's Slack activity: the officer's message in the office channel. */
 export function createSlackActivities(deps: { slack?: SlackActivityDeps | undefined }) {
-  const staleQueue = createStaleQueueService(deps);
+  const cards = createOfficerCardService(deps);
   return asActivities({
-    findStaleSlackFiles: staleQueue.findStaleSlackFiles,
-    sendSlackStaleReminder: staleQueue.sendSlackStaleReminder,
-    sendSlackStaleEscalation: staleQueue.sendSlackStaleEscalation,
-    resyncSlackMessage: staleQueue.resyncSlackMessage,
+    refreshOfficerCard: cards.refreshOfficerCard,
   });
 }

@@ -98,7 +98,6 @@ export function createApp(deps: ApiDeps): express.Express {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
       logger: deps.logger.child({ component: 'slack' }),
     });
-    backend.onDecision((card) => bot.updateApplication(card));
     if (bot.router) app.use(SLACK_EVENTS_PATH, bot.router);
   }
   // helpdesk staff in Slack (channels/slack-helpdesk): its own request URL, also before the JSON parser

@@ -105,6 +105,10 @@ const schema = z.object({
   APP_RECONCILE_EVERY: duration.default('15 minutes'),
   APP_DEFICIENCY_WINDOW: duration.default('15 days'),
   APP_DEFICIENCY_REMINDERS: durationList.default('7 days,13 days'),
+  APP_REVIEW_REMINDERS: durationList.default('2 days'),
+  APP_REVIEW_ESCALATION: duration.default('5 days'),
+  APP_CERTIFICATE_SIGNATURE_REMINDERS: durationList.default('1 day'),
+  APP_CERTIFICATE_SIGNATURE_ESCALATION: duration.default('3 days'),
 
   // officers in Slack (channels/slack/README.md); unset SLACK_BOT_TOKEN: no Slack
   SLACK_MODE: z.enum(['http', 'socket']).default('http'),
@@ -112,9 +116,6 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: z.string().optional().or(z.literal('').transform(() => undefined)),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…) with connections:write').optional().or(z.literal('').transform(() => undefined)),
   SLACK_API_URL: optionalUrl,
-  SLACK_STALE_REMIND_AFTER: duration.default('2 days'),
-  SLACK_STALE_ESCALATE_AFTER: duration.default('3 days'),
-  SLACK_STALE_CHECK_EVERY: duration.default('15 minutes'),
 
   // certificates: the e-seal that signs the PDFs, the QR key, images, public verification (README "Certificates and verification")
   ESEAL_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
@@ -192,6 +193,10 @@ export interface Config {
     reconcileEvery: string;
     deficiencyWindow: string;
     deficiencyReminders: string[];
+    reviewReminders: string[];
+    reviewEscalation: string;
+    certificateSignatureReminders: string[];
+    certificateSignatureEscalation: string;
   };
   /** officers in Slack; undefined when SLACK_BOT_TOKEN is not set */
   slack: SlackSettings | undefined;
@@ -276,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reconcileEvery: e.APP_RECONCILE_EVERY.trim(),
       deficiencyWindow: e.APP_DEFICIENCY_WINDOW.trim(),
       deficiencyReminders: splitList(e.APP_DEFICIENCY_REMINDERS),
+      ...officerDeadlines(e),
     },
     slack: slackSettings(e),
     certificates: certificateSettings(e, env, dataDir),
@@ -334,8 +340,6 @@ export interface SlackSettings {
   appToken: string | undefined;
   /** Web API base URL (tests: a local fake) */
   apiUrl: string | undefined;
-  /** the stale-queue workflow's durations (workflows/stale-queue/contract.ts) */
-  stale: { remindAfter: string; escalateAfter: string; checkEvery: string };
 }
 
 function slackSettings(e: RawConfig): SlackSettings | undefined {
@@ -346,11 +350,28 @@ function slackSettings(e: RawConfig): SlackSettings | undefined {
   if (e.SLACK_MODE === 'socket' && !e.SLACK_APP_TOKEN) {
     throw new ConfigError(['SLACK_APP_TOKEN: Socket Mode needs an app-level token (xapp-…) with connections:write (Basic Information → App-Level Tokens)']);
   }
-  const stale = { remindAfter: e.SLACK_STALE_REMIND_AFTER.trim(), escalateAfter: e.SLACK_STALE_ESCALATE_AFTER.trim(), checkEvery: e.SLACK_STALE_CHECK_EVERY.trim() };
-  if (msToNumber(stale.escalateAfter as Duration) <= msToNumber(stale.remindAfter as Duration)) {
-    throw new ConfigError([`SLACK_STALE_ESCALATE_AFTER: must be longer than SLACK_STALE_REMIND_AFTER (the escalation follows the reminder); got ${stale.escalateAfter} and ${stale.remindAfter}`]);
-  }
-  return { mode: e.SLACK_MODE, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, stale };
+  return { mode: e.SLACK_MODE, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+}
+
+/** The officer's waits: every reminder comes before the escalation, or it would never be sent. */
+function officerDeadlines(e: RawConfig) {
+  const problems: string[] = [];
+  const wait = (reminders: string, escalation: string, names: [string, string]) => {
+    const list = splitList(reminders);
+    const esc = escalation.trim();
+    const late = list.filter((r) => msToNumber(r as Duration) >= msToNumber(esc as Duration));
+    if (late.length) problems.push(`${names[0]}: every reminder must come before ${names[1]} (${esc}); ${late.join(', ')} does not`);
+    return { list, esc };
+  };
+  const review = wait(e.APP_REVIEW_REMINDERS, e.APP_REVIEW_ESCALATION, ['APP_REVIEW_REMINDERS', 'APP_REVIEW_ESCALATION']);
+  const signature = wait(e.APP_CERTIFICATE_SIGNATURE_REMINDERS, e.APP_CERTIFICATE_SIGNATURE_ESCALATION, ['APP_CERTIFICATE_SIGNATURE_REMINDERS', 'APP_CERTIFICATE_SIGNATURE_ESCALATION']);
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    reviewReminders: review.list,
+    reviewEscalation: review.esc,
+    certificateSignatureReminders: signature.list,
+    certificateSignatureEscalation: signature.esc,
+  };
 }
 
 function splitList(v: string): string[] {

@@ -144,7 +144,7 @@ try {
     await sleep(500);
   }
   if (config.slack) {
-    say(`Slack: ${config.slack.mode === 'socket' ? 'Socket Mode (workers/slack-bot.ts)' : `HTTP mode at ${config.api.publicBaseUrl}/slack/events`}; stale queue every ${config.slack.stale.checkEvery}`);
+    say(`Slack: ${config.slack.mode === 'socket' ? 'Socket Mode (workers/slack-bot.ts)' : `HTTP mode at ${config.api.publicBaseUrl}/slack/events`}`);
   }
 
   say('ready.');

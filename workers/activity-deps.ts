@@ -25,7 +25,7 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
   const mailer = config.mail.smtpUrl
     ? nodemailer.createTransport(config.mail.smtpUrl)
     : nodemailer.createTransport({ jsonTransport: true });
-  // officers in Slack (issue 6): the channel message follows every transition; the stale-queue activities
+  // officers in Slack: the application workflow refreshes the channel message and sends the deadline notices there
   const slack =
     overrides.slack ??
     (config.slack
@@ -72,7 +72,7 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
       publicBaseUrl: () => config.api.publicBaseUrl,
       contactInfo: config.mail.helpdeskAddress,
     }),
-    ...(slack ? { slack, onTransition: slack.onTransition } : {}),
+    ...(slack ? { slack } : {}),
     ...overrides,
   };
 }

@@ -10,7 +10,6 @@ import { createOrm } from '../db/orm.js';
 import { PinoTemporalLogger } from './temporal-logger.js';
 import { bundleWorkflows, createWorker } from './create-worker.js';
 import { createActivityDeps } from './activity-deps.js';
-import { Client, Connection } from '@temporalio/client';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: 'worker' });
@@ -32,14 +31,6 @@ const worker = await createWorker({
   maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
   deps: createActivityDeps(config, orm),
 });
-
-if (config.slack) {
-  // the stale-queue sweep (reminders, then escalation); signal-with-start, so every worker may ask
-  const { startSlackStaleQueue } = await import('../channels/slack/temporal-backend.js');
-  const conn = await Connection.connect({ address: config.temporal.address });
-  await startSlackStaleQueue(new Client({ connection: conn, namespace: config.temporal.namespace }), config.slack.stale);
-  await conn.close();
-}
 
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -33,7 +33,6 @@ const bot = createSlackApp({
   ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
   logger,
 });
-backend.onDecision((card) => bot.updateApplication(card));
 await bot.verifyToken();
 await bot.start();
 logger.info('Slack bot connected (Socket Mode)');

@@ -31,3 +31,12 @@ export const notification: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 30 },
 };
+
+/**
+ * Slack calls beside the workflow (the officer's message): Slack outages of minutes are ridden out;
+ * a refresh that still fails is logged and the next transition's refresh carries the newer state.
+ */
+export const slackCall: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+};

@@ -2,6 +2,5 @@
 export { refreshIecRecord } from './iec-refresh/workflow.js';
 export { registerExporter } from './exporter-registration/workflow.js';
 export { cooApplication } from './application/workflow.js';
-export { slackStaleQueue } from './stale-queue/workflow.js';
 export { benchNoopWorkflow } from './bench/noop.js';
 export { helpdeskTicket, processInboundMail } from './helpdesk-ticket/workflow.js';

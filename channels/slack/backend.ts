@@ -96,6 +96,13 @@ export interface RejectionInput {
 }
 
 export interface SlackBackend {
+  /**
+   * Who rewrites the channel message after a decision. 'workflow': the application workflow refreshes it
+   * after every transition (its refreshOfficerCard activity), and the bot leaves it alone so an older
+   * card never lands after a newer one. 'bot' (a backend without workflows): the bot renders the card
+   * the decision returns.
+   */
+  readonly channelMessageOwner?: 'workflow' | 'bot';
   /** The officer a Slack user is linked to, or null (the bot then refuses every action). */
   officerForSlackUser(teamId: string, slackUserId: string): Promise<OfficerIdentity | null>;
   /**

@@ -52,6 +52,7 @@ export interface RegisteredHandlers {
 
 export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandlers {
   const { backend, notifier, logger, command } = deps;
+  const workflowOwnsMessage = backend.channelMessageOwner === 'workflow';
 
   /** Only an officer linked to this Slack user, of the application's own office, may act. */
   async function gate(teamId: string, userId: string, number: string): Promise<Gate> {
@@ -96,9 +97,10 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
     ctx: { officer: OfficerIdentity; number: string; where: Where; userId: string },
   ): Promise<void> {
     if (result.ok) {
-      const ref = await notifier.updateApplication(result.card);
+      // the workflow refreshes the channel message itself after the transition (backend.channelMessageOwner)
+      const ref = workflowOwnsMessage ? await backend.getMessageRef(ctx.number) : await notifier.updateApplication(result.card);
       const { channel, messageTs } = ctx.where;
-      if (channel && messageTs && (channel !== ref.channel || messageTs !== ref.ts)) {
+      if (channel && messageTs && (!ref || channel !== ref.channel || messageTs !== ref.ts)) {
         // a stale copy of the message (e.g. posted again after a deletion) must lose its buttons too
         await client.chat.update({ channel, ts: messageTs, ...buildApplicationMessage(result.card) });
       }
@@ -107,7 +109,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
     }
     logger.info({ applicationNumber: ctx.number, officerId: ctx.officer.officerId, refusal: result.code }, 'slack: decision refused');
     await tell(client, ctx.where, ctx.userId, refusalText(result, ctx.officer, ctx.number));
-    if (result.code === 'already_decided' || result.code === 'illegal_transition') {
+    if (!workflowOwnsMessage && (result.code === 'already_decided' || result.code === 'illegal_transition')) {
       await notifier.refreshApplication(ctx.number);
     }
   }
@@ -153,7 +155,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
         if (!g.ok) return tell(client, where, userId, g.text);
         if (!isDecidable(g.card)) {
           await tell(client, where, userId, notDecidableText(g.card));
-          await notifier.updateApplication(g.card);
+          if (!workflowOwnsMessage) await notifier.updateApplication(g.card);
           return;
         }
         const view = build(g.card, { applicationNumber: g.card.applicationNumber, ...where });

@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { ApplicationCard, MessageRef, SlackBackend } from './backend.js';
 import { buildApplicationMessage } from './blocks/application-message.js';
 import { waitingSinceMs } from './blocks/home-view.js';
-import { buildEscalation, buildEscalationNote, buildStaleReminder } from './blocks/reminders.js';
+import { buildEscalation, buildEscalationNote, buildOfficerReminder, type OfficerWait } from './blocks/reminders.js';
 import type { StructuredLogger } from './logger.js';
 
 /** Who receives an escalation: a Slack user ID, or an e-mail address looked up in the workspace. */
@@ -16,10 +16,10 @@ export interface SlackNotifier {
   updateApplication(card: ApplicationCard): Promise<MessageRef>;
   /** Re-reads the card from the backend and rewrites the message (after a click, a refusal…). */
   refreshApplication(applicationNumber: string): Promise<MessageRef | null>;
-  /** A reminder threaded under the application's message. */
-  sendStaleReminder(card: ApplicationCard, ageMs: number): Promise<MessageRef>;
+  /** A reminder threaded under the application's message (the officer's review by default). */
+  sendStaleReminder(card: ApplicationCard, ageMs: number, wait?: OfficerWait): Promise<MessageRef>;
   /** A direct message to the office's administrator, noted in the application's thread. */
-  sendEscalation(card: ApplicationCard, admin: EscalationTarget): Promise<MessageRef>;
+  sendEscalation(card: ApplicationCard, admin: EscalationTarget, wait?: OfficerWait, ageMs?: number): Promise<MessageRef>;
 }
 
 export interface NotifierDeps {
@@ -119,13 +119,13 @@ export function createSlackNotifier(deps: NotifierDeps): SlackNotifier {
       return card ? update(card) : null;
     },
 
-    async sendStaleReminder(card, ageMs) {
+    async sendStaleReminder(card, ageMs, wait) {
       const ref = await threadRef(card);
-      const res = await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, ...buildStaleReminder(card, ageMs) });
+      const res = await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, ...buildOfficerReminder(card, ageMs, wait) });
       return { channel: res.channel ?? ref.channel, ts: res.ts ?? '' };
     },
 
-    async sendEscalation(card, admin) {
+    async sendEscalation(card, admin, wait, waitedMs) {
       const userId = await resolveUser(admin);
       const ref = await threadRef(card);
       let permalink: string | null = null;
@@ -135,11 +135,11 @@ export function createSlackNotifier(deps: NotifierDeps): SlackNotifier {
         logger.warn({ err: error, applicationNumber: card.applicationNumber }, 'slack: no permalink for the escalation');
       }
       const since = waitingSinceMs(card);
-      const ageMs = since === null ? 0 : now().getTime() - since;
+      const ageMs = waitedMs ?? (since === null ? 0 : now().getTime() - since);
       const dm = await client.conversations.open({ users: userId });
       const dmChannel = dm.channel?.id;
       if (!dmChannel) throw new AppError(ErrorCode.DependencyUnavailable, `Slack did not open a conversation with ${userId}.`);
-      const res = await client.chat.postMessage({ channel: dmChannel, ...buildEscalation(card, ageMs, permalink) });
+      const res = await client.chat.postMessage({ channel: dmChannel, ...buildEscalation(card, ageMs, permalink, wait) });
       await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, ...buildEscalationNote(userId) });
       logger.info({ applicationNumber: card.applicationNumber, admin: userId }, 'slack: escalation sent');
       return { channel: res.channel ?? dmChannel, ts: res.ts ?? '' };

@@ -20,15 +20,9 @@ import {
   rejectUpdate,
   stateQuery,
   type ApplicationState,
+  type OfficerCardView,
   type OfficerRef as WorkflowOfficer,
 } from '../../workflows/application/contract.js';
-import { TASK_QUEUE } from '../../workflows/task-queues.js';
-import {
-  SLACK_STALE_QUEUE_WORKFLOW,
-  SLACK_STALE_QUEUE_WORKFLOW_ID,
-  staleQueueSettingsSignal,
-  type StaleQueueSettings,
-} from '../../workflows/stale-queue/contract.js';
 import type { FileStatus } from '../../domain/application/file-status.js';
 import type {
   ApplicationCard,
@@ -56,8 +50,6 @@ export const MAX_FAILED_LINK_ATTEMPTS = 5;
 const LINK_LOCK_MS = 60 * 60_000;
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
 const QUEUE_QUERY_CONCURRENCY = 8;
-/** After a decision, the channel message is rendered once more from the truth this much later. */
-const RECONCILE_AFTER_MS = 3_000;
 
 /** Files submitted to an office (paid): what officers see, in Slack as in the API (api/drafts/access.ts). */
 const VISIBLE: ReadonlySet<string> = new Set<FileStatus>(['In-Process', 'Deficient', 'Approved Pending Issuance', 'Approved', 'Rejected']);
@@ -100,34 +92,22 @@ interface TabsShape {
  */
 export class TemporalSlackBackend implements SlackBackend {
   private readonly now: () => Date;
-  private reconcile: ((card: ApplicationCard) => Promise<unknown>) | undefined;
 
   constructor(private readonly deps: TemporalSlackBackendDeps) {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /**
-   * The bot rewrites the message with the card a decision returns, while the workflow's transition
-   * hook rewrites it at every later move (the certificate issued a moment after an approval): whichever
-   * lands last wins. `render` (the bot's `updateApplication`) is called once more through
-   * `renderLatest` shortly after each decision, so the channel never keeps a status the file has left.
-   */
-  onDecision(render: (card: ApplicationCard) => Promise<unknown>): void {
-    this.reconcile = render;
-  }
+  /** The application workflow refreshes the channel message after every transition (refreshOfficerCard). */
+  readonly channelMessageOwner = 'workflow' as const;
 
   /**
-   * Renders the application's message from a card read *inside* a per-application lock (a PostgreSQL
-   * advisory lock), so of two renders the one that writes last also read last: the channel ends on the
-   * latest state. The workflow's hook, the sweep and the post-decision render all go through it.
+   * The card of the state the workflow hands over (its refreshOfficerCard activity), from the read model
+   * and that view: nothing asks the workflow, which is waiting on the activity.
    */
-  async renderLatest(applicationNumber: string, render: (card: ApplicationCard) => Promise<unknown>): Promise<ApplicationCard | null> {
-    return this.deps.em().transactional(async (tx) => {
-      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`slack-message:${applicationNumber}`], 'get', tx.getTransactionContext());
-      const card = await this.getCard(applicationNumber);
-      if (card) await render(card);
-      return card;
-    });
+  async cardFromView(view: Pick<OfficerCardView, 'applicationId' | 'deficiencies' | 'decision' | 'rejectionReason' | 'certificateNumber'>): Promise<ApplicationCard | null> {
+    const row = await this.deps.em().findOne(ApplicationRow, { id: view.applicationId });
+    if (!row || !VISIBLE.has(row.status)) return null;
+    return this.cardOf(row, view);
   }
 
   // ---- who is clicking ----
@@ -293,7 +273,6 @@ export class TemporalSlackBackend implements SlackBackend {
       return this.refusal(row, error, idempotencyKey);
     }
     const fresh = (await this.deps.em().findOne(ApplicationRow, { id: row.id })) ?? row;
-    this.scheduleReconcile(row.number);
     return { ok: true, card: await this.cardOf(fresh, state) };
   }
 
@@ -319,16 +298,6 @@ export class TemporalSlackBackend implements SlackBackend {
     return { ok: false, code: 'illegal_transition', message: failure?.message ?? `Only a file In-Process can be decided; this one is ${status}.` };
   }
 
-  private scheduleReconcile(applicationNumber: string): void {
-    const render = this.reconcile;
-    if (!render) return;
-    setTimeout(() => {
-      this.renderLatest(applicationNumber, render).catch((error: unknown) =>
-        this.deps.logger?.warn({ err: error, applicationNumber }, 'slack: message not re-rendered after the decision'),
-      );
-    }, RECONCILE_AFTER_MS).unref();
-  }
-
   /** The workflow's state, or undefined when the application has no workflow (a draft). */
   private async liveState(applicationNumber: string): Promise<ApplicationState | undefined> {
     try {
@@ -339,13 +308,13 @@ export class TemporalSlackBackend implements SlackBackend {
     }
   }
 
-  private cardOf(row: ApplicationRow, state: ApplicationState | undefined): Promise<ApplicationCard> {
+  private cardOf(row: ApplicationRow, state: Pick<ApplicationState, 'deficiencies' | 'decision' | 'rejectionReason' | 'certificateNumber'> | undefined): Promise<ApplicationCard> {
     return buildCard(this.deps.em(), row, state);
   }
 }
 
 /** Everything the message shows: read model + reference data + the workflow's rounds and decision. */
-async function buildCard(em: EntityManager, row: ApplicationRow, state: ApplicationState | undefined): Promise<ApplicationCard> {
+async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<ApplicationState, 'deficiencies' | 'decision' | 'rejectionReason' | 'certificateNumber'> | undefined): Promise<ApplicationCard> {
   const [iec, agreement, agency, office, responseFiles] = await Promise.all([
     em.findOne(IecRecord, { iec: row.iec }),
     row.agreementCode ? em.findOne(TradeAgreementRow, { code: row.agreementCode }) : null,
@@ -402,25 +371,4 @@ async function buildCard(em: EntityManager, row: ApplicationRow, state: Applicat
   const certificate = row.certificateNumber ?? state?.certificateNumber;
   if (status === 'Approved' && certificate) card.certificateNumber = certificate;
   return card;
-}
-
-/**
- * Starts the stale-queue workflow, or hands the running one its new settings (signal-with-start:
- * exactly one runs, whoever calls this). Call it at start-up when Slack is configured.
- */
-export async function startSlackStaleQueue(
-  client: Client,
-  durations: { remindAfter: string; escalateAfter: string; checkEvery: string },
-  opts: { workflowId?: string; taskQueue?: string } = {},
-): Promise<string> {
-  // validated durations ("3 days", "30 seconds") from lib/config.ts
-  const settings = { ...durations } as unknown as StaleQueueSettings;
-  const handle = await client.workflow.signalWithStart(SLACK_STALE_QUEUE_WORKFLOW, {
-    workflowId: opts.workflowId ?? SLACK_STALE_QUEUE_WORKFLOW_ID,
-    taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    args: [settings],
-    signal: staleQueueSettingsSignal,
-    signalArgs: [settings],
-  });
-  return handle.workflowId;
 }

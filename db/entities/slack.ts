@@ -56,8 +56,8 @@ export class SlackLinkFailure extends SlackLinkFailureSchema.class {}
 SlackLinkFailureSchema.setClass(SlackLinkFailure);
 
 /**
- * The one channel message of an application (updated in place as the file moves), whether the last
- * update reached Slack, and the stale-queue reminders already sent for the current wait.
+ * The one channel message of an application (updated in place as the file moves) and the version of the
+ * workflow's state it shows (workflows/application: refreshOfficerCard).
  */
 export const SlackMessageSchema = defineEntity({
   name: 'SlackMessage',
@@ -69,13 +69,8 @@ export const SlackMessageSchema = defineEntity({
     ts: p.string().length(30).nullable(),
     /** the status the message shows */
     renderedStatus: p.string().length(30).nullable(),
-    /** the last update did not reach Slack: the stale-queue sweep renders it again */
-    needsSync: p.boolean().default(false).index(),
-    syncError: p.text().nullable(),
-    /** the wait (application.status_changed_at) a reminder / an escalation was sent for */
-    remindedFor: p.datetime().nullable(),
-    escalatedFor: p.datetime().nullable(),
-    escalationNote: p.text().nullable(),
+    /** the workflow's transition number it shows: an older refresh never overwrites a newer one */
+    renderedVersion: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261202170000_slack_message_version } from './Migration20261202170000_slack_message_version.js';
 import { Migration20261122110000_certificate_officer_signature } from './Migration20261122110000_certificate_officer_signature.js';
 import { Migration20261122100000_tax_invoice_pdf } from './Migration20261122100000_tax_invoice_pdf.js';
 import { Migration20261121234448_helpdesk } from './Migration20261121234448_helpdesk.js';
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121234448_helpdesk', class: Migration20261121234448_helpdesk },
   { name: 'Migration20261122100000_tax_invoice_pdf', class: Migration20261122100000_tax_invoice_pdf },
   { name: 'Migration20261122110000_certificate_officer_signature', class: Migration20261122110000_certificate_officer_signature },
+  { name: 'Migration20261202170000_slack_message_version', class: Migration20261202170000_slack_message_version },
 ];

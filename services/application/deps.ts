@@ -26,6 +26,4 @@ export interface ApplicationServiceDeps {
   publicBaseUrl: string;
   /** the office's e-seal for its tax invoices; null (or absent) when the office has none: the invoice PDF is then not sealed */
   taxInvoiceSeal?: (officeCode: string) => Promise<TaxInvoiceSigner | null>;
-  /** an optional hook the workflow calls after each transition (the Slack channel message) */
-  onTransition?: (applicationId: string, status: string) => Promise<void>;
 }

@@ -63,7 +63,6 @@ export function createTransitionService(deps: ApplicationServiceDeps) {
           details: { status: t.status, ...(t.details ?? {}) },
         });
       });
-      if (deps.onTransition) await deps.onTransition(t.applicationId, t.status);
     },
 
     /** The file number, per office and financial year; the same number on a retry. */

@@ -26,6 +26,11 @@ export interface SmsSender {
 
 export interface Notifier {
   send(msg: OutgoingMessage): Promise<{ sent: boolean; duplicate: boolean }>;
+  /**
+   * Delivers through another channel (a Slack message) at most once per key, recorded in the same
+   * outbox: `deliver` runs unless an earlier delivery with this key was recorded as sent.
+   */
+  once(msg: { key: string; channel: 'slack'; to: string; template: string; text: string; applicationId?: string }, deliver: () => Promise<void>): Promise<{ sent: boolean; duplicate: boolean }>;
 }
 
 /**
@@ -39,16 +44,18 @@ export class OutboxNotifier implements Notifier {
     private readonly deps: { em: () => EntityManager; mailer: Transporter; from: string; sms?: SmsSender },
   ) {}
 
+  async once(
+    msg: { key: string; channel: 'slack'; to: string; template: string; text: string; applicationId?: string },
+    deliver: () => Promise<void>,
+  ): Promise<{ sent: boolean; duplicate: boolean }> {
+    return this.deliverOnce(msg, async () => {
+      await deliver();
+      return true;
+    });
+  }
+
   async send(msg: OutgoingMessage): Promise<{ sent: boolean; duplicate: boolean }> {
-    const em = this.deps.em();
-    await em.getConnection().execute(
-      `insert into notification (notification_key, channel, recipient, subject, body, message_id, application_id, template, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (notification_key) do nothing`,
-      [msg.key, msg.channel, msg.to, msg.subject ?? null, msg.text, msg.messageId ?? null, msg.applicationId ?? null, msg.template],
-    );
-    const row = await em.findOneOrFail(NotificationRow, { notificationKey: msg.key });
-    if (row.sentAt) return { sent: false, duplicate: true };
-    try {
+    return this.deliverOnce(msg, async () => {
       if (msg.channel === 'email') {
         await this.deps.mailer.sendMail({
           from: this.deps.from,
@@ -62,12 +69,32 @@ export class OutboxNotifier implements Notifier {
           ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
           ...(msg.attachments ? { attachments: msg.attachments } : {}),
         });
-      } else if (this.deps.sms) {
-        await this.deps.sms.send(msg.to, msg.text);
-      } else {
-        // no SMS provider configured: the outbox row is the record, waiting for one
-        return { sent: false, duplicate: false };
+        return true;
       }
+      if (this.deps.sms) {
+        await this.deps.sms.send(msg.to, msg.text);
+        return true;
+      }
+      // no SMS provider configured: the outbox row is the record, waiting for one
+      return false;
+    });
+  }
+
+  /** The outbox row first (keyed), then the delivery, then the row marked sent. */
+  private async deliverOnce(
+    msg: { key: string; channel: string; to: string; subject?: string; text: string; messageId?: string; applicationId?: string; template: string },
+    deliver: () => Promise<boolean>,
+  ): Promise<{ sent: boolean; duplicate: boolean }> {
+    const em = this.deps.em();
+    await em.getConnection().execute(
+      `insert into notification (notification_key, channel, recipient, subject, body, message_id, application_id, template, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, now()) on conflict (notification_key) do nothing`,
+      [msg.key, msg.channel, msg.to, msg.subject ?? null, msg.text, msg.messageId ?? null, msg.applicationId ?? null, msg.template],
+    );
+    const row = await em.findOneOrFail(NotificationRow, { notificationKey: msg.key });
+    if (row.sentAt) return { sent: false, duplicate: true };
+    try {
+      if (!(await deliver())) return { sent: false, duplicate: false };
     } catch (e) {
       row.error = (e as Error).message.slice(0, 2000);
       await em.flush();

@@ -5,17 +5,14 @@ import type { StructuredLogger } from '../../channels/slack/logger.js';
 import { toBoltLogger } from '../../channels/slack/logger.js';
 import { createSlackNotifier, type SlackNotifier } from '../../channels/slack/notifier.js';
 import { TemporalSlackBackend } from '../../channels/slack/temporal-backend.js';
-import { createSlackTransitionHook } from './transition-hook.js';
 
-/** What the Slack activities (and the application workflow's transition hook) need. */
+/** What the Slack side of the activities needs (the officer's message, the deadline notices). */
 export interface SlackActivityDeps {
   em: () => EntityManager;
   backend: TemporalSlackBackend;
   notifier: SlackNotifier;
   logger: StructuredLogger;
   now: () => Date;
-  /** ApplicationServiceDeps.onTransition: keeps the channel message in step with the file */
-  onTransition: (applicationId: string, status: string) => Promise<void>;
 }
 
 export interface SlackConnection {
@@ -25,9 +22,9 @@ export interface SlackConnection {
 }
 
 /**
- * Builds the Slack side of the worker from the bot token, a database and a Temporal client (the
- * backend asks the application workflows for their state). Slack calls are short and retried little:
- * a decision never waits on Slack, and the stale-queue sweep renders what did not get through.
+ * Builds the Slack side of the worker from the bot token, a database and a Temporal client. Slack
+ * calls are short and retried little here; the activities' retry policy rides out longer outages, and
+ * a decision never waits on Slack (the workflow refreshes the message beside its own progress).
  */
 export function createSlackActivityDeps(input: {
   slack: SlackConnection;
@@ -46,6 +43,5 @@ export function createSlackActivityDeps(input: {
   });
   const backend = new TemporalSlackBackend({ temporal: input.temporal, em: input.em, logger: input.logger, now });
   const notifier = createSlackNotifier({ client, backend, logger: input.logger, now });
-  const base = { em: input.em, backend, notifier, logger: input.logger, now };
-  return { ...base, onTransition: createSlackTransitionHook(base) };
+  return { em: input.em, backend, notifier, logger: input.logger, now };
 }

@@ -25,6 +25,10 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     reconcileEvery: '1 second',
     deficiencyWindow: '2 minutes',
     deficiencyReminders: ['1 minute'],
+    reviewReminders: [],
+    reviewEscalation: '1 hour',
+    certificateSignatureReminders: [],
+    certificateSignatureEscalation: '1 hour',
   };
 
   beforeAll(async () => {

@@ -4,12 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { createAuthenticator } from '../../api/http/auth.js';
 import { createSlackActivityDeps } from '../../services/slack/deps.js';
-import { startSlackStaleQueue } from '../../channels/slack/temporal-backend.js';
 import { AgencyOfficeRow, ApplicationRow, AuditEvent, CertificateRow, NotificationRow, SlackMessage, SlackUserLink, StaffUserRow } from '../../db/entities/index.js';
 import { createLogger } from '../../lib/logger.js';
 import type { SlackSettings } from '../../lib/config.js';
 import { applicationWorkflowId } from '../../workflows/application/contract.js';
-import { staleQueueProgressQuery } from '../../workflows/stale-queue/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
@@ -76,7 +74,7 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
 
   beforeAll(async () => {
     stack = await startStack({ name: 'slack' });
-    stack.config.timings = { signatureWindow: '2 minutes', paymentWindow: '2 minutes', paymentReminders: [], reconcileEvery: '1 second', deficiencyWindow: '5 minutes', deficiencyReminders: [] };
+    stack.config.timings = { signatureWindow: '2 minutes', paymentWindow: '2 minutes', paymentReminders: [], reconcileEvery: '1 second', deficiencyWindow: '5 minutes', deficiencyReminders: [], reviewReminders: [], reviewEscalation: '1 hour', certificateSignatureReminders: [], certificateSignatureEscalation: '1 hour' };
     pki = await testPki(stack);
     fake = await FakeSlack.start({ botToken: BOT_TOKEN, teamId: TEAM, users: [{ id: U.rakesh, email: 'rakesh.gupta@eicindia.example', name: 'Rakesh Gupta' }] });
     const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', service: 'test:slack' });
@@ -94,9 +92,9 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
       createdAt: new Date(),
     });
 
-    // the worker: application workflow + the Slack hook and stale-queue activities, Web API at the fake
+    // the worker: the application workflow and its Slack activities, Web API at the fake
     const slack = createSlackActivityDeps({ slack: { botToken: BOT_TOKEN, apiUrl: fake.url }, em: () => stack.orm.em.fork(), temporal: stack.client, logger });
-    await stack.startWorker({ slack, onTransition: slack.onTransition });
+    await stack.startWorker({ slack });
 
     // the API with Slack configured in HTTP mode
     const settings: SlackSettings = {
@@ -105,7 +103,6 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
       signingSecret: SECRET,
       appToken: undefined,
       apiUrl: fake.url,
-      stale: { remindAfter: '2 seconds', escalateAfter: '4 seconds', checkEvery: '1 second' },
     };
     const authenticator = createAuthenticator({ issuer: stack.config.auth.issuer, audience: stack.config.auth.audience, devKey: stack.devKey });
     const app = createApp({ config: { ...stack.config, slack: settings }, logger, orm: stack.orm, temporal: stack.client, authenticator });
@@ -352,47 +349,51 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
     expect(textOf(message().blocks)).toContain(`approved by ${winner}`);
   });
 
-  it('renders a message Slack missed, reminds about a file waiting too long, then escalates to the administrator', async () => {
-    // Slack fails the first post: the transition goes on, the message is marked for the sweep
+  it('posts a message Slack missed on the retried refresh, reminds about a file waiting too long in its thread, then escalates to the administrator, each once', async () => {
+    // Slack fails the first post: the workflow goes on; its refresh activity posts the message on a retry
     fake.failNext('chat.postMessage', 'service_unavailable');
-    const app = await inProcess();
-    const missed = await until('the message marked for the sweep', async () => (await stack.orm.em.fork().findOne(SlackMessage, { applicationNumber: app.number, needsSync: true })) ?? undefined);
-    expect(missed.ts).toBeNull();
-    expect(missed.syncError).toContain('service_unavailable');
-
-    const handle = stack.client.workflow.getHandle(await startSlackStaleQueue(stack.client, { remindAfter: '2 seconds', escalateAfter: '4 seconds', checkEvery: '1 second' }, { workflowId: `slack-stale-queue-e2e-${Date.now()}` }));
+    const before = stack.config.timings;
+    stack.config.timings = { ...before, reviewReminders: ['2 seconds'], reviewEscalation: '4 seconds' };
+    let app: Awaited<ReturnType<typeof inProcess>>;
     try {
-      const { ref, message } = await channelMessage(app.number);
-      expect(showing(message(), 'In-Process')).toBe(true);
-      // the sweep posts first and records it right after: wait for the record, not just the post
-      await until('the message marked as synced', async () => ((await stack.orm.em.fork().findOneOrFail(SlackMessage, { applicationNumber: app.number })).needsSync === false ? true : undefined));
-
-      const inThread = () => fake.messagesIn(CHANNEL).filter((m) => m.threadTs === ref.ts);
-      const reminder = await until('the reminder in the thread', () => inThread().find((m) => m.text?.includes('has waited')));
-      expect(reminder.text).toContain(app.fileNumber);
-      expect(reminder.text).toContain('Officers of EIC - Mumbai');
-
-      const dm = await until('the escalation to the administrator', () => [...fake.messages.values()].find((m) => m.channel !== CHANNEL && m.text?.includes('Escalation') && m.text.includes(app.fileNumber)));
-      expect(fake.callsTo('users.lookupByEmail').map((c) => c.args.email)).toContain('rakesh.gupta@eicindia.example');
-      expect(fake.callsTo('conversations.open').map((c) => c.args.users)).toContain(U.rakesh);
-      expect(dm.text).toContain('despite a reminder');
-      expect(dm.text).toContain(`https://fake.slack.test/archives/${CHANNEL}/p${ref.ts.replace('.', '')}`);
-      await until('the escalation noted in the thread', () => inThread().find((m) => m.text?.includes(`Escalated to <@${U.rakesh}>`)));
-
-      const row = await stack.orm.em.fork().findOneOrFail(SlackMessage, { applicationNumber: app.number });
-      expect(row.remindedFor?.toISOString()).toBe(row.escalatedFor?.toISOString());
-
-      // later sweeps send nothing more for the same wait
-      const sweeps = (await handle.query(staleQueueProgressQuery)).sweeps;
-      await until('two more sweeps', async () => (await handle.query(staleQueueProgressQuery)).sweeps >= sweeps + 2);
-      expect(inThread().filter((m) => m.text?.includes('has waited'))).toHaveLength(1);
-      expect([...fake.messages.values()].filter((m) => m.text?.includes('Escalation') && m.text.includes(app.fileNumber))).toHaveLength(1);
-
-      // a decision ends the wait: nothing is sent for the file any more
-      await click(U.priya, 'coo_approve', ref, app.number);
-      await waitForStatus(stack, t.raj, app.id, 'Approved');
+      app = await inProcess();
     } finally {
-      await handle.terminate('test finished');
+      stack.config.timings = before;
     }
+    const { ref, message } = await channelMessage(app.number);
+    expect(showing(message(), 'In-Process')).toBe(true);
+    const shown = await until('the message recorded with its version', async () => {
+      const row = await stack.orm.em.fork().findOne(SlackMessage, { applicationNumber: app.number });
+      return row && row.renderedVersion > 0 ? row : undefined;
+    });
+    expect(shown.renderedStatus).toBe('In-Process');
+
+    const inThread = () => fake.messagesIn(CHANNEL).filter((m) => m.threadTs === ref.ts);
+    const reminder = await until('the reminder in the thread', () => inThread().find((m) => m.text?.includes('has waited')));
+    expect(reminder.text).toContain(app.fileNumber);
+    expect(reminder.text).toContain('Officers of EIC - Mumbai');
+
+    const dm = await until('the escalation to the administrator', () => [...fake.messages.values()].find((m) => m.channel !== CHANNEL && m.text?.includes('Escalation') && m.text.includes(app.fileNumber)));
+    expect(fake.callsTo('users.lookupByEmail').map((c) => c.args.email)).toContain('rakesh.gupta@eicindia.example');
+    expect(fake.callsTo('conversations.open').map((c) => c.args.users)).toContain(U.rakesh);
+    expect(dm.text).toContain('despite a reminder');
+    expect(dm.text).toContain(`https://fake.slack.test/archives/${CHANNEL}/p${ref.ts.replace('.', '')}`);
+    await until('the escalation noted in the thread', () => inThread().find((m) => m.text?.includes(`Escalated to <@${U.rakesh}>`)));
+
+    // e-mail too: the officers reminded, the administrator told
+    const mails = await stack.orm.em.fork().find(NotificationRow, { applicationId: app.id, template: { $like: 'officer-review-%' }, channel: 'email' }, { orderBy: { id: 'asc' } });
+    expect(mails.map((m) => [m.template, m.recipient])).toEqual(
+      expect.arrayContaining([
+        ['officer-review-reminder', 'priya.deshpande@eicindia.example'],
+        ['officer-review-escalation', 'rakesh.gupta@eicindia.example'],
+      ]),
+    );
+
+    // a decision ends the wait; the reminder and the escalation went once each
+    await click(U.priya, 'coo_approve', ref, app.number);
+    await waitForStatus(stack, t.raj, app.id, 'Approved');
+    await until('the message Approved', () => showing(message(), 'Approved'));
+    expect(inThread().filter((m) => m.text?.includes('has waited'))).toHaveLength(1);
+    expect([...fake.messages.values()].filter((m) => m.text?.includes('Escalation') && m.text.includes(app.fileNumber))).toHaveLength(1);
   });
 });

@@ -18,7 +18,7 @@ import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { startLocalServices } from '../../scripts/infra/local-services.js';
-import { AgencyOfficeRow, HelpdeskTicket, InboundMail, WalletRow } from '../../db/entities/index.js';
+import { AgencyOfficeRow, HelpdeskTicket, InboundMail, NotificationRow, WalletRow } from '../../db/entities/index.js';
 import type { Config } from '../../lib/config.js';
 import { applicationWorkflowId } from '../../workflows/application/contract.js';
 import { exporterRegistrationWorkflowId } from '../../workflows/exporter-registration/contract.js';
@@ -46,6 +46,10 @@ const TIMINGS: Config['timings'] = {
   reconcileEvery: '2 minutes',
   deficiencyWindow: '2 minutes',
   deficiencyReminders: [],
+  reviewReminders: [],
+  reviewEscalation: '1 hour',
+  certificateSignatureReminders: [],
+  certificateSignatureEscalation: '1 hour',
 };
 
 function must<T extends { status: number; body: any }>(r: T, status: number | number[], what: string): T {
@@ -97,7 +101,24 @@ async function applicationScenarios(stack: Stack, pki: TestPki, t: People): Prom
     stack.config.timings = { ...TIMINGS };
   }
 
+  // officer deadlines: the same, with a review reminder and the escalation seconds after In-Process
+  stack.config.timings = { ...TIMINGS, reviewReminders: ['1 second'], reviewEscalation: '2 seconds' };
+  const overdue = await createCompleteDraft(stack, t.raj);
+  try {
+    await submitAndSign(stack, pki, t.raj, overdue.id, 'exporter-raj');
+  } finally {
+    stack.config.timings = { ...TIMINGS };
+  }
+
   await Promise.all([
+    (async () => {
+      await payAtGateway(stack, t.raj, overdue.id, 'success');
+      await waitForStatus(stack, t.raj, overdue.id, 'In-Process');
+      await until('the escalation sent', async () => (await stack.orm.em.fork().count(NotificationRow, { applicationId: overdue.id, template: 'officer-review-escalation', sentAt: { $ne: null } })) > 0);
+      must(await api(stack, 'POST', `/v1/applications/${overdue.id}/decisions/approve`, { token: t.priya }), 200, 'approve the overdue file');
+      await waitForStatus(stack, t.raj, overdue.id, 'Approved');
+      await record(stack.client, 'cooApplication-officer-deadlines.json', applicationWorkflowId(overdue.number));
+    })(),
     (async () => {
       await waitForStatus(stack, t.raj, expired.id, 'Expired', 30_000);
       await record(stack.client, 'cooApplication-expired.json', applicationWorkflowId(expired.number));
@@ -220,23 +241,33 @@ async function mailScenarios(ms: MailStack): Promise<void> {
   await record(ms.stack.client, 'helpdeskTicket-resolved.json', row.workflowId); // ends closeAfterResolved after the resolution
 }
 
-function writeHistories(): void {
-  const missing = Object.keys(REQUIRED_HISTORIES).filter((f) => !recorded.has(f as HistoryFile));
+/**
+ * Writes every recorded history, replacing the folder; with `--only a.json,b.json`, writes just those and
+ * keeps the others as they are (histories recorded before a `patched()` change keep covering the old path).
+ */
+function writeHistories(only: string[] | undefined): void {
+  const wanted = only ?? Object.keys(REQUIRED_HISTORIES);
+  const unknown = wanted.filter((f) => !(f in REQUIRED_HISTORIES));
+  if (unknown.length) throw new Error(`not a required history (test/replay/required-histories.ts): ${unknown.join(', ')}`);
+  const missing = wanted.filter((f) => !recorded.has(f as HistoryFile));
   if (missing.length) throw new Error(`not recorded: ${missing.join(', ')}`);
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-  for (const f of fs.readdirSync(HISTORIES_DIR)) if (f.endsWith('.json')) fs.rmSync(path.join(HISTORIES_DIR, f));
+  const manifestPath = path.join(HISTORIES_DIR, MANIFEST_FILE);
+  const kept: HistoryManifest['histories'] = only && fs.existsSync(manifestPath) ? (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as HistoryManifest).histories : {};
+  if (!only) for (const f of fs.readdirSync(HISTORIES_DIR)) if (f.endsWith('.json')) fs.rmSync(path.join(HISTORIES_DIR, f));
   const manifest: HistoryManifest = {
     note: 'Written by `npm run histories:record` (test/replay/record-histories.ts); replayed by test/replay/histories.test.ts.',
     recordedAt: new Date().toISOString(),
-    histories: {},
+    histories: kept,
   };
-  for (const [file, { workflowId, history }] of [...recorded].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, { workflowId, history }] of [...recorded].filter(([f]) => wanted.includes(f)).sort(([a], [b]) => a.localeCompare(b))) {
     fs.writeFileSync(path.join(HISTORIES_DIR, file), `${historyToJSON(history)}\n`);
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     manifest.histories[file] = { workflowId, workflowType: started?.workflowType?.name ?? '?', events: history.events?.length ?? 0, scenario: REQUIRED_HISTORIES[file] };
   }
+  manifest.histories = Object.fromEntries(Object.entries(manifest.histories).sort(([a], [b]) => a.localeCompare(b)));
   fs.writeFileSync(path.join(HISTORIES_DIR, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  say(`wrote ${recorded.size} histories and ${MANIFEST_FILE} to ${path.relative(process.cwd(), HISTORIES_DIR)}`);
+  say(`wrote ${wanted.length} histories and ${MANIFEST_FILE} to ${path.relative(process.cwd(), HISTORIES_DIR)}`);
 }
 
 // under the system's temporary folder, which the embedded PostgreSQL's own user can always reach
@@ -270,7 +301,8 @@ try {
 
   ms = await startMailStack({ name: 'mail', services: where, users: [{ address: RAJ_MAIL, password: 'raj-pw' }], sla: '1 hour', closeAfterResolved: '2 seconds' });
   await mailScenarios(ms);
-  writeHistories();
+  const onlyAt = process.argv.indexOf('--only');
+  writeHistories(onlyAt > 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean) : undefined);
 } finally {
   await ms?.stop();
   await stack?.stop();

@@ -12,6 +12,8 @@ export const REQUIRED_HISTORIES = {
   'cooApplication-two-deficiencies.json': 'paid from the e-wallet; deficiency 1 answered by editing, deficiency 2 by a signed clarification with a file; approved',
   'cooApplication-expired.json': 'signed, a payment reminder, not paid within the payment window: Expired',
   'cooApplication-rejected.json': 'paid from the e-wallet, rejected by the officer with a reason',
+  'cooApplication-officer-deadlines.json':
+    "paid at the gateway, no decision past a review reminder and the escalation (the 'officer-review-deadlines' and 'officer-card-activity' patches), then approved",
   'cooApplication-officer-dsc.json': "an office whose certificates the approving officer signs with the DSC: approved, drawn, signed by the officer (the 'officer-dsc-signing' patch)",
   'registerExporter-new-exporter.json': 'an IEC registered: fetched from the IEC master, saved, the account and master user created',
   'refreshIecRecord-refresh.json': "an IEC master record refreshed by an administrator",

@@ -26,6 +26,16 @@ export interface ApplicationTimings {
   reconcileEvery: Duration;
   deficiencyWindow: Duration;
   deficiencyReminders: Duration[];
+  /**
+   * The officer's review (In-Process): offsets from the file's arrival at which the office's officers are
+   * reminded, and the one at which the agency's administrators are told it is overdue. Absent in
+   * histories recorded before these deadlines existed.
+   */
+  reviewReminders?: Duration[];
+  reviewEscalation?: Duration;
+  /** The approving officer's certificate signature (offices that sign with the officer's DSC): the same. */
+  certificateSignatureReminders?: Duration[];
+  certificateSignatureEscalation?: Duration;
 }
 
 export interface ApplicationWorkflowInput {
@@ -109,6 +119,36 @@ export interface ApplicationState {
   /** where the office's certificates are signed by the issuing officer's DSC: the certificate waiting for it */
   certificateSigning?: { certificateNumber: string; contentSha256: string; signer: Actor; requestedAt: string };
   history: HistoryEntry[];
+}
+
+/**
+ * What the officer's Slack message needs of the workflow's state (the rest comes from the read model),
+ * handed to the refreshOfficerCard activity after each transition. `version` grows with every transition:
+ * a message never goes back to an older version.
+ */
+export interface OfficerCardView {
+  applicationId: string;
+  version: number;
+  status: FileStatus;
+  deficiencies: DeficiencyRound[];
+  decision?: ApplicationState['decision'];
+  rejectionReason?: string;
+  certificateNumber?: string;
+}
+
+/** A person the workflow is waiting on has let a deadline pass (officer review, certificate signature). */
+export interface OfficerDeadline {
+  applicationId: string;
+  /** idempotency key of the notices */
+  key: string;
+  wait: 'review' | 'certificate-signature';
+  step: 'reminder' | 'escalation';
+  /** 1, 2, … for reminders; 1 for the escalation */
+  number: number;
+  /** ISO 8601: when the wait began */
+  waitingSince: string;
+  /** the certificate signature: the officer whose signature is awaited */
+  officer?: Actor;
 }
 
 export interface SignatureInput {

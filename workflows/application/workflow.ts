@@ -11,11 +11,12 @@ import {
   patched,
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
+import type { Duration } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { SA } from '../search-attributes.js';
 import { executionKey } from '../execution-key.js';
-import { databaseWrite, gatewayCall, notification, verification } from '../activity-options.js';
+import { databaseWrite, gatewayCall, notification, slackCall, verification } from '../activity-options.js';
 import {
   approveUpdate,
   paymentCallbackSignal,
@@ -31,6 +32,7 @@ import {
   type ApplicationState,
   type ApplicationWorkflowInput,
   type FileStatus,
+  type OfficerDeadline,
   type OfficerRef,
   type PaymentCallback,
   type SigningPayload,
@@ -40,6 +42,10 @@ const db = proxyActivities<Activities>(databaseWrite);
 const gateway = proxyActivities<Activities>(gatewayCall);
 const verify = proxyActivities<Activities>(verification);
 const notify = proxyActivities<Activities>(notification);
+const slack = proxyActivities<Activities>(slackCall);
+
+/** Statuses the officer's Slack message shows: from the file's arrival at the office on. */
+const ON_OFFICERS_CARD: ReadonlySet<FileStatus> = new Set<FileStatus>(['In-Process', 'Deficient', 'Approved Pending Issuance', 'Approved', 'Rejected']);
 
 const SYSTEM: Actor = { id: 'system', name: 'CoO back-office', channel: 'system' };
 
@@ -56,6 +62,9 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
   const { workflowId } = workflowInfo();
   const key = (name: string) => executionKey(name);
   const t = input.timings;
+  // decided once, at the first workflow task: histories recorded before these existed replay without them
+  const officerCard = patched('officer-card-activity');
+  const officerDeadlines = patched('officer-review-deadlines');
   const state: ApplicationState = {
     status: 'Pending Signature',
     applicationNumber: input.applicationNumber,
@@ -272,11 +281,74 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
       ...(state.fileNumber ? [{ key: SA.fileNumber, value: state.fileNumber }] : []),
       ...(state.certificateNumber ? [{ key: SA.certificateNumber, value: state.certificateNumber }] : []),
     ]);
+    if (officerCard && ON_OFFICERS_CARD.has(status)) refreshOfficerCard();
   }
+
+  // --- the officer's Slack message -----------------------------------------------------------------
+  // Refreshed after each transition by its own activity, one at a time and in order, beside the
+  // workflow: a decision or the certificate never waits on Slack. Each refresh carries the state it
+  // shows and a version, so a retried or late one never puts an older state back.
+  let cards: Promise<void> = Promise.resolve();
+  function refreshOfficerCard() {
+    const view = {
+      applicationId: input.applicationId,
+      version: transitionNo,
+      status: state.status,
+      deficiencies: state.deficiencies.map((d) => ({ ...d })),
+      ...(state.decision ? { decision: { ...state.decision } } : {}),
+      ...(state.rejectionReason ? { rejectionReason: state.rejectionReason } : {}),
+      ...(state.certificateNumber ? { certificateNumber: state.certificateNumber } : {}),
+    };
+    cards = cards
+      .then(() => slack.refreshOfficerCard(view))
+      .then(
+        () => undefined,
+        (e: unknown) => log.warn('officer card not refreshed', { version: view.version, error: (e as Error).message }),
+      );
+  }
+
   const finish = async () => {
     await condition(allHandlersFinished);
+    await cards;
     return state;
   };
+
+  // --- waits on an officer: reminders, then the administrators ---------------------------------------
+  /**
+   * Waits until `done()`, telling the officer at each reminder offset and the agency's administrators at
+   * the escalation offset (e-mail always, Slack when configured); then waits on without a further notice.
+   */
+  async function waitOnOfficer(
+    done: () => boolean,
+    wait: OfficerDeadline['wait'],
+    plan: { reminders?: Duration[] | undefined; escalation?: Duration | undefined },
+    keyPrefix: string,
+    officer?: Actor,
+  ): Promise<void> {
+    if (!officerDeadlines || (!plan.reminders?.length && plan.escalation === undefined)) {
+      await condition(done);
+      return;
+    }
+    const since = Date.now();
+    const escalateAt = plan.escalation !== undefined ? since + msToNumber(plan.escalation) : Infinity;
+    const steps: { at: number; step: OfficerDeadline['step']; number: number }[] = [
+      ...(plan.reminders ?? []).map((d, i) => ({ at: since + msToNumber(d), step: 'reminder' as const, number: i + 1 })).filter((x) => x.at < escalateAt),
+      ...(escalateAt < Infinity ? [{ at: escalateAt, step: 'escalation' as const, number: 1 }] : []),
+    ].sort((a, b) => a.at - b.at);
+    for (const next of steps) {
+      if (await condition(done, Math.max(1, next.at - Date.now()))) return;
+      await notify.notifyOfficerDeadline({
+        applicationId: input.applicationId,
+        key: key(`${keyPrefix}/${next.step}/${next.number}`),
+        wait,
+        step: next.step,
+        number: next.number,
+        waitingSince: new Date(since).toISOString(),
+        ...(officer ? { officer } : {}),
+      });
+    }
+    await condition(done);
+  }
 
   // --- 1. sign -----------------------------------------------------------------------------------
   await transition('Pending Signature', SYSTEM, 'submitted-for-signature');
@@ -369,7 +441,7 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
 
   // --- 4./5. review, deficiency rounds -----------------------------------------------------------
   for (;;) {
-    await condition(() => pendingDecision !== undefined);
+    await waitOnOfficer(() => pendingDecision !== undefined, 'review', { reminders: t.reviewReminders, escalation: t.reviewEscalation }, `review/${state.deficiencies.length}`);
     const d = pendingDecision!;
     pendingDecision = undefined;
     const officer: Actor = { id: d.officer.officerId, name: d.officer.name, channel: d.officer.channel };
@@ -449,7 +521,13 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
     // the office's certificates carry the issuing officer's own digital signature: wait for it (seed 002)
     state.certificateSigning = { certificateNumber: cert.certificateNumber, contentSha256: signing.contentSha256, signer: approver, requestedAt: new Date(Date.now()).toISOString() };
     await transition('Approved Pending Issuance', approver, 'certificate-awaiting-signature', { note: `certificate ${cert.certificateNumber} drawn; waiting for ${approver.name}'s digital signature` });
-    await condition(() => certificateSigned);
+    await waitOnOfficer(
+      () => certificateSigned,
+      'certificate-signature',
+      { reminders: t.certificateSignatureReminders, escalation: t.certificateSignatureEscalation },
+      'certificate-signature',
+      approver,
+    );
     state.certificateSigning = undefined;
   } else {
     await db.issueCertificateDocument({ applicationId: input.applicationId, certificateNumber: cert.certificateNumber });

@@ -7,3 +7,4 @@ export * from './rejection.js';
 export * from './ticket-acknowledgement.js';
 export * from './ticket-reply.js';
 export * from './deficiency-reply-outcome.js';
+export * from './officer-deadline.js';
