@@ -21,6 +21,11 @@ export interface TicketTimings {
   escalateEvery?: Duration;
   /** a resolved ticket is reopened by a reply until this has passed; then the workflow ends */
   closeAfterResolved: Duration;
+  /**
+   * a ticket answered by staff and waiting on the requester is closed, with a notice to the requester,
+   * when they have not written for this long (none, as in inputs from before it existed: it waits for ever)
+   */
+  closeAfterNoReply?: Duration;
 }
 
 export interface InboundMailInput {
