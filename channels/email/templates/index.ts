@@ -6,4 +6,5 @@ export * from './approval.js';
 export * from './rejection.js';
 export * from './ticket-acknowledgement.js';
 export * from './ticket-reply.js';
+export * from './ticket-closed-no-reply.js';
 export * from './deficiency-reply-outcome.js';
