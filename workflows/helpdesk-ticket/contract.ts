@@ -83,7 +83,7 @@ export interface StaffRef {
 
 export interface TicketEvent {
   at: string;
-  kind: 'opened' | 'mail' | 'taken' | 'reply' | 'resolved' | 'reopened' | 'escalated' | 'freeze-lifted' | 'closed';
+  kind: 'opened' | 'mail' | 'taken' | 'reply' | 'resolved' | 'reopened' | 'escalated' | 'freeze-lifted' | 'closed-no-reply' | 'closed';
   by: string;
   note?: string;
 }
@@ -94,6 +94,8 @@ export interface TicketState {
   assignee?: { id: string; name: string };
   /** ISO time since when the requester waits on staff; absent when not waiting */
   waitingOnStaffSince?: string;
+  /** ISO time of the staff answer since which the ticket waits on the requester; absent when not waiting on them */
+  waitingOnRequesterSince?: string;
   escalations: number;
   /** outgoing mails so far (0 is the acknowledgement) */
   outgoing: number;
