@@ -13,6 +13,7 @@ export function createHelpdeskActivities(deps: HelpdeskActivityDeps) {
     showTicketInSlack: tickets.showTicketInSlack,
     sendTicketAcknowledgement: tickets.sendTicketAcknowledgement,
     sendTicketReply: tickets.sendTicketReply,
+    sendTicketClosedNoReply: tickets.sendTicketClosedNoReply,
     recordTicketMail: tickets.recordTicketMail,
     escalateTicket: tickets.escalateTicket,
     liftNameMismatchFreeze: tickets.liftNameMismatchFreeze,

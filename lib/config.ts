@@ -86,6 +86,7 @@ const schema = z.object({
   HELPDESK_SLA: duration.default('4 hours'),
   HELPDESK_ESCALATE_EVERY: duration.optional().or(z.literal('').transform(() => undefined)),
   HELPDESK_CLOSE_AFTER_RESOLVED: duration.default('14 days'),
+  HELPDESK_CLOSE_AFTER_NO_REPLY: duration.default('10 days'),
   HELPDESK_ESCALATION_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
   HELPDESK_SLACK_BOT_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
   HELPDESK_SLACK_SIGNING_SECRET: z.string().optional().or(z.literal('').transform(() => undefined)),
@@ -181,6 +182,8 @@ export interface Config {
     sla: string;
     escalateEvery: string | undefined;
     closeAfterResolved: string;
+    /** how long a ticket answered by staff waits on the requester before it is closed */
+    closeAfterNoReply: string;
     escalationEmail: string | undefined;
     slack: HelpdeskSlackSettings | undefined;
   };
@@ -267,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sla: e.HELPDESK_SLA.trim(),
       escalateEvery: e.HELPDESK_ESCALATE_EVERY?.trim(),
       closeAfterResolved: e.HELPDESK_CLOSE_AFTER_RESOLVED.trim(),
+      closeAfterNoReply: e.HELPDESK_CLOSE_AFTER_NO_REPLY.trim(),
       escalationEmail: e.HELPDESK_ESCALATION_EMAIL,
       slack: helpdeskSlackSettings(e),
     },

@@ -9,8 +9,8 @@
  */
 export type TicketStatus = 'new' | 'assigned' | 'waiting-requester' | 'resolved' | 'closed';
 
-/** What a line of a ticket's history is. */
-export type TicketMessageKind = 'mail' | 'acknowledgement' | 'reply' | 'escalation' | 'event';
+/** What a line of a ticket's history is (notice: an automatic mail to the requester, e.g. closed for want of a reply). */
+export type TicketMessageKind = 'mail' | 'acknowledgement' | 'reply' | 'notice' | 'escalation' | 'event';
 
 /** Where an inbound message stands: stored, handed to its workflow, or finished with an outcome. */
 export type InboundMailStatus = 'received' | 'processing' | 'done';

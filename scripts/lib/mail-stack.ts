@@ -49,6 +49,7 @@ export interface MailStackOptions {
   sla?: Duration;
   escalateEvery?: Duration;
   closeAfterResolved?: Duration;
+  closeAfterNoReply?: Duration;
   maxMessageBytes?: number;
   concurrency?: number;
   escalationEmail?: string;
@@ -130,7 +131,7 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
       imap: { host: mail.imap.host, port: o.port ?? mail.imap.port, secure: false, user: HELPDESK, password: HELPDESK_PASSWORD, mailbox: 'INBOX' },
       em: () => stack.orm.em.fork(),
       temporal: stack.client,
-      ticketTimings: { sla: opts.sla ?? '1 hour', ...(opts.escalateEvery ? { escalateEvery: opts.escalateEvery } : {}), closeAfterResolved: opts.closeAfterResolved ?? '1 hour' },
+      ticketTimings: { sla: opts.sla ?? '1 hour', ...(opts.escalateEvery ? { escalateEvery: opts.escalateEvery } : {}), closeAfterResolved: opts.closeAfterResolved ?? '1 hour', closeAfterNoReply: opts.closeAfterNoReply ?? '1 hour' },
       concurrency: opts.concurrency ?? 4,
       maxMessageBytes,
       logger,

@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { HelpdeskMessage, HelpdeskTicket, type TicketMessageKind, type TicketStatus } from '../../db/entities/helpdesk.js';
 import { knownProblem, type HelpdeskCategory } from '../../channels/email/faq.js';
 import { parseMessageIdList, ticketMessageId } from '../../channels/email/message-id.js';
-import { renderTicketAcknowledgement, renderTicketReply, frame, html } from '../../channels/email/templates/index.js';
+import { renderTicketAcknowledgement, renderTicketClosedNoReply, renderTicketReply, frame, html } from '../../channels/email/templates/index.js';
 import { buildThreadNote, buildTicketMessage } from '../../channels/slack-helpdesk/blocks.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { StaffRef } from '../../workflows/helpdesk-ticket/contract.js';
@@ -34,6 +34,8 @@ export interface TicketNote {
 }
 
 const MAX_REFERENCES = 20;
+/** the author of the ticket's automatic mail */
+const AUTOMATIC = { id: 'system', name: 'CoO helpdesk (automatic)' };
 
 async function ticketOrFail(em: EntityManager, ticketNumber: string): Promise<HelpdeskTicket> {
   const t = await em.findOne(HelpdeskTicket, { number: ticketNumber }, { refresh: true });
@@ -62,13 +64,25 @@ function extendThread(ids: string[], id: string | null): string[] {
 export function createTicketService(deps: HelpdeskActivityDeps) {
   const ctx = deps.mail.context;
 
-  /** Sends one outgoing mail of the ticket, threaded under the requester's latest message. */
-  async function sendTicketMail(em: EntityManager, t: HelpdeskTicket, seq: number, m: { subject: string; text: string; html: string }, template: string, author: { id: string; name: string }, kind: TicketMessageKind) {
+  /**
+   * Sends one outgoing mail of the ticket, threaded under the requester's latest message, once for its
+   * idempotency key (by default the ticket's outgoing sequence number).
+   */
+  async function sendTicketMail(
+    em: EntityManager,
+    t: HelpdeskTicket,
+    seq: number,
+    m: { subject: string; text: string; html: string },
+    template: string,
+    author: { id: string; name: string },
+    kind: TicketMessageKind,
+    key = `helpdesk/${t.number}/out/${seq}`,
+  ) {
     const messageId = ticketMessageId({ ticketNumber: t.number, seq, domain: deps.mail.domain });
     const inReplyTo = t.lastInboundMessageId ?? t.threadMessageIds.at(-1) ?? null;
     const references = parseMessageIdList(t.threadMessageIds.join(' ')).slice(-MAX_REFERENCES);
     await deps.notifier.send({
-      key: `helpdesk/${t.number}/out/${seq}`,
+      key,
       channel: 'email',
       to: t.requesterEmail,
       template,
@@ -136,8 +150,8 @@ export function createTicketService(deps: HelpdeskActivityDeps) {
       if (!t.slackChannel || !t.slackTs) return true;
       const pending = await em.find(HelpdeskMessage, { ticketNumber: t.number, slackTs: null, key: { $ne: `${t.number}/in/${t.openingMailId}` } }, { orderBy: { id: 'asc' } });
       for (const m of pending) {
-        const prefix =
-          m.direction === 'in' ? `:incoming_envelope: ${m.authorName} <${m.author}> wrote:` : m.direction === 'out' ? `:outbox_tray: ${m.kind === 'acknowledgement' ? 'Automatic first answer sent' : `${m.authorName} answered by e-mail`}:` : '';
+        const sent = m.kind === 'acknowledgement' ? 'Automatic first answer sent' : m.kind === 'notice' ? 'Automatic notice sent' : `${m.authorName} answered by e-mail`;
+        const prefix = m.direction === 'in' ? `:incoming_envelope: ${m.authorName} <${m.author}> wrote:` : m.direction === 'out' ? `:outbox_tray: ${sent}:` : '';
         const note = buildThreadNote(prefix ? `${prefix}\n${m.text.slice(0, 2500)}` : m.text);
         const r = await slack.client.chat.postMessage({ channel: t.slackChannel, thread_ts: t.slackTs, text: note.text, blocks: note.blocks, unfurl_links: false });
         m.slackTs = r.ts ?? 'posted';
@@ -160,7 +174,7 @@ export function createTicketService(deps: HelpdeskActivityDeps) {
         knownProblem: known && t.confidence >= 0.5 ? { title: known.title, fix: known.fix } : null,
         references: refs,
       });
-      return sendTicketMail(em, t, input.seq, m, 'ticket-acknowledgement', { id: 'system', name: 'CoO helpdesk (automatic)' }, 'acknowledgement');
+      return sendTicketMail(em, t, input.seq, m, 'ticket-acknowledgement', AUTOMATIC, 'acknowledgement');
     },
 
     /** A staff answer, by e-mail in the ticket's thread. */
@@ -172,6 +186,17 @@ export function createTicketService(deps: HelpdeskActivityDeps) {
       t.firstResponseAt ??= new Date();
       await em.flush();
       return id;
+    },
+
+    /**
+     * The requester has not written for `waitedMs` since a staff answer: the notice that the ticket is
+     * closed (a reply opens a new ticket continuing it), in the ticket's thread, once for `key`.
+     */
+    async sendTicketClosedNoReply(input: { ticketNumber: string; seq: number; key: string; waitedMs: number }): Promise<string> {
+      const em = deps.em();
+      const t = await ticketOrFail(em, input.ticketNumber);
+      const m = renderTicketClosedNoReply({ ctx, ticketNumber: t.number, requesterName: t.requesterName || null, originalSubject: t.subject, waitedMs: input.waitedMs });
+      return sendTicketMail(em, t, input.seq, m, 'ticket-closed-no-reply', AUTOMATIC, 'notice', input.key);
     },
 
     /** Another message of the thread, added to the ticket's history. */

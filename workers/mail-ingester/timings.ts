@@ -9,5 +9,6 @@ export function ticketTimingsFromConfig(config: Config): TicketTimings {
     sla: h.sla as Duration,
     ...(h.escalateEvery ? { escalateEvery: h.escalateEvery as Duration } : {}),
     closeAfterResolved: h.closeAfterResolved as Duration,
+    closeAfterNoReply: h.closeAfterNoReply as Duration,
   };
 }

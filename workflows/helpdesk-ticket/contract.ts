@@ -21,6 +21,11 @@ export interface TicketTimings {
   escalateEvery?: Duration;
   /** a resolved ticket is reopened by a reply until this has passed; then the workflow ends */
   closeAfterResolved: Duration;
+  /**
+   * a ticket answered by staff and waiting on the requester is closed, with a notice to the requester,
+   * when they have not written for this long (none, as in inputs from before it existed: it waits for ever)
+   */
+  closeAfterNoReply?: Duration;
 }
 
 export interface InboundMailInput {
@@ -78,7 +83,7 @@ export interface StaffRef {
 
 export interface TicketEvent {
   at: string;
-  kind: 'opened' | 'mail' | 'taken' | 'reply' | 'resolved' | 'reopened' | 'escalated' | 'freeze-lifted' | 'closed';
+  kind: 'opened' | 'mail' | 'taken' | 'reply' | 'resolved' | 'reopened' | 'escalated' | 'freeze-lifted' | 'closed-no-reply' | 'closed';
   by: string;
   note?: string;
 }
@@ -89,6 +94,8 @@ export interface TicketState {
   assignee?: { id: string; name: string };
   /** ISO time since when the requester waits on staff; absent when not waiting */
   waitingOnStaffSince?: string;
+  /** ISO time of the staff answer since which the ticket waits on the requester; absent when not waiting on them */
+  waitingOnRequesterSince?: string;
   escalations: number;
   /** outgoing mails so far (0 is the acknowledgement) */
   outgoing: number;

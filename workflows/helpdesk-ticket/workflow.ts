@@ -5,6 +5,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -14,6 +15,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Activities } from '../../activities/index.js';
 import { ErrorCode } from '../../lib/errors.js';
+import { executionKey } from '../execution-key.js';
 import {
   FREEZE_LIFTERS,
   HELPDESK_TICKET_WORKFLOW,
@@ -147,7 +149,9 @@ export async function processInboundMail(input: InboundMailInput): Promise<Inbou
  * automatically with the known fix, then waiting on staff (take, reply by e-mail in the thread,
  * resolve, lift a name-mismatch freeze: Updates) and on the requester (their mail: a signal). Waiting on
  * staff longer than the SLA escalates. A resolved ticket reopens on a reply, and ends after
- * `closeAfterResolved` without one.
+ * `closeAfterResolved` without one. A ticket answered by staff and waiting on the requester is closed
+ * after `closeAfterNoReply` without a message from them, with a notice in the thread (a reply to it
+ * opens a new ticket continuing this one); without that timing (older inputs) it waits for ever.
  */
 export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
   const t = input.timings;
@@ -215,7 +219,12 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
         state.status = 'resolved';
         resolvedAt = Date.now();
         event('resolved', r.staff.id, 'with an answer');
-      } else state.status = 'waiting-requester';
+        delete state.waitingOnRequesterSince;
+      } else {
+        state.status = 'waiting-requester';
+        // the requester's time to answer runs from the latest answer
+        state.waitingOnRequesterSince = nowIso();
+      }
       delete state.waitingOnStaffSince;
       event('reply', r.staff.id);
       changed++;
@@ -240,6 +249,7 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
       state.status = 'resolved';
       resolvedAt = Date.now();
       delete state.waitingOnStaffSince;
+      delete state.waitingOnRequesterSince;
       event('resolved', staff.id, note);
       changed++;
       await db.saveTicket({
@@ -301,6 +311,7 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
     if (newWait) {
       state.status = state.assignee ? 'assigned' : 'new';
       state.waitingOnStaffSince = nowIso();
+      delete state.waitingOnRequesterSince;
     }
     if (reopened) event('reopened', 'requester');
     await db.saveTicket({ ticketNumber: n, patch: { status: state.status } });
@@ -318,6 +329,8 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
   /** escalations of the current wait on staff (a new message starts a new wait) */
   let escalatedThisWait = 0;
   for (;;) {
+    /** the requester did not write within closeAfterNoReply of a staff answer */
+    let noReply = false;
     for (;;) {
       const seen = changed;
       if (waitingOnStaff()) {
@@ -337,6 +350,17 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
       } else if (state.status === 'resolved') {
         const woke = await condition(() => changed !== seen, Math.max(1, resolvedAt + msToNumber(t.closeAfterResolved) - Date.now()));
         if (!woke && state.status === 'resolved' && inbox.length === 0) break;
+      } else if (state.status === 'waiting-requester' && t.closeAfterNoReply !== undefined && patched('ticket-close-without-reply')) {
+        const since = Date.parse(state.waitingOnRequesterSince ?? nowIso());
+        const woke = await condition(() => changed !== seen, Math.max(1, since + msToNumber(t.closeAfterNoReply) - Date.now()));
+        if (!woke) {
+          // an answer or a take under way at the deadline finishes first (an answer starts a new wait)
+          await condition(allHandlersFinished);
+          if (changed === seen && state.status === 'waiting-requester' && inbox.length === 0) {
+            noReply = true;
+            break;
+          }
+        }
       } else {
         await condition(() => changed !== seen);
       }
@@ -345,9 +369,26 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
 
     // --- closed ------------------------------------------------------------------------------------
     state.status = 'closed';
+    let note: Parameters<Activities['saveTicket']>[0]['note'];
+    if (noReply) {
+      // closed first, so no answer or resolution starts while the notice goes out
+      const waitedMs = msToNumber(t.closeAfterNoReply!);
+      event('closed-no-reply', 'system', `no message from the requester since the answer of ${state.waitingOnRequesterSince}`);
+      const seq = state.outgoing++;
+      await notify.sendTicketClosedNoReply({ ticketNumber: n, seq, key: executionKey('closed-no-reply', seq), waitedMs });
+      const waited = typeof t.closeAfterNoReply === 'string' ? t.closeAfterNoReply : `${waitedMs} ms`;
+      note = {
+        key: `closed-no-reply/${state.events.length}`,
+        kind: 'event',
+        text: `Closed: the requester has not written in ${waited} since the last answer. They were told by e-mail; a reply opens a new ticket continuing this one.`,
+        author: 'system',
+        authorName: 'Helpdesk',
+      };
+    }
+    delete state.waitingOnRequesterSince;
     event('closed', 'system');
     await condition(allHandlersFinished);
-    await db.saveTicket({ ticketNumber: n, patch: { status: 'closed' } });
+    await db.saveTicket({ ticketNumber: n, patch: { status: 'closed' }, ...(note ? { note } : {}) });
     await show();
     // a message that arrived while closing reopens the ticket rather than being lost
     if (inbox.length === 0) break;

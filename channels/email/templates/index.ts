@@ -6,5 +6,6 @@ export * from './approval.js';
 export * from './rejection.js';
 export * from './ticket-acknowledgement.js';
 export * from './ticket-reply.js';
+export * from './ticket-closed-no-reply.js';
 export * from './deficiency-reply-outcome.js';
 export * from './officer-deadline.js';

@@ -134,6 +134,21 @@ export function formatRupees(amount: number): string {
   return new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', minimumFractionDigits: 2 }).format(amount);
 }
 
+const WAIT_UNITS: [string, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1_000],
+];
+
+/** A configured wait in words: "10 days", "36 hours", "1 minute" (the largest unit it is a whole number of). */
+export function formatWait(ms: number): string {
+  const units = WAIT_UNITS.filter(([, u]) => ms >= u);
+  const [name, size] = units.find(([, u]) => ms % u === 0) ?? units[0] ?? WAIT_UNITS.at(-1)!;
+  const n = Math.max(1, Math.round(ms / size));
+  return `${n} ${name}${n === 1 ? '' : 's'}`;
+}
+
 export function greetingName(name: string | null | undefined): string {
   const n = (name ?? '').trim();
   return n === '' ? 'Exporter' : n;

@@ -6,6 +6,7 @@ import { stripReply } from '../../../channels/email/strip-reply.js';
 import {
   escapeHtml,
   formatRupees,
+  formatWait,
   html,
   renderApproval,
   renderDeficiencyRaised,
@@ -17,6 +18,7 @@ import {
   renderSignatureNeeded,
   renderSubmissionReceived,
   renderTicketAcknowledgement,
+  renderTicketClosedNoReply,
   renderTicketReply,
   type RenderedMail,
 } from '../../../channels/email/templates/index.js';
@@ -171,6 +173,34 @@ describe('outgoing mail templates', () => {
     expect(m.subject).toBe('Re: Expired Certificate error [Ticket HD-2025-000123]');
     expect(m.html).toContain('Please remove the old certificate &lt;b&gt;first&lt;/b&gt;.');
     expect(m.text).toContain('marked ticket HD-2025-000123 as resolved');
+  });
+
+  it('ticket closed for want of a reply: the wait in words, the ticket, and what a reply does, in the thread subject', () => {
+    const m = renderTicketClosedNoReply({
+      ctx,
+      ticketNumber: 'HD-2025-000123',
+      requesterName: evil,
+      originalSubject: 'Re: Expired Certificate error [Ticket HD-2025-000123]',
+      waitedMs: 10 * 86_400_000,
+    });
+    expectWellFormed(m);
+    expect(m.subject).toBe('Re: Expired Certificate error [Ticket HD-2025-000123]');
+    expect(m.text).toContain('We have not heard back from you in 10 days since our last answer, so ticket HD-2025-000123 is now closed.');
+    expect(m.text).toContain('reply to this e-mail');
+    expect(m.text).toContain('opens a new ticket that continues HD-2025-000123');
+    expect(m.html).toContain('is now closed.');
+    expect(m.html).toContain('Raj &lt;script&gt;');
+  });
+
+  it('formats a configured wait in the largest whole unit', () => {
+    expect(formatWait(10 * 86_400_000)).toBe('10 days');
+    expect(formatWait(86_400_000)).toBe('1 day');
+    expect(formatWait(36 * 3_600_000)).toBe('36 hours');
+    expect(formatWait(90 * 60_000)).toBe('90 minutes');
+    expect(formatWait(3_000)).toBe('3 seconds');
+    expect(formatWait(1_000)).toBe('1 second');
+    expect(formatWait(86_400_000 + 1)).toBe('1 day');
+    expect(formatWait(400)).toBe('1 second');
   });
 
   it('answers about a deficiency reply: problems, signature needed, accepted', () => {
