@@ -8,6 +8,7 @@ import { externalSigningContent } from '../../services/pdf/sign-pdf.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { buildSigningPayload } from '../../services/application/signing.js';
+import { createKeptAnswerService } from '../../services/application/kept-answers.js';
 import { gatewayCredentials } from '../../services/payment/application-payment.js';
 import { verifyCallbackChecksum } from '../../services/payment/gateway.js';
 import { DEFICIENCY_RESPONSE_POLICY, inspectUpload } from '../../domain/application/check-upload.js';
@@ -28,6 +29,7 @@ import {
   startPaymentUpdate,
   stateQuery,
   type ApplicationState,
+  type SigningPayload,
   type ApplicationWorkflowInput,
   type OfficerRef,
 } from '../../workflows/application/contract.js';
@@ -80,6 +82,7 @@ function updateId(req: Request, what: string): string | undefined {
 }
 
 export function applicationWorkflowRoutes(deps: ApiDeps) {
+  const answers = createKeptAnswerService({ em: () => deps.orm.em.fork() });
   // validated durations from lib/config.ts ("7 days", "30 seconds")
   const timings = (): ApplicationWorkflowInput['timings'] => ({ ...deps.config.timings }) as unknown as ApplicationWorkflowInput['timings'];
   return [
@@ -95,13 +98,33 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       auth: ['exporter'],
       params: idParam,
       responses: { 202: { description: 'started', schema: z.object({ workflowId: z.string(), status: z.string(), signing: signingPayload }) } },
-      handler: async ({ params, principal, res }) => {
+      handler: async ({ params, principal, req, res }) => {
         const app = await loadOwned(deps, principal!, params.id);
+        const workflowId = applicationWorkflowId(app.number);
+        // a retry after a lost answer (same Idempotency-Key) gets the same signing payload, not a refusal
+        const id = updateId(req, 'submit');
+        const scope = id ? `application/${app.id}/${principal!.sub}/${id}` : undefined;
+        const kept = scope ? await answers.find(scope) : null;
+        if (kept && !kept.reserved) {
+          res.status(kept.status);
+          return kept.body as { workflowId: string; status: string; signing: SigningPayload };
+        }
+        const answer = async (state: ApplicationState) => {
+          if (state.status !== 'Pending Signature' || !state.signing) {
+            throw new AppError(ErrorCode.AlreadyDone, `Application ${app.number} has already been submitted; it is ${state.status}.`);
+          }
+          const body = { workflowId, status: state.status, signing: state.signing };
+          if (scope) await answers.keep(scope, 202, body);
+          res.status(202);
+          return body;
+        };
+        const runningAnswer = () => call(() => deps.temporal.workflow.getHandle(workflowId).executeUpdate(signingPayloadUpdate)).then(answer);
+        // this key started the workflow, but its answer was lost before it was kept: the workflow answers again
+        if (kept?.reserved) return runningAnswer();
         if (app.status !== 'Draft') throw new AppError(ErrorCode.IllegalTransition, `Application ${app.number} is ${app.status}: only a draft can be submitted.`);
         const reference = await loadReferenceIndex(deps.orm.em.fork());
         // the same rules the workflow applies; problems come back as field-level problem+json
         await buildSigningPayload(deps.orm.em.fork(), reference, { applicationId: app.id, purpose: 'submission', round: 0 });
-        const workflowId = applicationWorkflowId(app.number);
         const input: ApplicationWorkflowInput = {
           applicationId: app.id,
           applicationNumber: app.number,
@@ -128,6 +151,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
             { key: SA.agreement, value: app.agreementCode! },
           ],
         });
+        if (scope) await answers.reserve(scope);
         let state: ApplicationState;
         try {
           state = await deps.temporal.workflow.executeUpdateWithStart(signingPayloadUpdate, { startWorkflowOperation });
@@ -137,8 +161,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           }
           throw workflowErrorToAppError(e);
         }
-        res.status(202);
-        return { workflowId, status: state.status, signing: state.signing };
+        return answer(state);
       },
     }),
     defineRoute({
@@ -407,15 +430,28 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           const handle = deps.temporal.workflow.getHandle(applicationWorkflowId(app.number));
           const officer = officerRef(principal!);
           const id = updateId(req, kind);
+          // a repeat gets the first answer, also once the workflow has completed (kept in the database)
+          const scope = id ? `application/${app.id}/${principal!.sub}/${id}` : undefined;
+          const kept = scope ? await answers.find(scope) : null;
+          if (kept && !kept.reserved) return kept.body as ApplicationState;
           const opts = id ? { updateId: id } : {};
           const b = body as { remarks?: string; documentsRequested?: string[]; reason?: string } | undefined;
-          return call(() =>
-            kind === 'approve'
-              ? handle.executeUpdate(approveUpdate, { args: [officer], ...opts })
-              : kind === 'reject'
-                ? handle.executeUpdate(rejectUpdate, { args: [{ ...officer, reason: b!.reason! }], ...opts })
-                : handle.executeUpdate(raiseDeficiencyUpdate, { args: [{ ...officer, remarks: b!.remarks!, documentsRequested: b!.documentsRequested ?? [] }], ...opts }),
-          );
+          let state: ApplicationState;
+          try {
+            state = await call(() =>
+              kind === 'approve'
+                ? handle.executeUpdate(approveUpdate, { args: [officer], ...opts })
+                : kind === 'reject'
+                  ? handle.executeUpdate(rejectUpdate, { args: [{ ...officer, reason: b!.reason! }], ...opts })
+                  : handle.executeUpdate(raiseDeficiencyUpdate, { args: [{ ...officer, remarks: b!.remarks!, documentsRequested: b!.documentsRequested ?? [] }], ...opts }),
+            );
+          } catch (e) {
+            // the workflow has finished: say what became of the file, by whom and when
+            if (e instanceof AppError && e.code === ErrorCode.Conflict) throw (await answers.finishedFileRefusal(app.id)) ?? e;
+            throw e;
+          }
+          if (scope) await answers.keep(scope, 200, state);
+          return state;
         },
       }),
     ),

@@ -11,6 +11,7 @@ import { StaffUserRowSchema } from './staff-user.js';
 import { SlackLinkCodeSchema, SlackLinkFailureSchema, SlackMessageSchema, SlackUserLinkSchema } from './slack.js';
 import { HelpdeskMessageSchema, HelpdeskTicketSchema } from './helpdesk.js';
 import { InboundMailCopySchema, InboundMailSchema, MailIngestCursorSchema } from './mail-ingest.js';
+import { KeptAnswerSchema } from './kept-answer.js';
 
 export * from './application.js';
 export * from './audit-event.js';
@@ -25,6 +26,7 @@ export * from './staff-user.js';
 export * from './slack.js';
 export * from './helpdesk.js';
 export * from './mail-ingest.js';
+export * from './kept-answer.js';
 
 export const entities = [
   IecRecordSchema,
@@ -61,4 +63,5 @@ export const entities = [
   MailIngestCursorSchema,
   HelpdeskTicketSchema,
   HelpdeskMessageSchema,
+  KeptAnswerSchema,
 ];

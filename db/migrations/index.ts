@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261202180000_kept_answers } from './Migration20261202180000_kept_answers.js';
 import { Migration20261202170000_slack_message_version } from './Migration20261202170000_slack_message_version.js';
 import { Migration20261122110000_certificate_officer_signature } from './Migration20261122110000_certificate_officer_signature.js';
 import { Migration20261122100000_tax_invoice_pdf } from './Migration20261122100000_tax_invoice_pdf.js';
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122100000_tax_invoice_pdf', class: Migration20261122100000_tax_invoice_pdf },
   { name: 'Migration20261122110000_certificate_officer_signature', class: Migration20261122110000_certificate_officer_signature },
   { name: 'Migration20261202170000_slack_message_version', class: Migration20261202170000_slack_message_version },
+  { name: 'Migration20261202180000_kept_answers', class: Migration20261202180000_kept_answers },
 ];

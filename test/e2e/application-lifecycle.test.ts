@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgencyOfficeRow, AuditEvent, CertificateRow, FeeScheduleRow, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
+import { AgencyOfficeRow, AuditEvent, CertificateRow, FeeScheduleRow, KeptAnswer, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import { applicationWorkflowId, TASK_QUEUE } from '../../workflows/application/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
@@ -205,6 +205,25 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     await handle.terminate('test done');
   });
 
+  it('a submit retried with the same Idempotency-Key after a lost answer gets the same signing payload', async () => {
+    const draft = await createCompleteDraft(stack, t.raj);
+    const headers = { 'idempotency-key': `submit-${draft.id}` };
+    const first = await api(stack, 'POST', `/v1/applications/${draft.id}/submit`, { token: t.raj, headers });
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    const repeat = await api(stack, 'POST', `/v1/applications/${draft.id}/submit`, { token: t.raj, headers });
+    expect(repeat.status, JSON.stringify(repeat.body)).toBe(202);
+    expect(repeat.body).toEqual(first.body);
+    // the answer was lost before it was kept (a crash): the running workflow answers again with the same bytes
+    await stack.orm.em.fork().nativeUpdate(KeptAnswer, { scope: { $like: `application/${draft.id}/%` } }, { status: 0, body: {} });
+    const again = await api(stack, 'POST', `/v1/applications/${draft.id}/submit`, { token: t.raj, headers });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect(again.body.signing.sha256).toBe(first.body.signing.sha256);
+    // another key is another submission: refused
+    const other = await api(stack, 'POST', `/v1/applications/${draft.id}/submit`, { token: t.raj, headers: { 'idempotency-key': `other-${draft.id}` } });
+    expect(other.status).toBe(409);
+    await stack.client.workflow.getHandle(applicationWorkflowId(draft.number)).terminate('test done');
+  });
+
   it('goes from draft to Approved with a file number, a tax invoice, a certificate and an audit trail', async () => {
     const draft = await createCompleteDraft(stack, t.raj);
     await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
@@ -317,6 +336,25 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     expect(again.body.detail).toContain('Priya Deshpande');
     const s = await waitForStatus(stack, t.raj, app.id, 'Rejected');
     expect(s.rejectionReason).toBe('Goods do not meet the origin criterion.');
+  });
+
+  it('a decision on a finished file says what it became, by whom and when; a repeat with the same Idempotency-Key gets the first answer after completion', async () => {
+    const app = await inProcess();
+    const key = `approve-${app.id}`;
+    const first = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya, headers: { 'idempotency-key': key } });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const done = await waitForStatus(stack, t.raj, app.id, 'Approved');
+    // the workflow has completed: Temporal no longer knows the Update ID, the database still has the answer
+    await waitFor(() => stack.client.workflow.getHandle(`coo-application/${app.number}`).describe(), { what: 'the workflow completed', until: (d) => d.status.name === 'COMPLETED' });
+    const repeat = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya, headers: { 'idempotency-key': key } });
+    expect(repeat.status, JSON.stringify(repeat.body)).toBe(200);
+    expect(repeat.body).toEqual(first.body);
+
+    const late = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/reject`, { token: t.second, body: { reason: 'Too late.' } });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('already_decided');
+    expect(late.body.detail).toMatch(new RegExp(`^File ${done.fileNumber} is Approved: Priya Deshpande approved it on \\d{2} [A-Z][a-z]{2} \\d{4}, \\d{2}:\\d{2} IST\\.$`));
+    expect(late.body.detail).not.toContain('submit it first');
   });
 
   it('two officers approving at once give exactly one decision', async () => {
