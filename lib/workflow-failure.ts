@@ -33,3 +33,13 @@ export function appErrorFromFailure(e: unknown): AppError | null {
     ...(Array.isArray(problems) && problems.length ? { problems } : {}),
   });
 }
+
+/**
+ * A typed business refusal (a service's AppError, made a non-retryable ApplicationFailure by
+ * activities/failure.ts), as opposed to an outage that outlasted the activity's retries: workflows react
+ * to the first and wait out the second.
+ */
+export function isBusinessFailure(e: unknown): boolean {
+  const failure = findApplicationFailure(e);
+  return failure !== undefined && failure.nonRetryable === true && !!failure.type && isErrorCode(failure.type) && failure.type !== ErrorCode.DependencyUnavailable;
+}

@@ -20,10 +20,14 @@ export const gatewayCall: ActivityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 };
 
-/** Validation and signature checks: permanent problems are non-retryable failures, so few attempts. */
+/**
+ * Validation and signature checks, wallet debits, the officer's signature: a permanent problem is a
+ * non-retryable failure (activities/failure.ts), so what is retried is an outage (PostgreSQL restarting,
+ * Temporal away): retried as long as a database write, through outages of many minutes.
+ */
 export const verification: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumAttempts: 5 },
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 50 },
 };
 
 /** Notifications: SMTP servers go away; keep trying a long while, never block a decision on it. */

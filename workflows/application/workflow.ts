@@ -9,11 +9,13 @@ import {
   workflowInfo,
   allHandlersFinished,
   patched,
+  sleep,
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
 import { ErrorCode } from '../../lib/errors.js';
+import { isBusinessFailure } from '../../lib/workflow-failure.js';
 import { SA } from '../search-attributes.js';
 import { executionKey } from '../execution-key.js';
 import { databaseWrite, gatewayCall, notification, slackCall, verification } from '../activity-options.js';
@@ -352,13 +354,22 @@ export async function cooApplication(input: ApplicationWorkflowInput): Promise<A
 
   // --- 1. sign -----------------------------------------------------------------------------------
   await transition('Pending Signature', SYSTEM, 'submitted-for-signature');
-  try {
-    state.signing = await verify.prepareSigningPayload({ applicationId: input.applicationId, purpose: 'submission', round: 0 });
-  } catch (e) {
-    // the application changed between the API's check and now: back to draft, nothing lost
-    preparationFailure = (e as Error).message;
-    await db.recordTransition({ applicationId: input.applicationId, eventKey: key('back-to-draft'), status: 'Draft', actor: SYSTEM, action: 'returned-to-draft', details: { reason: String((e as Error).message) } });
-    throw e;
+  for (;;) {
+    try {
+      state.signing = await verify.prepareSigningPayload({ applicationId: input.applicationId, purpose: 'submission', round: 0 });
+      break;
+    } catch (e) {
+      // an outage that outlasted the retries is no reason to give up the application: wait, then try again
+      if (!isBusinessFailure(e) && patched('preparation-outlasts-outages')) {
+        log.warn('signing payload not prepared: trying again after an outage', { error: (e as Error).message });
+        await sleep('1 minute');
+        continue;
+      }
+      // the application changed between the API's check and now: back to draft, nothing lost
+      preparationFailure = (e as Error).message;
+      await db.recordTransition({ applicationId: input.applicationId, eventKey: key('back-to-draft'), status: 'Draft', actor: SYSTEM, action: 'returned-to-draft', details: { reason: String((e as Error).message) } });
+      throw e;
+    }
   }
   if (!(await condition(() => signed !== undefined, t.signatureWindow))) {
     await transition('Expired', SYSTEM, 'expired', { note: 'not signed in time' });
