@@ -5,6 +5,7 @@ import swaggerUi from 'swagger-ui-dist';
 import type { ApiDeps } from './deps.js';
 import { rejectHostileUrl, rejectNulInBody } from './http/hostile-input.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
+import { boundTemporalCalls, failFastWhileDown, startDependencyMonitor } from './http/dependencies.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
 import { buildOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
@@ -58,6 +59,11 @@ export function createApp(deps: ApiDeps): express.Express {
 
   // malformed percent-encoding and NUL characters never reach a route (a 400 naming where they are)
   app.use(rejectHostileUrl);
+  // while Temporal or PostgreSQL is down, the business routes answer 503 with Retry-After at once
+  const monitor = startDependencyMonitor({ temporal: deps.temporal, orm: deps.orm });
+  app.use(failFastWhileDown(monitor, (path) => !(path.startsWith('/v1/') || path.startsWith('/verify'))));
+  // no request waits on Temporal longer than this (registration waits up to 20 s for the IEC master)
+  app.use(boundTemporalCalls(deps.temporal, 25_000));
 
   const routes = allRoutes(deps);
   const openapi = buildOpenApi(routes, { title: 'CoO back-office API', version: '0.1.0', serverUrl: deps.config.api.publicBaseUrl });

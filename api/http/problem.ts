@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type {} from 'pino-http'; // adds req.id and req.log
+import { missingDependency, sendUnavailable } from './dependencies.js';
 
 /** RFC 9457 problem details; `code` is stable and documented, `errors` lists field problems. */
 export interface Problem {
@@ -71,6 +72,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
       sendProblem(res, { status: 415, code: ErrorCode.ValidationFailed, detail: 'Unsupported body encoding.' });
+      return;
+    }
+    const dependency = missingDependency(err);
+    if (dependency) {
+      (req.log ?? logger).warn({ err, dependency }, 'a dependency is unreachable');
+      sendUnavailable(res, dependency);
       return;
     }
     (req.log ?? logger).error({ err }, 'unhandled error');
