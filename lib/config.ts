@@ -44,6 +44,7 @@ const schema = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('coo-backoffice'),
   AUTH_JWKS_URL: optionalUrl,
   AUTH_DEV_KEYS: bool.default(true),
+  AUTH_MAX_TOKEN_LIFETIME: duration.default('12 hours'),
 
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
 
@@ -150,7 +151,16 @@ export interface Config {
     uiUrl: string;
     dbFile: string;
   };
-  auth: { issuer: string; audience: string; jwksUrl: string | undefined; devKeys: boolean; devKeyFile: string };
+  auth: {
+    issuer: string;
+    audience: string;
+    jwksUrl: string | undefined;
+    devKeys: boolean;
+    devKeyFile: string;
+    /** the longest a bearer token may be valid (exp - iat), as written ("12 hours") and in seconds */
+    maxTokenLifetime: string;
+    maxTokenLifetimeSeconds: number;
+  };
   worker: { maxConcurrentActivities: number };
   identity: {
     /** PEM bundle of the certifying authorities whose DSCs are accepted */
@@ -254,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: e.AUTH_JWKS_URL,
       devKeys: e.AUTH_DEV_KEYS,
       devKeyFile: path.join(dataDir, 'auth', 'dev-signing-key.json'),
+      ...tokenLifetime(e.AUTH_MAX_TOKEN_LIFETIME),
     },
     worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES },
     identity: identityConfig(e, dataDir),
@@ -376,6 +387,12 @@ function officerDeadlines(e: RawConfig) {
     certificateSignatureReminders: signature.list,
     certificateSignatureEscalation: signature.esc,
   };
+}
+
+function tokenLifetime(v: string): { maxTokenLifetime: string; maxTokenLifetimeSeconds: number } {
+  const seconds = Math.floor(msToNumber(v.trim() as Duration) / 1000);
+  if (seconds < 1) throw new ConfigError([`AUTH_MAX_TOKEN_LIFETIME: at least 1 second (got ${JSON.stringify(v)})`]);
+  return { maxTokenLifetime: v.trim(), maxTokenLifetimeSeconds: seconds };
 }
 
 function splitList(v: string): string[] {
