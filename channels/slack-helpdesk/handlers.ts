@@ -174,7 +174,7 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
       }
       const r = await backend.liftFreeze(ctx.ticketNumber, staff, { userId: userIdToLift, reason, acceptCertificateName: accept }, keyForViewSubmission({ teamId, userId, callbackId: CallbackId.liftFreeze, viewId: view.id }));
       acked = true;
-      if (!r.ok) return void (await ack({ response_action: 'errors', errors: { [r.code === 'forbidden' || r.code === 'validation_failed' ? InputBlockId.reason : InputBlockId.userId]: r.message.slice(0, 150) } }));
+      if (!r.ok) return void (await ack({ response_action: 'errors', errors: { [r.code === 'validation_failed' ? InputBlockId.reason : InputBlockId.userId]: r.message.slice(0, 150) } }));
       await ack();
       await tell(client, where, userId, `:unlock: ${r.message ?? 'The freeze is lifted.'}`).catch(() => undefined);
     } catch (e) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownProblem } from '../../channels/email/faq.js';
 import { helpdeskTicketWorkflowId, ticketStateQuery } from '../../workflows/helpdesk-ticket/contract.js';
 import { ActionId, CallbackId, InputActionId, InputBlockId, encodeModalContext } from '../../channels/slack-helpdesk/blocks.js';
-import { ExporterUser, HelpdeskMessage, HelpdeskTicket, UserIdentityState } from '../../db/entities/index.js';
+import { AuditEvent, ExporterUser, HelpdeskMessage, HelpdeskTicket, UserIdentityState } from '../../db/entities/index.js';
 import { freezeUser } from '../../services/identity/freeze.js';
 import { api } from '../helpers/stack.js';
 import { checkboxValues, textValue } from '../helpers/slack-sign.js';
@@ -241,10 +241,20 @@ describe('staff take and answer a ticket from Slack; the answer goes out by e-ma
   });
 });
 
-describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only)', () => {
+describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only, only the user the ticket is about)', () => {
   it('offers the button for a frozen writer; the modal lifts the freeze through the identity module', async () => {
     const em = ms.stack.orm.em.fork();
     const userId = 'AAACR5055K-2';
+    // someone else, frozen too: not this ticket's user
+    const other = 'AAACR5055K-7';
+    await freezeUser(em, {
+      userId: other,
+      userKind: 'exporter',
+      code: 'dsc_name_mismatch',
+      reason: 'The name in your DSC differs from your profile name.',
+      details: { source: 'dsc', profileName: 'Someone Else', certificateName: 'SOMEONE ELS', differences: [], context: 'test' },
+      channel: 'api',
+    });
     const frozen = async (id: string) => (await em.findOneOrFail(UserIdentityState, { userId: id }, { refresh: true })).frozen;
     if (!(await em.findOne(ExporterUser, { id: userId }))) {
       em.create(ExporterUser, { id: userId, iec: 'AAACR5055K', role: 'additional', name: 'Meera Iyer', email: MEERA, mobile: '+91 9820044003', status: 'active', mappedBy: 'AAACR5055K-1' } as never);
@@ -297,6 +307,20 @@ describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only)', (
     expect((tooShort.json as { response_action: string; errors: Record<string, string> }).errors[InputBlockId.reason]).toContain('at least 10 characters');
     expect(await frozen(userId)).toBe(true);
 
+    // staff cannot lift someone else's freeze through this ticket, in Slack or over HTTP
+    // (a form of its own: the form's view id is the Update ID, and a repeated one gets the first answer)
+    const elsewhere = await ms.slackSubmit({ ...(view as never as { id: string; private_metadata: string }), id: 'V0ELSEWHERE', callback_id: CallbackId.liftFreeze }, KAVITA.slackId, {
+      [InputBlockId.userId]: { [InputActionId.userId]: textValue(other) },
+      [InputBlockId.reason]: { [InputActionId.reason]: textValue(reason) },
+    });
+    expect((elsewhere.json as { errors: Record<string, string> }).errors[InputBlockId.userId]).toContain(`Ticket ${ticket.number} is about ${userId}, not ${other}`);
+    const kavita = await ms.stack.token({ sub: KAVITA.staffId, name: KAVITA.name, roles: ['helpdesk'] });
+    const overHttp = await api(ms.stack, 'POST', `/v1/helpdesk/tickets/${ticket.number}/lift-freeze`, { token: kavita, body: { userId: other, reason } });
+    expect(overHttp.status).toBe(403);
+    expect(overHttp.body.detail).toContain('a freeze is lifted only from a ticket about that user');
+    expect(await frozen(other)).toBe(true);
+    expect(await frozen(userId)).toBe(true);
+
     const lifted = await ms.slackSubmit(view as never, KAVITA.slackId, {
       [InputBlockId.userId]: { [InputActionId.userId]: textValue(userId) },
       [InputBlockId.reason]: { [InputActionId.reason]: textValue(reason) },
@@ -309,6 +333,10 @@ describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only)', (
     expect(state.unfrozenBy).toBe(KAVITA.staffId);
     expect(state.unfrozenReason).toBe(`${reason} (ticket ${ticket.number})`);
     expect(state.acceptedNames).toContain('MEERA S IYER');
+    // the audit trail says it was done in Slack
+    const audit = (await em.find(AuditEvent, { subjectId: userId, action: 'identity.unfrozen' }, { orderBy: { id: 'asc' } })).filter((a) => a.details?.reason === `${reason} (ticket ${ticket.number})`);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: KAVITA.staffId, channel: 'slack' });
     await ms.waitFor('the confirmation', async () => ms.fake!.ephemerals.some((e) => (e.text ?? '').includes(`freeze of ${userId} is lifted`)));
 
     // a second modal finds nothing to lift, and says so in the form

@@ -79,6 +79,7 @@ export interface StaffRef {
   id: string;
   name: string;
   role: string;
+  /** where they acted: recorded with what the action changes (the audit trail of a lifted freeze) */
   channel: 'slack' | 'api';
 }
 
