@@ -16,7 +16,12 @@ import { CHANNEL, HELPDESK, KAVITA, PRIYA, SANJAY, startMailStack, type MailStac
 
 const RAJ = 'raj.sharma@rajkumarexports.example';
 const ANITA = 'anita.menon@sahyadrispices.example';
-const MEERA = 'meera.iyer@rajkumarexports.example';
+/**
+ * The frozen exporter user of the lift-freeze test: an IEC and a user of their own, so the rows this file
+ * creates never meet the identity test's users of the shared test database (whichever file runs first).
+ */
+const FROZEN = { id: 'HDFRZ00001-1', iec: 'HDFRZ00001', name: 'Meera Iyer', email: 'meera.iyer@frozen-exporter.example' };
+const MEERA = FROZEN.email;
 
 let ms: MailStack;
 
@@ -244,9 +249,9 @@ describe('staff take and answer a ticket from Slack; the answer goes out by e-ma
 describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only, only the user the ticket is about)', () => {
   it('offers the button for a frozen writer; the modal lifts the freeze through the identity module', async () => {
     const em = ms.stack.orm.em.fork();
-    const userId = 'AAACR5055K-2';
+    const userId = FROZEN.id;
     // someone else, frozen too: not this ticket's user
-    const other = 'AAACR5055K-7';
+    const other = `${FROZEN.iec}-2`;
     await freezeUser(em, {
       userId: other,
       userKind: 'exporter',
@@ -257,7 +262,7 @@ describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only, onl
     });
     const frozen = async (id: string) => (await em.findOneOrFail(UserIdentityState, { userId: id }, { refresh: true })).frozen;
     if (!(await em.findOne(ExporterUser, { id: userId }))) {
-      em.create(ExporterUser, { id: userId, iec: 'AAACR5055K', role: 'additional', name: 'Meera Iyer', email: MEERA, mobile: '+91 9820044003', status: 'active', mappedBy: 'AAACR5055K-1' } as never);
+      em.create(ExporterUser, { id: userId, iec: FROZEN.iec, role: 'master', name: FROZEN.name, email: MEERA, mobile: '+91 9820044003', status: 'active', mappedBy: 'registration' } as never);
       await em.flush();
     }
     await freezeUser(em, {
