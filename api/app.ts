@@ -42,7 +42,8 @@ const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // whose X-Forwarded-For names the client (req.ip, the per-client rate limits): TRUST_PROXY, by default nobody's
+  app.set('trust proxy', deps.config.api.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.logger,

@@ -8,7 +8,7 @@ import { createLogger } from '../lib/logger.js';
 import { loadOrCreateDevKey } from '../lib/auth/dev-keys.js';
 import { createOrm } from '../db/orm.js';
 import { createApp } from './app.js';
-import { createAuthenticator } from './http/auth.js';
+import { authenticatorFromConfig } from './http/auth.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: 'api' });
@@ -21,7 +21,7 @@ const orm = await createOrm(config.db.url, logger);
 const connection = Connection.lazy({ address: config.temporal.address });
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
 const devKey = config.auth.devKeys ? await loadOrCreateDevKey(config.auth.devKeyFile) : undefined;
-const authenticator = createAuthenticator({ issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl, devKey });
+const authenticator = authenticatorFromConfig(config.auth, devKey);
 
 const app = createApp({ config, logger, orm, temporal, authenticator });
 const server = app.listen(config.api.port, config.api.host, () => {

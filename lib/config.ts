@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Duration } from '@temporalio/common';
@@ -17,6 +18,37 @@ const bool = z
 /** '7 days', '15 minutes', '30s' (the `ms` format Temporal uses for durations) */
 const DURATION = /^\s*\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s*$/i;
 const duration = z.string().regex(DURATION, 'a duration such as "7 days", "15 minutes" or "30 seconds"');
+/**
+ * Express's `trust proxy` (https://expressjs.com/en/guide/behind-proxies.html): false (the client is
+ * the TCP peer; X-Forwarded-For is ignored), true (the left-most forwarded address), a number of proxy
+ * hops, or a comma-separated list of proxy addresses and subnets, with the names loopback, linklocal
+ * and uniquelocal.
+ */
+export type TrustProxy = boolean | number | string[];
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function proxyEntryOk(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (/^\d{1,3}$/.test(prefix)) return Number(prefix) <= (family === 4 ? 32 : 128);
+  return family === 4 && net.isIPv4(prefix); // a netmask, 10.0.0.0/255.0.0.0
+}
+const trustProxy = z
+  .string()
+  .transform((v) => v.trim())
+  .refine(
+    (v) => /^(true|false|\d{1,2}|)$/i.test(v) || v.split(',').every((x) => proxyEntryOk(x.trim())),
+    'false, true, a number of proxy hops, or a comma-separated list of proxy addresses and subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, 192.0.2.7)',
+  )
+  .transform((v): TrustProxy => {
+    if (/^true$/i.test(v)) return true;
+    if (/^(false|)$/i.test(v)) return false;
+    if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+    return v.split(',').map((x) => x.trim());
+  });
+
 const durationList = z
   .string()
   .refine((v) => v.trim() === '' || v.split(',').every((d) => DURATION.test(d)), 'a comma-separated list of durations, e.g. "1 day,3 days"');
@@ -30,6 +62,7 @@ const schema = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   PUBLIC_BASE_URL: optionalUrl,
+  TRUST_PROXY: trustProxy.default(false),
 
   DATABASE_URL: optionalUrl,
   PG_PORT: port.default(5433),
@@ -44,6 +77,7 @@ const schema = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('coo-backoffice'),
   AUTH_JWKS_URL: optionalUrl,
   AUTH_DEV_KEYS: bool.default(true),
+  AUTH_MAX_TOKEN_LIFETIME: duration.default('12 hours'),
 
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
 
@@ -139,7 +173,13 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   dataDir: string;
   toolsDir: string;
-  api: { host: string; port: number; publicBaseUrl: string };
+  api: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    /** which peers may tell the client's address (X-Forwarded-For) to the API; false: none */
+    trustProxy: TrustProxy;
+  };
   db: { url: string | undefined; embeddedPort: number; embeddedDataDir: string };
   temporal: {
     /** set when an existing cluster is used; otherwise the project starts a dev server */
@@ -150,7 +190,16 @@ export interface Config {
     uiUrl: string;
     dbFile: string;
   };
-  auth: { issuer: string; audience: string; jwksUrl: string | undefined; devKeys: boolean; devKeyFile: string };
+  auth: {
+    issuer: string;
+    audience: string;
+    jwksUrl: string | undefined;
+    devKeys: boolean;
+    devKeyFile: string;
+    /** the longest a bearer token may be valid (exp - iat), as written ("12 hours") and in seconds */
+    maxTokenLifetime: string;
+    maxTokenLifetimeSeconds: number;
+  };
   worker: { maxConcurrentActivities: number };
   identity: {
     /** PEM bundle of the certifying authorities whose DSCs are accepted */
@@ -238,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.API_HOST,
       port: e.API_PORT,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${apiHostForUrl}:${e.API_PORT}`).replace(/\/$/, ''),
+      trustProxy: e.TRUST_PROXY,
     },
     db: { url: e.DATABASE_URL, embeddedPort: e.PG_PORT, embeddedDataDir: path.join(dataDir, 'postgres') },
     temporal: {
@@ -254,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: e.AUTH_JWKS_URL,
       devKeys: e.AUTH_DEV_KEYS,
       devKeyFile: path.join(dataDir, 'auth', 'dev-signing-key.json'),
+      ...tokenLifetime(e.AUTH_MAX_TOKEN_LIFETIME),
     },
     worker: { maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES },
     identity: identityConfig(e, dataDir),
@@ -376,6 +427,12 @@ function officerDeadlines(e: RawConfig) {
     certificateSignatureReminders: signature.list,
     certificateSignatureEscalation: signature.esc,
   };
+}
+
+function tokenLifetime(v: string): { maxTokenLifetime: string; maxTokenLifetimeSeconds: number } {
+  const seconds = Math.floor(msToNumber(v.trim() as Duration) / 1000);
+  if (seconds < 1) throw new ConfigError([`AUTH_MAX_TOKEN_LIFETIME: at least 1 second (got ${JSON.stringify(v)})`]);
+  return { maxTokenLifetime: v.trim(), maxTokenLifetimeSeconds: seconds };
 }
 
 function splitList(v: string): string[] {

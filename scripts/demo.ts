@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { loadConfigOrExit } from '../lib/config.js';
-import { loadOrCreateDevKey, mintToken } from '../lib/auth/dev-keys.js';
+import { devTokenLifetimeSeconds, loadOrCreateDevKey, mintToken } from '../lib/auth/dev-keys.js';
 import type { Principal } from '../lib/auth/roles.js';
 import { ensureTestPki } from './pki/test-pki.js';
 import { createDetachedSignature } from '../domain/identity/create-signature.js';
@@ -33,7 +33,7 @@ try {
 }
 
 const key = await loadOrCreateDevKey(config.auth.devKeyFile);
-const token = (p: Principal) => mintToken(key, p, { issuer: config.auth.issuer, audience: config.auth.audience });
+const token = (p: Principal) => mintToken(key, p, { issuer: config.auth.issuer, audience: config.auth.audience, lifetimeSeconds: devTokenLifetimeSeconds(config.auth.maxTokenLifetimeSeconds) });
 const raj = await token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
 const priya = await token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
 const pki = await ensureTestPki(path.join(config.dataDir, 'pki'));

@@ -5,7 +5,7 @@
  *   TOKEN=$(npm run -s token -- AAACR5055K-1)
  */
 import { loadConfigOrExit } from '../lib/config.js';
-import { loadOrCreateDevKey, mintToken } from '../lib/auth/dev-keys.js';
+import { devTokenLifetimeSeconds, loadOrCreateDevKey, mintToken } from '../lib/auth/dev-keys.js';
 import type { Principal } from '../lib/auth/roles.js';
 import { loadIecMaster, loadReferenceData } from '../domain/reference/load.js';
 
@@ -43,4 +43,5 @@ if (!config.auth.devKeys) {
   process.exit(2);
 }
 const key = await loadOrCreateDevKey(config.auth.devKeyFile);
-console.log(await mintToken(key, user, { issuer: config.auth.issuer, audience: config.auth.audience }));
+// valid 12 hours, or AUTH_MAX_TOKEN_LIFETIME when that is shorter: the API refuses longer-lived tokens
+console.log(await mintToken(key, user, { issuer: config.auth.issuer, audience: config.auth.audience, lifetimeSeconds: devTokenLifetimeSeconds(config.auth.maxTokenLifetimeSeconds) }));

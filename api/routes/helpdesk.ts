@@ -10,6 +10,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { HelpdeskMessage, HelpdeskTicket, InboundMail } from '../../db/entities/index.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Principal } from '../../lib/auth/roles.js';
+import { helpdeskRolesFor, mayDoHelpdeskAction, type HelpdeskAction } from '../../domain/helpdesk/access.js';
 import {
   helpdeskTicketWorkflowId,
   liftFreezeUpdate,
@@ -23,7 +24,6 @@ import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 import { workflowErrorToAppError } from '../http/workflow-errors.js';
 
-const STAFF = ['helpdesk', 'admin'] as const;
 const numberParam = z.object({ number: z.string().regex(/^HD-\d{4}-\d{6}$/, 'A ticket number such as HD-2026-000001.').describe('Ticket number') });
 
 const ticketSchema = z.object({
@@ -72,8 +72,9 @@ function ticketView(t: HelpdeskTicket) {
   };
 }
 
-function staffOf(p: Principal): StaffRef {
-  return { id: p.sub, name: p.name, role: p.roles.includes('admin') ? 'admin' : 'helpdesk', channel: 'api' };
+/** The caller as the ticket workflow sees them, with the role that lets them do `action` (the route checked it). */
+function staffOf(p: Principal, action: HelpdeskAction): StaffRef {
+  return { id: p.sub, name: p.name, role: p.roles.find((r) => mayDoHelpdeskAction(action, [r])) ?? p.roles[0] ?? '', channel: 'api' };
 }
 
 function updateId(req: Request, what: string): { updateId?: string } {
@@ -102,7 +103,7 @@ export function helpdeskRoutes(deps: ApiDeps) {
       operationId: 'listHelpdeskTickets',
       summary: 'Helpdesk tickets, newest first (filters: status, category, suspicious, IEC, application)',
       tags: ['helpdesk'],
-      auth: [...STAFF],
+      auth: helpdeskRolesFor('list'),
       query: z.object({
         status: z.enum(['new', 'assigned', 'waiting-requester', 'resolved', 'closed']).optional(),
         category: z.string().max(40).optional(),
@@ -130,7 +131,7 @@ export function helpdeskRoutes(deps: ApiDeps) {
       operationId: 'getHelpdeskTicket',
       summary: 'A ticket with its messages and events, and the live state of its workflow',
       tags: ['helpdesk'],
-      auth: [...STAFF],
+      auth: helpdeskRolesFor('read'),
       params: numberParam,
       responses: {
         200: {
@@ -162,10 +163,10 @@ export function helpdeskRoutes(deps: ApiDeps) {
       operationId: 'takeHelpdeskTicket',
       summary: 'Take a ticket (or take it over)',
       tags: ['helpdesk'],
-      auth: [...STAFF],
+      auth: helpdeskRolesFor('take'),
       params: numberParam,
       responses: { 200: { description: 'the ticket state', schema: stateOut } },
-      handler: ({ params, principal, req }) => call(params.number, () => handle(params.number).executeUpdate(takeTicketUpdate, { args: [staffOf(principal!)], ...updateId(req, 'take') })),
+      handler: ({ params, principal, req }) => call(params.number, () => handle(params.number).executeUpdate(takeTicketUpdate, { args: [staffOf(principal!, 'take')], ...updateId(req, 'take') })),
     }),
     defineRoute({
       method: 'post',
@@ -173,12 +174,12 @@ export function helpdeskRoutes(deps: ApiDeps) {
       operationId: 'replyToHelpdeskTicket',
       summary: "Answer the requester by e-mail, in the ticket's thread (optionally resolving it)",
       tags: ['helpdesk'],
-      auth: [...STAFF],
+      auth: helpdeskRolesFor('reply'),
       params: numberParam,
       body: z.object({ body: z.string().trim().min(2).max(10_000), resolve: z.boolean().default(false) }),
       responses: { 200: { description: 'the ticket state', schema: stateOut } },
       handler: ({ params, body, principal, req }) =>
-        call(params.number, () => handle(params.number).executeUpdate(replyTicketUpdate, { args: [{ staff: staffOf(principal!), body: body.body, resolve: body.resolve }], ...updateId(req, 'reply') })),
+        call(params.number, () => handle(params.number).executeUpdate(replyTicketUpdate, { args: [{ staff: staffOf(principal!, 'reply'), body: body.body, resolve: body.resolve }], ...updateId(req, 'reply') })),
     }),
     defineRoute({
       method: 'post',
@@ -186,12 +187,12 @@ export function helpdeskRoutes(deps: ApiDeps) {
       operationId: 'resolveHelpdeskTicket',
       summary: 'Mark a ticket resolved (a reply from the requester reopens it)',
       tags: ['helpdesk'],
-      auth: [...STAFF],
+      auth: helpdeskRolesFor('resolve'),
       params: numberParam,
       body: z.object({ note: z.string().trim().max(1000).optional() }),
       responses: { 200: { description: 'the ticket state', schema: stateOut } },
       handler: ({ params, body, principal, req }) =>
-        call(params.number, () => handle(params.number).executeUpdate(resolveTicketUpdate, { args: [{ staff: staffOf(principal!), ...(body.note ? { note: body.note } : {}) }], ...updateId(req, 'resolve') })),
+        call(params.number, () => handle(params.number).executeUpdate(resolveTicketUpdate, { args: [{ staff: staffOf(principal!, 'resolve'), ...(body.note ? { note: body.note } : {}) }], ...updateId(req, 'resolve') })),
     }),
     defineRoute({
       method: 'post',
@@ -199,7 +200,7 @@ export function helpdeskRoutes(deps: ApiDeps) {
       operationId: 'liftNameMismatchFreezeFromTicket',
       summary: "Lift a user's name-mismatch freeze from a ticket (identity module's unfreeze; reason recorded)",
       tags: ['helpdesk'],
-      auth: [...STAFF],
+      auth: helpdeskRolesFor('lift-freeze'),
       params: numberParam,
       body: z.object({
         userId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$/).optional().describe("default: the exporter user linked to the ticket"),
@@ -210,7 +211,7 @@ export function helpdeskRoutes(deps: ApiDeps) {
       handler: ({ params, body, principal, req }) =>
         call(params.number, () =>
           handle(params.number).executeUpdate(liftFreezeUpdate, {
-            args: [{ staff: staffOf(principal!), ...(body.userId ? { userId: body.userId } : {}), reason: body.reason, acceptCertificateName: body.acceptCertificateName }],
+            args: [{ staff: staffOf(principal!, 'lift-freeze'), ...(body.userId ? { userId: body.userId } : {}), reason: body.reason, acceptCertificateName: body.acceptCertificateName }],
             ...updateId(req, 'lift-freeze'),
           }),
         ),
@@ -221,7 +222,7 @@ export function helpdeskRoutes(deps: ApiDeps) {
       operationId: 'listInboundMail',
       summary: 'Every message the mail ingester took from the helpdesk mailbox, with its outcome',
       tags: ['helpdesk'],
-      auth: [...STAFF],
+      auth: helpdeskRolesFor('read-mail'),
       query: z.object({ outcome: z.string().max(24).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) }),
       responses: {
         200: {
@@ -257,7 +258,7 @@ export function helpdeskRoutes(deps: ApiDeps) {
       operationId: 'downloadInboundMail',
       summary: 'The message as received (.eml download; only its headers when it was too large to keep)',
       tags: ['helpdesk'],
-      auth: [...STAFF],
+      auth: helpdeskRolesFor('read-mail'),
       params: z.object({ id: z.uuid('Not a valid identifier (a UUID is expected).') }),
       responses: { 200: { description: 'the raw message', schema: z.string().meta({ format: 'binary' }), contentType: 'message/rfc822' } },
       handler: async ({ params, res }) => {

@@ -253,7 +253,7 @@ export function identityRoutes(deps: ApiDeps) {
         const actor = await actorOf(em, principal);
         if (!isHelpdeskOrAdmin(actor)) throw new AppError(ErrorCode.Forbidden, 'Only helpdesk and admin users unfreeze users.');
         if (!(await profileOf(em, params.id))) throw new AppError(ErrorCode.NotFound, `User ${params.id} does not exist.`);
-        const state = await unfreezeUser(em, { userId: params.id, by: actor.userId, byName: actor.name, reason: body.reason, acceptCertificateName: body.acceptCertificateName });
+        const state = await unfreezeUser(em, { userId: params.id, by: actor.userId, byName: actor.name, reason: body.reason, acceptCertificateName: body.acceptCertificateName, channel: 'api' });
         return { userId: params.id, identity: identityStateView(state) };
       },
     }),

@@ -69,9 +69,12 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
   return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
-/** Whether the lift-freeze button is offered: the mail is about a name-mismatch freeze or its writer is frozen. */
+/**
+ * The lift-freeze button: on a ticket about a registered exporter user (only that user's freeze can be
+ * lifted from it), for the name-mismatch category or when that user is frozen.
+ */
 export function offersLiftFreeze(card: TicketCard): boolean {
-  return card.category === 'name_mismatch_freeze' || card.userFrozen;
+  return card.exporterUserId !== null && (card.category === 'name_mismatch_freeze' || card.userFrozen);
 }
 
 export function buildTicketMessage(card: TicketCard): SlackMessage {
@@ -183,7 +186,9 @@ export function buildLiftFreezeModal(card: TicketCard, ctx: ModalContext): Modal
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: 'Lifting the freeze lets the user sign again. Check first that the profile name and the name in the DSC are the same person (seed 000: the names must match completely).',
+          text:
+            'Lifting the freeze lets the user sign again. Check first that the profile name and the name in the DSC are the same person (seed 000: the names must match completely). ' +
+            `Only the user this ticket is about${card.exporterUserId ? ` (${card.exporterUserId})` : ''} can be unfrozen from it.`,
         },
       },
       {

@@ -2,7 +2,8 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction, webApi } from '@
 import { withoutNul } from '../../lib/text.js';
 import { keyForAction, keyForViewSubmission } from '../slack/idempotency.js';
 import type { StructuredLogger } from '../slack/logger.js';
-import { FREEZE_LIFTERS, type StaffRef } from '../../workflows/helpdesk-ticket/contract.js';
+import type { StaffRef } from '../../workflows/helpdesk-ticket/contract.js';
+import { helpdeskRefusal, mayDoHelpdeskAction, type HelpdeskAction } from '../../domain/helpdesk/access.js';
 import type { HelpdeskBackend } from './backend.js';
 import {
   ActionId,
@@ -54,17 +55,29 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
   const teamOf = (body: { team: { id: string } | null; user: { team_id?: string } }, ctx: { teamId?: string }) => body.team?.id ?? body.user.team_id ?? ctx.teamId ?? '';
   const whereOf = (body: BlockAction): Where => ({ ...(body.channel?.id ? { channel: body.channel.id } : {}), ...(body.message?.ts ? { messageTs: body.message.ts } : {}) });
 
-  async function staffOrTell(client: webApi.WebClient, where: Where, teamId: string, userId: string): Promise<StaffRef | null> {
+  const refusal = (ticketNumber: string, message: string) => `:no_entry: ${ticketNumber}: ${message}`;
+
+  /**
+   * The staff user a Slack user acts as, when the helpdesk rule lets their role do `action` (the same rule
+   * as the API's route); otherwise they are told privately why not, and null (nothing is done).
+   */
+  async function staffOrTell(client: webApi.WebClient, where: Where, teamId: string, userId: string, action: HelpdeskAction, ticketNumber: string): Promise<StaffRef | null> {
     const staff = await backend.staffForSlackUser(teamId, userId);
-    if (!staff) await tell(client, where, userId, NOT_STAFF);
+    if (!staff) {
+      await tell(client, where, userId, NOT_STAFF);
+      return null;
+    }
+    if (!mayDoHelpdeskAction(action, [staff.role])) {
+      logger.warn({ ticketNumber, staffId: staff.id, role: staff.role, action }, 'slack-helpdesk: action refused for the role');
+      await tell(client, where, userId, refusal(ticketNumber, helpdeskRefusal(action, [staff.role])));
+      return null;
+    }
     return staff;
   }
 
-  const refusal = (ticketNumber: string, message: string) => `:no_entry: ${ticketNumber}: ${message}`;
-
-  for (const [actionId, run] of [
-    [ActionId.take, (n: string, s: StaffRef, key: string) => backend.take(n, s, key)],
-    [ActionId.resolve, (n: string, s: StaffRef, key: string) => backend.resolve(n, s, key)],
+  for (const [actionId, what, run] of [
+    [ActionId.take, 'take', (n: string, s: StaffRef, key: string) => backend.take(n, s, key)],
+    [ActionId.resolve, 'resolve', (n: string, s: StaffRef, key: string) => backend.resolve(n, s, key)],
   ] as const) {
     app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, client, context }) => {
       await ack();
@@ -73,7 +86,7 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
       const where = whereOf(body);
       const n = action.value ?? '';
       await guarded(client, where, userId, actionId, async () => {
-        const staff = await staffOrTell(client, where, teamId, userId);
+        const staff = await staffOrTell(client, where, teamId, userId, what, n);
         if (!staff) return;
         const r = await run(n, staff, keyForAction({ teamId, userId, actionId, actionTs: action.action_ts }));
         if (!r.ok) await tell(client, where, userId, refusal(n, r.message));
@@ -88,7 +101,7 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
     const where = whereOf(body);
     const n = action.value ?? '';
     await guarded(client, where, userId, 'reply', async () => {
-      if (!(await staffOrTell(client, where, teamOf(body, context), userId))) return;
+      if (!(await staffOrTell(client, where, teamOf(body, context), userId, 'reply', n))) return;
       const card = await backend.card(n);
       if (!card) return tell(client, where, userId, refusal(n, 'this ticket does not exist.'));
       if (card.status === 'closed') return tell(client, where, userId, refusal(n, 'the ticket is closed.'));
@@ -102,11 +115,7 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
     const where = whereOf(body);
     const n = action.value ?? '';
     await guarded(client, where, userId, 'lift-freeze', async () => {
-      const staff = await staffOrTell(client, where, teamOf(body, context), userId);
-      if (!staff) return;
-      if (!(FREEZE_LIFTERS as readonly string[]).includes(staff.role)) {
-        return tell(client, where, userId, refusal(n, `only helpdesk and admin users lift a name-mismatch freeze (you are ${staff.role}).`));
-      }
+      if (!(await staffOrTell(client, where, teamOf(body, context), userId, 'lift-freeze', n))) return;
       const card = await backend.card(n);
       if (!card) return tell(client, where, userId, refusal(n, 'this ticket does not exist.'));
       await client.views.open({ trigger_id: body.trigger_id, view: buildLiftFreezeModal(card, { ticketNumber: n, ...where }) });
@@ -127,7 +136,7 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
     // the answer goes out by e-mail inside the Update: close the modal first (Slack waits 3 s at most)
     await ack();
     await guarded(client, where, userId, 'reply-submit', async () => {
-      const staff = await staffOrTell(client, where, teamId, userId);
+      const staff = await staffOrTell(client, where, teamId, userId, 'reply', ctx.ticketNumber);
       if (!staff) return;
       const r = await backend.reply(ctx.ticketNumber, staff, { body: text, resolve }, keyForViewSubmission({ teamId, userId, callbackId: CallbackId.reply, viewId: view.id }));
       if (!r.ok) await tell(client, where, userId, `${refusal(ctx.ticketNumber, r.message)} Your answer was not sent:\n>${text.slice(0, 500)}`);
@@ -156,9 +165,16 @@ export function registerHelpdeskHandlers(app: App, deps: { backend: HelpdeskBack
         acked = true;
         return void (await ack({ response_action: 'errors', errors: { [InputBlockId.reason]: NOT_STAFF } }));
       }
+      if (!mayDoHelpdeskAction('lift-freeze', [staff.role])) {
+        logger.warn({ ticketNumber: ctx.ticketNumber, staffId: staff.id, role: staff.role, action: 'lift-freeze' }, 'slack-helpdesk: action refused for the role');
+        acked = true;
+        await ack({ response_action: 'errors', errors: { [InputBlockId.reason]: helpdeskRefusal('lift-freeze', [staff.role]) } });
+        await tell(client, where, userId, refusal(ctx.ticketNumber, helpdeskRefusal('lift-freeze', [staff.role]))).catch(() => undefined);
+        return;
+      }
       const r = await backend.liftFreeze(ctx.ticketNumber, staff, { userId: userIdToLift, reason, acceptCertificateName: accept }, keyForViewSubmission({ teamId, userId, callbackId: CallbackId.liftFreeze, viewId: view.id }));
       acked = true;
-      if (!r.ok) return void (await ack({ response_action: 'errors', errors: { [r.code === 'forbidden' || r.code === 'validation_failed' ? InputBlockId.reason : InputBlockId.userId]: r.message.slice(0, 150) } }));
+      if (!r.ok) return void (await ack({ response_action: 'errors', errors: { [r.code === 'validation_failed' ? InputBlockId.reason : InputBlockId.userId]: r.message.slice(0, 150) } }));
       await ack();
       await tell(client, where, userId, `:unlock: ${r.message ?? 'The freeze is lifted.'}`).catch(() => undefined);
     } catch (e) {

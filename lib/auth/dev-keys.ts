@@ -35,18 +35,29 @@ export async function loadOrCreateDevKey(file: string): Promise<DevKey> {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as DevKey;
 }
 
+/** How long a development token is valid: 12 hours, or less when AUTH_MAX_TOKEN_LIFETIME is shorter. */
+export const DEV_TOKEN_LIFETIME_SECONDS = 12 * 3600;
+export function devTokenLifetimeSeconds(maxTokenLifetimeSeconds: number): number {
+  return Math.max(1, Math.min(DEV_TOKEN_LIFETIME_SECONDS, Math.floor(maxTokenLifetimeSeconds)));
+}
+
+/**
+ * A token for `principal`, issued now and valid for `lifetimeSeconds` (default 12 hours): `iat` and `exp`
+ * come from one reading of the clock, so exp - iat is exactly the lifetime asked for.
+ */
 export async function mintToken(
   key: DevKey,
   principal: Principal,
-  opts: { issuer: string; audience: string; expiresIn?: string },
+  opts: { issuer: string; audience: string; lifetimeSeconds?: number },
 ): Promise<string> {
   const { sub, ...claims } = principal;
+  const iat = Math.floor(Date.now() / 1000);
   return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid })
     .setSubject(sub)
     .setIssuer(opts.issuer)
     .setAudience(opts.audience)
-    .setIssuedAt()
-    .setExpirationTime(opts.expiresIn ?? '12h')
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (opts.lifetimeSeconds ?? DEV_TOKEN_LIFETIME_SECONDS))
     .sign(await importJWK(key.privateJwk, 'ES256'));
 }

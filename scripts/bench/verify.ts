@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
-import { createAuthenticator } from '../../api/http/auth.js';
+import { authenticatorFromConfig } from '../../api/http/auth.js';
 import { sampleOmanCertificate } from '../../services/certificate/samples.js';
 import { createOrm, migrate } from '../../db/orm.js';
 import { seed } from '../../db/seed.js';
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
       logger: createLogger({ level: 'silent', service: 'bench' }),
       orm,
       temporal: new Client({ connection }),
-      authenticator: createAuthenticator({ issuer: config.auth.issuer, audience: config.auth.audience }),
+      authenticator: authenticatorFromConfig({ ...config.auth, jwksUrl: undefined }),
     });
     apiServer = createServer(app);
     const apiPort = await listen(apiServer);

@@ -12,7 +12,7 @@ import { webApi } from '@slack/bolt';
 import type { Duration } from '@temporalio/common';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { createApp } from '../../api/app.js';
-import { createAuthenticator } from '../../api/http/auth.js';
+import { authenticatorFromConfig } from '../../api/http/auth.js';
 import { OutboxNotifier } from '../../services/notification/notifier.js';
 import type { ActivityDeps } from '../../activities/index.js';
 import { createLogger } from '../../lib/logger.js';
@@ -118,7 +118,7 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
       slack: slack ? { botToken: slack.botToken, signingSecret: slack.signingSecret, channel: slack.channel, apiUrl: slack.apiUrl, staff: {} } : undefined,
     },
   };
-  const app = createApp({ config, logger, orm: stack.orm, temporal: stack.client, authenticator: createAuthenticator({ issuer: config.auth.issuer, audience: config.auth.audience, devKey: stack.devKey }) });
+  const app = createApp({ config, logger, orm: stack.orm, temporal: stack.client, authenticator: authenticatorFromConfig({ ...config.auth, jwksUrl: undefined }, stack.devKey) });
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

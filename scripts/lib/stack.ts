@@ -12,10 +12,10 @@ import { NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMa
 import { createOrm, type Orm } from '../../db/orm.js';
 import { loadConfig, type Config } from '../../lib/config.js';
 import { createLogger } from '../../lib/logger.js';
-import { loadOrCreateDevKey, mintToken, type DevKey } from '../../lib/auth/dev-keys.js';
+import { devTokenLifetimeSeconds, loadOrCreateDevKey, mintToken, type DevKey } from '../../lib/auth/dev-keys.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { createApp } from '../../api/app.js';
-import { createAuthenticator } from '../../api/http/auth.js';
+import { authenticatorFromConfig } from '../../api/http/auth.js';
 import type { ActivityDeps } from '../../activities/index.js';
 import { bundleWorkflows, createWorker } from '../../workers/create-worker.js';
 import { createActivityDeps } from '../../workers/activity-deps.js';
@@ -53,8 +53,16 @@ export interface Stack {
 
 let runtimeInstalled = false;
 
-/** `name` names its folder under `services.dataDir` and its log lines. */
-export async function startStack(opts: { name: string; services: StackServices; deps?: Partial<ActivityDeps> }): Promise<Stack> {
+export interface StackOptions {
+  /** names its folder under `services.dataDir` and its log lines */
+  name: string;
+  services: StackServices;
+  deps?: Partial<ActivityDeps>;
+  /** more configuration, as environment variables (lib/config.ts), e.g. { TRUST_PROXY: 'loopback' } */
+  env?: Record<string, string>;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
   const { services } = opts;
   const dir = path.join(services.dataDir, opts.name);
   fs.mkdirSync(dir, { recursive: true });
@@ -65,6 +73,7 @@ export async function startStack(opts: { name: string; services: StackServices; 
     DATABASE_URL: services.databaseUrl,
     TEMPORAL_ADDRESS: services.temporalAddress,
     API_PORT: '1',
+    ...opts.env,
   });
   const logger = createLogger({ level: config.logLevel, service: `test:${opts.name}` });
   if (!runtimeInstalled) {
@@ -76,7 +85,7 @@ export async function startStack(opts: { name: string; services: StackServices; 
   const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address! });
   const devKey = await loadOrCreateDevKey(config.auth.devKeyFile);
-  const authenticator = createAuthenticator({ issuer: config.auth.issuer, audience: config.auth.audience, devKey });
+  const authenticator = authenticatorFromConfig({ ...config.auth, jwksUrl: undefined }, devKey);
   const app = createApp({ config, logger, orm, temporal: client, authenticator });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -97,7 +106,7 @@ export async function startStack(opts: { name: string; services: StackServices; 
     devKey,
     deps,
     dir,
-    token: (p) => mintToken(devKey, p, { issuer: config.auth.issuer, audience: config.auth.audience }),
+    token: (p) => mintToken(devKey, p, { issuer: config.auth.issuer, audience: config.auth.audience, lifetimeSeconds: devTokenLifetimeSeconds(config.auth.maxTokenLifetimeSeconds) }),
     async startWorker(overrides) {
       const worker = await createWorker({
         connection: nativeConnection,

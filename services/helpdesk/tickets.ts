@@ -61,6 +61,22 @@ function extendThread(ids: string[], id: string | null): string[] {
   return all.length > 30 ? [all[0]!, ...all.slice(-29)] : all;
 }
 
+/**
+ * The user whose freeze may be lifted from ticket `t`: the exporter user it is about (`exporterUserId`, the
+ * registered user who wrote it). A user id asked for must be that one.
+ */
+export function freezeSubjectOf(t: Pick<HelpdeskTicket, 'number' | 'exporterUserId'>, asked: string | undefined): string {
+  const subject = t.exporterUserId ?? null;
+  const wanted = asked?.trim() || null;
+  if (!subject) {
+    throw new AppError(ErrorCode.Forbidden, `Ticket ${t.number} is not about a registered exporter user, so no freeze can be lifted from it: it must come from the frozen user's own registered e-mail.`);
+  }
+  if (wanted && wanted !== subject) {
+    throw new AppError(ErrorCode.Forbidden, `Ticket ${t.number} is about ${subject}, not ${wanted}: a freeze is lifted only from a ticket about that user.`);
+  }
+  return subject;
+}
+
 export function createTicketService(deps: HelpdeskActivityDeps) {
   const ctx = deps.mail.context;
 
@@ -248,13 +264,23 @@ export function createTicketService(deps: HelpdeskActivityDeps) {
       }
     },
 
-    /** The identity module's unfreeze, by helpdesk staff from a ticket (who, when, why recorded in its audit trail). */
+    /**
+     * The identity module's unfreeze, by helpdesk staff from a ticket (who, when, why and through which channel
+     * recorded in its audit trail). Only the user the ticket is about, the registered exporter user who wrote
+     * it, can be unfrozen from it: a ticket is no way to lift someone else's freeze.
+     */
     async liftNameMismatchFreeze(input: { ticketNumber: string; staff: StaffRef; userId?: string; reason: string; acceptCertificateName: boolean }): Promise<{ userId: string; unfrozenAt: string }> {
       const em = deps.em();
       const t = await ticketOrFail(em, input.ticketNumber);
-      const userId = input.userId?.trim() || t.exporterUserId;
-      if (!userId) throw new AppError(ErrorCode.ValidationFailed, `Ticket ${t.number} is not linked to an exporter user: give the user id to unfreeze.`);
-      const state = await unfreezeUser(em, { userId, by: input.staff.id, byName: input.staff.name, reason: `${input.reason.trim()} (ticket ${t.number})`, acceptCertificateName: input.acceptCertificateName });
+      const userId = freezeSubjectOf(t, input.userId);
+      const state = await unfreezeUser(em, {
+        userId,
+        by: input.staff.id,
+        byName: input.staff.name,
+        reason: `${input.reason.trim()} (ticket ${t.number})`,
+        acceptCertificateName: input.acceptCertificateName,
+        channel: input.staff.channel === 'slack' ? 'slack' : 'api',
+      });
       return { userId, unfrozenAt: (state.unfrozenAt ?? new Date()).toISOString() };
     },
   };

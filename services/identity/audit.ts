@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../../db/entities/audit-event.js';
 
+export type AuditChannel = 'api' | 'workflow' | 'slack';
+
 export interface AuditEntry {
   /** idempotency key; a random one when the action cannot repeat */
   key?: string;
@@ -9,7 +11,8 @@ export interface AuditEntry {
   subjectId: string;
   action: string;
   actor: string;
-  channel: 'api' | 'workflow';
+  /** where the action came from: the HTTP API, a workflow, or a person in Slack */
+  channel: AuditChannel;
   details?: Record<string, unknown>;
 }
 

@@ -5,7 +5,7 @@ import { IecRecord } from '../../db/entities/iec-record.js';
 import { iecUsersOf } from '../../domain/identity/iec-users.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { matchNames, normaliseName } from '../../domain/identity/match-names.js';
-import { recordAudit } from './audit.js';
+import { recordAudit, type AuditChannel } from './audit.js';
 
 /**
  * The identity-matching threshold (seed 000) as a state: a name mismatch freezes a user's automated
@@ -128,13 +128,14 @@ export async function freezeUser(
 }
 
 /**
- * Unfreezes (helpdesk/admin). Optionally accepts the certificate name that froze the user as verified by hand.
+ * Unfreezes (helpdesk/admin), recorded in the audit trail with the channel it came through (the API, or Slack
+ * from a helpdesk ticket). Optionally accepts the certificate name that froze the user as verified by hand.
  * An exporter user's profile name is taken again from the local IEC master copy, so a name corrected at DGFT
  * (then refreshed here: POST /v1/iec-master/{iec}/refresh) applies from now on.
  */
 export async function unfreezeUser(
   em: EntityManager,
-  u: { userId: string; by: string; byName: string; reason: string; acceptCertificateName: boolean },
+  u: { userId: string; by: string; byName: string; reason: string; acceptCertificateName: boolean; channel: AuditChannel },
 ): Promise<UserIdentityState> {
   return em.fork().transactional(async (tx) => {
     const state = await tx.findOne(UserIdentityState, { userId: u.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -155,7 +156,7 @@ export async function unfreezeUser(
       subjectId: u.userId,
       action: 'identity.unfrozen',
       actor: u.by,
-      channel: 'api',
+      channel: u.channel,
       details: {
         reason: u.reason,
         byName: u.byName,

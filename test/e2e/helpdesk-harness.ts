@@ -17,9 +17,11 @@ export const CHANNEL = 'C0HELPDESK';
 /** seeded staff (db/fixtures/reference-data.json) and their Slack accounts in the fake workspace */
 export const KAVITA = { slackId: 'U0KAVITA', staffId: 'helpdesk-1', email: 'kavita.sharma@coo-helpdesk.example', name: 'Kavita Sharma' };
 export const PRIYA = { slackId: 'U0PRIYA', staffId: 'officer-eic-mum', email: 'priya.deshpande@eicindia.example', name: 'Priya Deshpande' };
+/** the platform administrator: helpdesk staff too */
+export const SANJAY = { slackId: 'U0SANJAY', staffId: 'platform-admin', email: 'sanjay.verma@coo-platform.example', name: 'Sanjay Verma' };
 
 export interface MailStackOptions extends Omit<BaseMailStackOptions, 'services' | 'slack'> {
-  /** the helpdesk's Slack app on, its Web API a fake workspace with Kavita, Priya and a stranger */
+  /** the helpdesk's Slack app on, its Web API a fake workspace with Kavita, Sanjay, Priya (an officer) and a stranger */
   slack?: boolean;
 }
 
@@ -39,6 +41,7 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
         users: [
           { id: KAVITA.slackId, email: KAVITA.email, name: KAVITA.name },
           { id: PRIYA.slackId, email: PRIYA.email, name: PRIYA.name },
+          { id: SANJAY.slackId, email: SANJAY.email, name: SANJAY.name },
           { id: 'U0STRANGER', email: 'someone@elsewhere.example', name: 'Stranger' },
         ],
       })

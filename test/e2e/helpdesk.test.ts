@@ -7,18 +7,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownProblem } from '../../channels/email/faq.js';
 import { helpdeskTicketWorkflowId, ticketStateQuery } from '../../workflows/helpdesk-ticket/contract.js';
-import { ActionId, CallbackId, InputActionId, InputBlockId } from '../../channels/slack-helpdesk/blocks.js';
-import { ExporterUser, HelpdeskTicket, UserIdentityState } from '../../db/entities/index.js';
+import { ActionId, CallbackId, InputActionId, InputBlockId, encodeModalContext } from '../../channels/slack-helpdesk/blocks.js';
+import { AuditEvent, ExporterUser, HelpdeskMessage, HelpdeskTicket, UserIdentityState } from '../../db/entities/index.js';
 import { freezeUser } from '../../services/identity/freeze.js';
 import { api } from '../helpers/stack.js';
 import { checkboxValues, textValue } from '../helpers/slack-sign.js';
-import { CHANNEL, HELPDESK, KAVITA, PRIYA, startMailStack, type MailStack } from './helpdesk-harness.js';
+import { CHANNEL, HELPDESK, KAVITA, PRIYA, SANJAY, startMailStack, type MailStack } from './helpdesk-harness.js';
 
 const RAJ = 'raj.sharma@rajkumarexports.example';
 const ANITA = 'anita.menon@sahyadrispices.example';
-const MEERA = 'meera.iyer@rajkumarexports.example';
+/**
+ * The frozen exporter user of the lift-freeze test: an IEC and a user of their own, so the rows this file
+ * creates never meet the identity test's users of the shared test database (whichever file runs first).
+ */
+const FROZEN = { id: 'HDFRZ00001-1', iec: 'HDFRZ00001', name: 'Meera Iyer', email: 'meera.iyer@frozen-exporter.example' };
+const MEERA = FROZEN.email;
 
 let ms: MailStack;
+
+/** What a ticket action would change: the read model, its history, and the workflow's state (mails sent included). */
+async function snapshot(n: string) {
+  const t = await ms.ticket(n);
+  const live = await ms.stack.client.workflow.getHandle(helpdeskTicketWorkflowId(n)).query(ticketStateQuery);
+  return {
+    status: t.status,
+    assigneeId: t.assigneeId,
+    resolvedAt: t.resolvedAt,
+    messages: await ms.stack.orm.em.fork().count(HelpdeskMessage, { ticketNumber: n }),
+    live: { status: live.status, assignee: live.assignee, outgoing: live.outgoing, events: live.events.length },
+  };
+}
+
+/** The officer's token, for the same operations over HTTP. */
+const priyaToken = () => ms.stack.token({ sub: PRIYA.staffId, name: PRIYA.name, roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
 
 function textOf(blocks: unknown): string {
   const parts: string[] = [];
@@ -173,17 +194,46 @@ describe('staff take and answer a ticket from Slack; the answer goes out by e-ma
     const note = await ms.waitFor('the thread note', async () => ms.fake!.messagesIn(CHANNEL).find((m) => m.threadTs === message.ts && (m.text ?? '').includes('I chose EIC Mumbai')));
     expect(note.text).not.toContain('Kavita wrote');
 
-    // an officer may take and answer tickets, but not lift a name-mismatch freeze
+    // an officer's Slack account is refused every ticket action, as the API refuses the officer: told
+    // privately why, and nothing changes (no assignee, no answer mailed, not resolved)
+    const before = await snapshot(ticket.number);
+    for (const [actionId, what] of [
+      [ActionId.take, 'take tickets'],
+      [ActionId.reply, 'answer tickets'],
+      [ActionId.resolve, 'resolve tickets'],
+      [ActionId.liftFreeze, 'lift a name-mismatch freeze'],
+    ] as const) {
+      ms.fake!.clearCalls();
+      expect((await ms.slackClick(actionId, ticket.number, PRIYA.slackId, { messageTs: message.ts })).status).toBe(200);
+      expect(ms.fake!.ephemerals.at(-1)).toMatchObject({ channel: CHANNEL, user: PRIYA.slackId, text: `:no_entry: ${ticket.number}: Only helpdesk staff can ${what}; your account is an officer.` });
+      expect(ms.fake!.openedViews).toEqual([]);
+    }
+    // nor does a reply form submitted by the officer send anything (one opened while they were staff, or forged)
     ms.fake!.clearCalls();
-    expect((await ms.slackClick(ActionId.liftFreeze, ticket.number, PRIYA.slackId, { messageTs: message.ts })).status).toBe(200);
-    expect(ms.fake!.ephemerals.at(-1)?.text).toContain('only helpdesk and admin users lift a name-mismatch freeze');
+    await ms.slackSubmit(view as never, PRIYA.slackId, {
+      [InputBlockId.body]: { [InputActionId.body]: textValue('An answer from an officer that must not be sent.') },
+      [InputBlockId.resolve]: { [InputActionId.resolve]: checkboxValues(['resolve']) },
+    });
+    expect(ms.fake!.ephemerals.at(-1)?.text).toContain('Only helpdesk staff can answer tickets; your account is an officer.');
+    // the API refuses the officer the same operations
+    const officer = await priyaToken();
+    for (const [op, body] of [
+      ['take', undefined],
+      ['reply', { body: 'An answer from an officer.' }],
+      ['resolve', {}],
+      ['lift-freeze', { reason: 'An officer trying to lift a freeze.' }],
+    ] as const) {
+      expect((await api(ms.stack, 'POST', `/v1/helpdesk/tickets/${ticket.number}/${op}`, { token: officer, ...(body ? { body } : {}) })).status, op).toBe(403);
+    }
+    expect(await snapshot(ticket.number)).toEqual(before);
+    expect((await ms.mailbox(ANITA)).some((m) => (m.text ?? '').includes('from an officer'))).toBe(false);
 
-    // Resolve, twice: the second click is refused with who resolved it
+    // Resolve, twice: the second click (an administrator, helpdesk staff too) is refused with who resolved it
     expect((await ms.slackClick(ActionId.resolve, ticket.number, KAVITA.slackId, { messageTs: message.ts })).status).toBe(200);
     await ms.waitFor('resolved', async () => (await ms.ticket(ticket.number)).status === 'resolved');
     ms.fake!.clearCalls();
-    await ms.slackClick(ActionId.resolve, ticket.number, PRIYA.slackId, { messageTs: message.ts });
-    await ms.waitFor('the refusal', async () => ms.fake!.ephemerals.at(-1)?.text?.includes('already resolved'));
+    await ms.slackClick(ActionId.resolve, ticket.number, SANJAY.slackId, { messageTs: message.ts });
+    await ms.waitFor('the refusal', async () => ms.fake!.ephemerals.at(-1)?.text?.includes(`already resolved (by ${KAVITA.staffId})`));
 
     // the API shows the whole thread
     const token = await ms.stack.token({ sub: 'helpdesk-1', name: 'Kavita Sharma', roles: ['helpdesk'] });
@@ -196,12 +246,23 @@ describe('staff take and answer a ticket from Slack; the answer goes out by e-ma
   });
 });
 
-describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only)', () => {
+describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only, only the user the ticket is about)', () => {
   it('offers the button for a frozen writer; the modal lifts the freeze through the identity module', async () => {
     const em = ms.stack.orm.em.fork();
-    const userId = 'AAACR5055K-2';
+    const userId = FROZEN.id;
+    // someone else, frozen too: not this ticket's user
+    const other = `${FROZEN.iec}-2`;
+    await freezeUser(em, {
+      userId: other,
+      userKind: 'exporter',
+      code: 'dsc_name_mismatch',
+      reason: 'The name in your DSC differs from your profile name.',
+      details: { source: 'dsc', profileName: 'Someone Else', certificateName: 'SOMEONE ELS', differences: [], context: 'test' },
+      channel: 'api',
+    });
+    const frozen = async (id: string) => (await em.findOneOrFail(UserIdentityState, { userId: id }, { refresh: true })).frozen;
     if (!(await em.findOne(ExporterUser, { id: userId }))) {
-      em.create(ExporterUser, { id: userId, iec: 'AAACR5055K', role: 'additional', name: 'Meera Iyer', email: MEERA, mobile: '+91 9820044003', status: 'active', mappedBy: 'AAACR5055K-1' } as never);
+      em.create(ExporterUser, { id: userId, iec: FROZEN.iec, role: 'master', name: FROZEN.name, email: MEERA, mobile: '+91 9820044003', status: 'active', mappedBy: 'registration' } as never);
       await em.flush();
     }
     await freezeUser(em, {
@@ -223,6 +284,21 @@ describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only)', (
     expect(JSON.stringify(message.blocks)).toContain(ActionId.liftFreeze);
     expect(textOf(message.blocks)).toContain(`automated verification of ${userId} is frozen`);
 
+    // an officer: the button and a submitted form are both refused, and the user stays frozen
+    const reason = 'Checked the PAN card: MEERA S IYER is the same person as Meera Iyer.';
+    ms.fake!.clearCalls();
+    await ms.slackClick(ActionId.liftFreeze, ticket.number, PRIYA.slackId, { messageTs: message.ts });
+    expect(ms.fake!.ephemerals.at(-1)?.text).toBe(`:no_entry: ${ticket.number}: Only helpdesk staff can lift a name-mismatch freeze; your account is an officer.`);
+    expect(ms.fake!.openedViews).toEqual([]);
+    const forged = { id: 'V0PRIYAFORM', callback_id: CallbackId.liftFreeze, private_metadata: encodeModalContext({ ticketNumber: ticket.number, channel: CHANNEL, messageTs: message.ts }) };
+    const byOfficer = await ms.slackSubmit(forged, PRIYA.slackId, {
+      [InputBlockId.userId]: { [InputActionId.userId]: textValue(userId) },
+      [InputBlockId.reason]: { [InputActionId.reason]: textValue(reason) },
+    });
+    expect((byOfficer.json as { errors: Record<string, string> }).errors[InputBlockId.reason]).toBe('Only helpdesk staff can lift a name-mismatch freeze; your account is an officer.');
+    expect(ms.fake!.ephemerals.at(-1)?.text).toContain('your account is an officer');
+    expect(await frozen(userId)).toBe(true);
+
     ms.fake!.clearCalls();
     await ms.slackClick(ActionId.liftFreeze, ticket.number, KAVITA.slackId, { messageTs: message.ts });
     const view = await ms.waitFor('the modal', async () => ms.fake!.openedViews.at(-1));
@@ -234,9 +310,22 @@ describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only)', (
       [InputBlockId.reason]: { [InputActionId.reason]: textValue('ok') },
     });
     expect((tooShort.json as { response_action: string; errors: Record<string, string> }).errors[InputBlockId.reason]).toContain('at least 10 characters');
-    expect((await em.findOneOrFail(UserIdentityState, { userId }, { refresh: true })).frozen).toBe(true);
+    expect(await frozen(userId)).toBe(true);
 
-    const reason = 'Checked the PAN card: MEERA S IYER is the same person as Meera Iyer.';
+    // staff cannot lift someone else's freeze through this ticket, in Slack or over HTTP
+    // (a form of its own: the form's view id is the Update ID, and a repeated one gets the first answer)
+    const elsewhere = await ms.slackSubmit({ ...(view as never as { id: string; private_metadata: string }), id: 'V0ELSEWHERE', callback_id: CallbackId.liftFreeze }, KAVITA.slackId, {
+      [InputBlockId.userId]: { [InputActionId.userId]: textValue(other) },
+      [InputBlockId.reason]: { [InputActionId.reason]: textValue(reason) },
+    });
+    expect((elsewhere.json as { errors: Record<string, string> }).errors[InputBlockId.userId]).toContain(`Ticket ${ticket.number} is about ${userId}, not ${other}`);
+    const kavita = await ms.stack.token({ sub: KAVITA.staffId, name: KAVITA.name, roles: ['helpdesk'] });
+    const overHttp = await api(ms.stack, 'POST', `/v1/helpdesk/tickets/${ticket.number}/lift-freeze`, { token: kavita, body: { userId: other, reason } });
+    expect(overHttp.status).toBe(403);
+    expect(overHttp.body.detail).toContain('a freeze is lifted only from a ticket about that user');
+    expect(await frozen(other)).toBe(true);
+    expect(await frozen(userId)).toBe(true);
+
     const lifted = await ms.slackSubmit(view as never, KAVITA.slackId, {
       [InputBlockId.userId]: { [InputActionId.userId]: textValue(userId) },
       [InputBlockId.reason]: { [InputActionId.reason]: textValue(reason) },
@@ -249,6 +338,10 @@ describe('lifting a name-mismatch freeze from a ticket (helpdesk staff only)', (
     expect(state.unfrozenBy).toBe(KAVITA.staffId);
     expect(state.unfrozenReason).toBe(`${reason} (ticket ${ticket.number})`);
     expect(state.acceptedNames).toContain('MEERA S IYER');
+    // the audit trail says it was done in Slack
+    const audit = (await em.find(AuditEvent, { subjectId: userId, action: 'identity.unfrozen' }, { orderBy: { id: 'asc' } })).filter((a) => a.details?.reason === `${reason} (ticket ${ticket.number})`);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: KAVITA.staffId, channel: 'slack' });
     await ms.waitFor('the confirmation', async () => ms.fake!.ephemerals.some((e) => (e.text ?? '').includes(`freeze of ${userId} is lifted`)));
 
     // a second modal finds nothing to lift, and says so in the form

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
-import { createAuthenticator } from '../../api/http/auth.js';
+import { authenticatorFromConfig } from '../../api/http/auth.js';
 import { createSlackActivityDeps } from '../../services/slack/deps.js';
 import { AgencyOfficeRow, ApplicationRow, AuditEvent, CertificateRow, NotificationRow, SlackMessage, SlackUserLink, StaffUserRow } from '../../db/entities/index.js';
 import { createLogger } from '../../lib/logger.js';
@@ -104,7 +104,7 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
       appToken: undefined,
       apiUrl: fake.url,
     };
-    const authenticator = createAuthenticator({ issuer: stack.config.auth.issuer, audience: stack.config.auth.audience, devKey: stack.devKey });
+    const authenticator = authenticatorFromConfig({ ...stack.config.auth, jwksUrl: undefined }, stack.devKey);
     const app = createApp({ config: { ...stack.config, slack: settings }, logger, orm: stack.orm, temporal: stack.client, authenticator });
     server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));

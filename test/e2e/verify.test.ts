@@ -14,8 +14,9 @@ import { renderPages, zbar } from '../integration/certificate/helpers.js';
 
 // The public verification module (seed 002 §6) in a real browser against the real API, PostgreSQL and
 // Temporal: the certificate comes from an application approved through the workflow. Every browser
-// context and fetch below presents its own client address (X-Forwarded-For from the trusted loopback
-// proxy), so the per-IP rate limit of one test does not spill into another.
+// context and fetch below presents its own client address (X-Forwarded-For, believed from loopback because
+// this stack runs with TRUST_PROXY=loopback, as behind a local reverse proxy), so the per-IP rate limit of
+// one test does not spill into another. Without TRUST_PROXY the header is ignored (test/e2e/auth.test.ts).
 
 const UNKNOWN = 'EIC/2026/031/9999999A';
 const ANSWER = 'K7P2X';
@@ -73,7 +74,7 @@ describe('public certificate verification in headless Chromium', () => {
   const mainText = async (page: Page) => (await page.locator('main').innerText()).replace(/\s+/g, ' ');
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'verify' });
+    stack = await startStack({ name: 'verify', env: { TRUST_PROXY: 'loopback' } });
     pki = await testPki(stack);
     await stack.startWorker();
     const raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });

@@ -14,6 +14,7 @@ export function testServices(): StackServices {
   return { databaseUrl: inject('databaseUrl'), temporalAddress: inject('temporalAddress'), dataDir: inject('testDataDir') };
 }
 
-export function startStack(opts: { name: string; deps?: Partial<ActivityDeps> }): Promise<Stack> {
+/** `env`: more configuration as environment variables (lib/config.ts), e.g. { TRUST_PROXY: 'loopback' } */
+export function startStack(opts: { name: string; deps?: Partial<ActivityDeps>; env?: Record<string, string> }): Promise<Stack> {
   return startStackOn({ ...opts, services: testServices() });
 }

@@ -74,10 +74,12 @@ export interface TicketInput {
   timings: TicketTimings;
 }
 
+/** Who acts on a ticket; the Updates refuse a role the helpdesk rule (domain/helpdesk/access.ts) does not allow. */
 export interface StaffRef {
   id: string;
   name: string;
   role: string;
+  /** where they acted: recorded with what the action changes (the audit trail of a lifted freeze) */
   channel: 'slack' | 'api';
 }
 
@@ -130,7 +132,4 @@ export const takeTicketUpdate = defineUpdate<TicketState, [StaffRef]>('takeTicke
 export const replyTicketUpdate = defineUpdate<TicketState, [ReplyInput]>('replyTicket');
 export const resolveTicketUpdate = defineUpdate<TicketState, [{ staff: StaffRef; note?: string }]>('resolveTicket');
 export const liftFreezeUpdate = defineUpdate<{ userId: string; unfrozenAt: string }, [LiftFreezeInput]>('liftFreeze');
-
-/** Roles that may lift a name-mismatch freeze (as the identity API: helpdesk and admin). */
-export const FREEZE_LIFTERS = ['helpdesk', 'admin'] as const;
 

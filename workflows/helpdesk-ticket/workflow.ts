@@ -16,8 +16,8 @@ import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Activities } from '../../activities/index.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { executionKey } from '../execution-key.js';
+import { helpdeskRefusal, mayDoHelpdeskAction, type HelpdeskAction } from '../../domain/helpdesk/access.js';
 import {
-  FREEZE_LIFTERS,
   HELPDESK_TICKET_WORKFLOW,
   MailFlag,
   helpdeskTicketWorkflowId,
@@ -179,8 +179,9 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
   const open = () => {
     if (state.status === 'closed') refuse(ErrorCode.IllegalTransition, `Ticket ${n} is closed.`);
   };
-  const staffCheck = (s: StaffRef) => {
+  const staffCheck = (s: StaffRef, action: HelpdeskAction) => {
     if (!s?.id || !s.name) refuse(ErrorCode.ValidationFailed, 'Who is acting must be known (staff id and name).');
+    if (!mayDoHelpdeskAction(action, [s.role])) refuse(ErrorCode.Forbidden, helpdeskRefusal(action, [s.role]));
   };
 
   setHandler(
@@ -202,7 +203,7 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
     },
     {
       validator: (staff) => {
-        staffCheck(staff);
+        staffCheck(staff, 'take');
         open();
         if (state.status === 'resolved') refuse(ErrorCode.IllegalTransition, `Ticket ${n} is resolved; it reopens when the requester writes again.`);
       },
@@ -234,7 +235,7 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
     },
     {
       validator: (r) => {
-        staffCheck(r.staff);
+        staffCheck(r.staff, 'reply');
         open();
         const body = r.body?.trim() ?? '';
         if (body.length < 2) refuse(ErrorCode.ValidationFailed, 'Write the answer to send.');
@@ -262,7 +263,7 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
     },
     {
       validator: ({ staff }) => {
-        staffCheck(staff);
+        staffCheck(staff, 'resolve');
         open();
         if (state.status === 'resolved') {
           const by = [...state.events].reverse().find((e) => e.kind === 'resolved')?.by;
@@ -288,11 +289,8 @@ export async function helpdeskTicket(input: TicketInput): Promise<TicketState> {
     },
     {
       validator: (r) => {
-        staffCheck(r.staff);
+        staffCheck(r.staff, 'lift-freeze');
         open();
-        if (!(FREEZE_LIFTERS as readonly string[]).includes(r.staff.role)) {
-          refuse(ErrorCode.Forbidden, 'Only helpdesk and admin users lift a name-mismatch freeze.');
-        }
         if ((r.reason?.trim().length ?? 0) < 10) refuse(ErrorCode.ValidationFailed, 'Give the reason (at least 10 characters): it is kept in the audit trail.');
       },
     },
