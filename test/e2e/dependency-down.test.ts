@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
-import { createAuthenticator } from '../../api/http/auth.js';
+import { authenticatorFromConfig } from '../../api/http/auth.js';
 import { createLogger } from '../../lib/logger.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
@@ -39,7 +39,7 @@ beforeAll(async () => {
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', service: 'test:dependency-down' }),
     orm: stack.orm,
     temporal,
-    authenticator: createAuthenticator({ issuer: stack.config.auth.issuer, audience: stack.config.auth.audience, devKey: stack.devKey }),
+    authenticator: authenticatorFromConfig({ ...stack.config.auth, jwksUrl: undefined }, stack.devKey),
   });
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
