@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Logger as TemporalLogger } from '@temporalio/common';
+import type { DataConverter, Logger as TemporalLogger } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { TASK_QUEUE } from '../workflows/task-queues.js';
 
@@ -24,6 +24,8 @@ export async function createWorker(opts: {
   namespace: string;
   deps: ActivityDeps;
   workflowBundle: WorkflowBundleWithSourceMap;
+  /** temporalDataConverter(config.temporal.codec): the payloads it exchanges with Temporal are encrypted */
+  dataConverter: DataConverter;
   taskQueue?: string;
   maxConcurrentActivityTaskExecutions?: number;
 }): Promise<Worker> {
@@ -32,6 +34,7 @@ export async function createWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
+    dataConverter: opts.dataConverter,
     activities: createActivities(opts.deps),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     shutdownGraceTime: '10 seconds',
