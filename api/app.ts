@@ -24,10 +24,11 @@ import { helpdeskRoutes } from './routes/helpdesk.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verificationPages, verificationRoutes } from './routes/verify.js';
 import { createSandboxGateway } from './sandbox/payment-gateway.js';
+import { CODEC_PATH, codecMiddleware, codecRoutes } from './routes/codec.js';
 import { loadReferenceIndex } from '../db/reference-index.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps)];
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps), ...codecRoutes(deps)];
 }
 
 const docsPage = `<!doctype html>
@@ -103,6 +104,9 @@ export function createApp(deps: ApiDeps): express.Express {
   // helpdesk staff in Slack (channels/slack-helpdesk): its own request URL, also before the JSON parser
   const helpdeskSlack = helpdeskSlackRouter(deps);
   if (helpdeskSlack) app.use(HELPDESK_SLACK_PATH, helpdeskSlack);
+
+  // the codec server of the Temporal Web UI (routes/codec.ts): CORS for the UI's origin and its own body limit
+  app.use(CODEC_PATH, ...codecMiddleware(deps));
 
   // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
   const api = Router();
