@@ -14,7 +14,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { CodecKeys } from './config.js';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -23,6 +23,7 @@ export const METADATA_CIPHER = 'encryption-cipher';
 const CIPHER = 'AES-256-GCM';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
 
 /** A payload this codec cannot decrypt: which one and why, never its content. */
 export class PayloadCodecError extends Error {
@@ -61,7 +62,7 @@ export class EncryptionCodec implements PayloadCodec {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.keys.keys.get(keyId)!, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(keyId, 'utf8'));
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = ProtoPayload.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: {
@@ -95,7 +96,7 @@ export class EncryptionCodec implements PayloadCodec {
     } catch {
       throw new PayloadCodecError(`a payload encrypted with key "${keyId}" was refused: it fails authentication (altered, or not encrypted with that key)`);
     }
-    return temporal.api.common.v1.Payload.decode(plain);
+    return ProtoPayload.decode(plain);
   }
 }
 
