@@ -24,7 +24,7 @@ import { helpdeskRoutes } from './routes/helpdesk.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verificationPages, verificationRoutes } from './routes/verify.js';
 import { createSandboxGateway } from './sandbox/payment-gateway.js';
-import { CODEC_PATH, codecMiddleware, codecRoutes } from './routes/codec.js';
+import { CODEC_PATH, codecMiddleware, codecRoutes, codecSessionPages } from './routes/codec.js';
 import { loadReferenceIndex } from '../db/reference-index.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
@@ -116,6 +116,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(api);
   // the public verification page (HTML, form posts): beside the JSON routes, before the 404
   app.use(verificationPages(deps));
+  // a platform administrator's token for a Web UI without sign-in (routes/codec.ts)
+  app.use(codecSessionPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

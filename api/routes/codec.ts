@@ -1,4 +1,5 @@
-import express, { type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -6,14 +7,21 @@ import { encryptionCodec, isEncryptedPayload, PayloadCodecError } from '../../li
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 import { sendProblem } from '../http/problem.js';
+import { verifyToken } from '../http/auth.js';
 
 /**
  * The codec server (Temporal's remote codec protocol) the Temporal Web UI and CLI call to show decrypted
  * payloads: `POST /codec/decode` and `POST /codec/encode`, a JSON body `{ payloads: [...] }` of Payloads in
  * protobuf JSON (metadata values and data in base64), the namespace in `X-Namespace`. Only a platform
  * administrator (role `admin`, the API's bearer JWT) may use it: the answers hold exporters' personal data.
+ *
+ * The token comes in `Authorization: Bearer …` (the Web UI sends its user's access token there when it has
+ * one and is configured to pass it, to an https endpoint), or, for a Web UI without sign-in such as the dev
+ * server's, in an HttpOnly cookie scoped to /codec that the administrator sets with their token at
+ * GET /codec/session; the UI sends it when its codec settings include cross-origin credentials.
  */
 export const CODEC_PATH = '/codec';
+export const CODEC_SESSION_COOKIE = 'coo_codec_session';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64');
 const jsonPayload = z.object({
@@ -52,7 +60,12 @@ export function codecMiddleware(deps: ApiDeps): RequestHandler[] {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
     }
-    if (req.method !== 'OPTIONS') return next();
+    if (req.method !== 'OPTIONS') {
+      // the administrator's codec session (below) stands in for the header the dev Web UI cannot send
+      const session = cookieValue(req, CODEC_SESSION_COOKIE);
+      if (!req.headers.authorization && session) req.headers.authorization = `Bearer ${session}`;
+      return next();
+    }
     if (!ok) {
       sendProblem(res, { status: 403, code: ErrorCode.Forbidden, detail: `The origin ${origin ?? '(none)'} may not call the codec endpoint: add it to TEMPORAL_CODEC_CORS_ORIGINS.` });
       return;
@@ -121,4 +134,76 @@ export function codecRoutes(deps: ApiDeps) {
       },
     }),
   ];
+}
+
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim()) || undefined;
+  }
+  return undefined;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function sessionPage(res: Response, status: number, body: string): void {
+  res
+    .status(status)
+    .set({
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    })
+    .type('html')
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Temporal Web UI: decrypted payloads</title>` +
+        `<style>body{font:15px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}textarea{width:100%;height:7rem;font:12px monospace}` +
+        `.err{color:#a00}.ok{color:#070}code{background:#eee;padding:0 .2em}</style></head><body><h1>Decrypted payloads in the Temporal Web UI</h1>${body}</body></html>`,
+    );
+}
+
+/**
+ * GET /codec/session: a form where a platform administrator pastes their token (`npm run -s token -- platform-admin`
+ * in development); POST keeps it in an HttpOnly, SameSite=Strict cookie for /codec only, until the token expires,
+ * so a Web UI without sign-in can call the codec with cross-origin credentials. POST /codec/session/end drops it.
+ */
+export function codecSessionPages(deps: ApiDeps): Router {
+  const router = Router();
+  const codecUrl = `${deps.config.api.publicBaseUrl}${CODEC_PATH}`;
+  const form = (message = '') =>
+    `${message}<p>The Temporal Web UI shows workflow inputs, results and signals decrypted when it can call this API's codec endpoint ` +
+    `<code>${escapeHtml(codecUrl)}</code> as a <b>platform administrator</b>.</p>` +
+    `<form method="post" action="${CODEC_PATH}/session"><p><label>Your token (in development: <code>npm run -s token -- platform-admin</code>)<br>` +
+    `<textarea name="token" required autocomplete="off" spellcheck="false"></textarea></label></p><p><button>Use it for the Web UI</button></p></form>` +
+    `<form method="post" action="${CODEC_PATH}/session/end"><p><button>Forget it</button></p></form>` +
+    `<p>Then, in the Web UI's codec server settings, use your browser's setting with the endpoint <code>${escapeHtml(codecUrl)}</code> and ` +
+    `<i>include cross-origin credentials</i> on, and open the Web UI on the same host as this page (${escapeHtml(new URL(codecUrl).hostname)}).</p>`;
+  const secure = (req: Request) => req.secure || new URL(codecUrl).protocol === 'https:';
+
+  router.get(`${CODEC_PATH}/session`, (_req, res) => sessionPage(res, 200, form()));
+  router.post(`${CODEC_PATH}/session`, express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const fromForm = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
+    const fromHeader = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const token = fromForm || fromHeader;
+    const refuse = (status: number, why: string) => sessionPage(res, status, form(`<p class="err">${escapeHtml(why)}</p>`));
+    if (!token) return refuse(401, 'Paste your token first.');
+    let principal;
+    try {
+      principal = await verifyToken(deps.authenticator, token);
+    } catch (e) {
+      return refuse(401, e instanceof AppError ? e.message : 'The token could not be verified.');
+    }
+    if (!principal.roles.includes('admin')) return refuse(403, 'Only a platform administrator (role admin) may read decrypted payloads.');
+    const exp = decodeJwt(token).exp;
+    const maxAge = Math.max(0, Math.min((exp ?? 0) * 1000 - Date.now(), 12 * 3600 * 1000));
+    res.cookie(CODEC_SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: CODEC_PATH, maxAge });
+    req.log?.info({ codec: 'session', sub: principal.sub }, 'codec session opened for an administrator');
+    sessionPage(res, 200, `<p class="ok">Signed in as ${escapeHtml(principal.name)} for the Web UI's codec, until ${new Date(Date.now() + maxAge).toISOString()}.</p>${form()}`);
+  });
+  router.post(`${CODEC_PATH}/session/end`, (req, res) => {
+    res.clearCookie(CODEC_SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: secure(req), path: CODEC_PATH });
+    sessionPage(res, 200, `<p class="ok">Forgotten: the Web UI shows payloads encrypted again.</p>${form()}`);
+  });
+  return router;
 }

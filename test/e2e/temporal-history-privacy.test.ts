@@ -160,6 +160,31 @@ describe("personal data in Temporal's history", () => {
       expect(r.headers.get('access-control-allow-origin')).toBeNull();
     });
 
+    it('keeps an administrator\'s token in an HttpOnly cookie for a Web UI without sign-in, and decodes with it', async () => {
+      const page = await api(stack, 'GET', '/codec/session');
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('npm run -s token -- platform-admin');
+      const session = (token: string) =>
+        fetch(`${stack.baseUrl}/codec/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }), redirect: 'manual' });
+      for (const [token, status] of [[t.raj, 403], ['not-a-token', 401]] as const) {
+        const r = await session(token);
+        expect(r.status).toBe(status);
+        expect(r.headers.get('set-cookie')).toBeNull();
+      }
+      const ok = await session(t.admin);
+      expect(ok.status).toBe(200);
+      const cookie = ok.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/^coo_codec_session=[^;]+; Max-Age=\d+; Path=\/codec; Expires=[^;]+; HttpOnly; SameSite=Strict$/);
+      const jar = cookie.split(';')[0]!;
+      const withCookie = await decode({ headers: { cookie: jar } });
+      expect(withCookie.status, JSON.stringify(withCookie.body)).toBe(200);
+      expect(JSON.parse(Buffer.from(withCookie.body.payloads[0].data, 'base64').toString())).toMatchObject({ applicationNumber });
+      // a cookie holding anyone else's token is refused like their header
+      expect((await decode({ headers: { cookie: `coo_codec_session=${t.raj}` } })).status).toBe(403);
+      const end = await fetch(`${stack.baseUrl}/codec/session/end`, { method: 'POST', headers: { cookie: jar } });
+      expect(end.headers.get('set-cookie')).toMatch(/^coo_codec_session=; Path=\/codec; Expires=Thu, 01 Jan 1970/);
+    });
+
     it('encodes with the current key what decodes back, passes clear payloads through, refuses a tampered one and another namespace', async () => {
       const clear = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"note":"typed in the UI"}').toString('base64') };
       const enc = await api(stack, 'POST', '/codec/encode', { token: t.admin, body: { payloads: [clear] }, headers: { 'x-namespace': 'default' } });
