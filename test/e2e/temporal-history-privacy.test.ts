@@ -201,6 +201,8 @@ describe("personal data in Temporal's history", () => {
       expect(tampered.status).toBe(400);
       expect(tampered.body.detail).toMatch(/fails authentication/);
 
+      // the Temporal CLI (--codec-endpoint, --codec-auth) sends an empty X-Namespace
+      expect((await decode({ token: t.admin, headers: { 'x-namespace': '' } })).status).toBe(200);
       const elsewhere = await decode({ token: t.admin, headers: { 'x-namespace': 'payments' } });
       expect(elsewhere.status).toBe(400);
       expect(elsewhere.body.detail).toContain('serves the namespace "default"');
