@@ -10,9 +10,14 @@
  * (TEMPORAL_CODEC_KEY_ID) never breaks a history as long as the old keys stay in TEMPORAL_CODEC_KEYS.
  * A payload that is not marked encrypted (every history recorded before the codec) passes through untouched.
  *
- * One place builds the data converter: temporalDataConverter(), used by every client, worker and replay.
+ * Failure messages and stack traces are not payloads: the failure converter (temporal-failure-converter.cjs)
+ * moves them into one, `encodedAttributes`, which the codec encrypts too; the server shows "Encoded failure".
+ *
+ * One place builds the data converter: temporalDataConverter(), used by every client, worker and replay; the
+ * workflow bundle takes the same failure converter (workers/create-worker.ts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { CodecKeys } from './config.js';
@@ -109,7 +114,10 @@ export function encryptionCodec(keys: CodecKeys): EncryptionCodec {
   return codec;
 }
 
+/** The module with the failure converter, for the SDK (by path) and the workflow bundle. */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./temporal-failure-converter.cjs', import.meta.url));
+
 /** The data converter of every Temporal client and worker of the back-office (and of the replay tests). */
 export function temporalDataConverter(keys: CodecKeys): DataConverter {
-  return { payloadCodecs: [encryptionCodec(keys)] };
+  return { payloadCodecs: [encryptionCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -3,6 +3,7 @@ import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type Workf
 import type { DataConverter, Logger as TemporalLogger } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { TASK_QUEUE } from '../workflows/task-queues.js';
+import { FAILURE_CONVERTER_PATH } from '../lib/temporal-codec.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -10,6 +11,8 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 export async function bundleWorkflows(logger?: TemporalLogger): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    // failures raised in workflow code carry their message encoded, as the worker's own (lib/temporal-codec.ts)
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: logger ?? new DefaultLogger('WARN'),
     webpackConfigHook: (config) => {
       // workflow sources import siblings as './x.js' (NodeNext); let webpack find the .ts file

@@ -8,7 +8,7 @@ import { applicationWorkflowId } from '../../workflows/application/contract.js';
 import { exporterRegistrationWorkflowId } from '../../workflows/exporter-registration/contract.js';
 import { iecRefreshWorkflowId } from '../../workflows/iec-refresh/contract.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
-import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
+import { payAtGateway, registerWithDsc, sign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 
 // What Temporal's server holds of an exporter's application, read raw (a client without the codec), and the
@@ -57,7 +57,14 @@ describe("personal data in Temporal's history", () => {
     expect(refresh.status, JSON.stringify(refresh.body)).toBe(200);
     const draft = await createCompleteDraft(stack, t.raj);
     applicationNumber = draft.number;
-    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    // signed first with a colleague's DSC: refused by the workflow's activity, a failure in the history
+    const sub = await api(stack, 'POST', `/v1/applications/${draft.id}/submit`, { token: t.raj });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(202);
+    const signWith = (identity: string) => api(stack, 'POST', `/v1/applications/${draft.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, identity, sub.body.signing.contentB64) } });
+    const wrong = await signWith('exporter-raj-user2');
+    expect(wrong.body.code, JSON.stringify(wrong.body)).toBe('signer_not_acting_user');
+    expect(wrong.body.detail).toContain('not registered to you');
+    expect((await signWith('exporter-raj')).status).toBe(200);
     await payAtGateway(stack, t.raj, draft.id, 'success');
     await waitForStatus(stack, t.raj, draft.id, 'In-Process');
     const d = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/deficiency`, { token: t.priya, body: { remarks: REMARK, documentsRequested: [] } });
@@ -87,6 +94,25 @@ describe("personal data in Temporal's history", () => {
         expect(text(payload.metadata?.[METADATA_KEY_ID]), `${id}: ${where}`).toBe('dev');
       }
     }
+  });
+
+  it('stores failures with their message and stack trace encrypted', () => {
+    const failures: { id: string; failure: temporal.api.failure.v1.IFailure }[] = [];
+    const walk = (id: string, node: unknown): void => {
+      if (!node || typeof node !== 'object' || ArrayBuffer.isView(node)) return;
+      for (const [k, v] of Object.entries(node)) {
+        if ((k === 'failure' || k === 'cause') && v && typeof v === 'object' && 'message' in v) failures.push({ id, failure: v as temporal.api.failure.v1.IFailure });
+        walk(id, v);
+      }
+    };
+    for (const [id, history] of histories) walk(id, history.events);
+    expect(failures.length, 'the refused signature left failures in the history').toBeGreaterThan(0);
+    for (const { id, failure } of failures) {
+      expect(failure.message, id).toBe('Encoded failure');
+      expect(failure.stackTrace ?? '', id).toBe('');
+      expect(text(failure.encodedAttributes?.metadata?.encoding), id).toBe(ENCRYPTED_ENCODING);
+    }
+    expect(JSON.stringify(failures.map((f) => f.failure))).not.toContain('not registered to you');
   });
 
   it("holds none of the exporter's names, e-mails, phone, address or the officer's remarks in clear text", () => {
