@@ -68,6 +68,12 @@ export default tseslint.config(
   },
   ...layerRules,
   {
+    // CommonJS modules the Temporal SDK require()s by path (lib/temporal-failure-converter.cjs)
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['workflows/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

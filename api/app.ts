@@ -25,10 +25,11 @@ import { helpdeskRoutes } from './routes/helpdesk.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verificationPages, verificationRoutes } from './routes/verify.js';
 import { createSandboxGateway } from './sandbox/payment-gateway.js';
+import { CODEC_PATH, codecMiddleware, codecRoutes, codecSessionPages } from './routes/codec.js';
 import { loadReferenceIndex } from '../db/reference-index.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps)];
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps), ...codecRoutes(deps)];
 }
 
 const docsPage = `<!doctype html>
@@ -111,6 +112,9 @@ export function createApp(deps: ApiDeps): express.Express {
   const helpdeskSlack = helpdeskSlackRouter(deps);
   if (helpdeskSlack) app.use(HELPDESK_SLACK_PATH, helpdeskSlack);
 
+  // the codec server of the Temporal Web UI (routes/codec.ts): CORS for the UI's origin and its own body limit
+  app.use(CODEC_PATH, ...codecMiddleware(deps));
+
   // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
   const api = Router();
   api.use(express.json({ limit: '2mb', strict: true, type: ['application/json', 'application/*+json'] }));
@@ -119,6 +123,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(api);
   // the public verification page (HTML, form posts): beside the JSON routes, before the 404
   app.use(verificationPages(deps));
+  // a platform administrator's token for a Web UI without sign-in (routes/codec.ts)
+  app.use(codecSessionPages(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

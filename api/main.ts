@@ -9,6 +9,7 @@ import { loadOrCreateDevKey } from '../lib/auth/dev-keys.js';
 import { createOrm } from '../db/orm.js';
 import { createApp } from './app.js';
 import { authenticatorFromConfig } from './http/auth.js';
+import { temporalDataConverter } from '../lib/temporal-codec.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: 'api' });
@@ -19,7 +20,7 @@ if (!config.db.url || !config.temporal.address) {
 const orm = await createOrm(config.db.url, logger);
 // lazy: the API comes up even while Temporal is unreachable, and /readyz says so
 const connection = Connection.lazy({ address: config.temporal.address });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.temporal.codec) });
 const devKey = config.auth.devKeys ? await loadOrCreateDevKey(config.auth.devKeyFile) : undefined;
 const authenticator = authenticatorFromConfig(config.auth, devKey);
 

@@ -72,6 +72,10 @@ const schema = z.object({
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: optionalUrl,
+  // the payload codec (lib/temporal-codec.ts); checked by codecKeys(), which never prints a key
+  TEMPORAL_CODEC_KEYS: z.string().optional().or(z.literal('').transform(() => undefined)),
+  TEMPORAL_CODEC_KEY_ID: z.string().optional().or(z.literal('').transform(() => undefined)),
+  TEMPORAL_CODEC_CORS_ORIGINS: z.string().optional().or(z.literal('').transform(() => undefined)),
 
   AUTH_ISSUER: z.string().min(1).default('coo-backoffice-dev'),
   AUTH_AUDIENCE: z.string().min(1).default('coo-backoffice'),
@@ -189,6 +193,10 @@ export interface Config {
     uiPort: number;
     uiUrl: string;
     dbFile: string;
+    /** the keys of the payload codec that encrypts what Temporal's history holds */
+    codec: CodecKeys;
+    /** origins (the Temporal Web UI's) allowed to call the API's codec endpoint from a browser */
+    codecCorsOrigins: string[];
   };
   auth: {
     issuer: string;
@@ -297,6 +305,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
       dbFile: path.join(dataDir, 'temporal', 'temporal.sqlite'),
+      codec: codecKeys(e),
+      codecCorsOrigins: codecCorsOrigins(e),
     },
     auth: {
       issuer: e.AUTH_ISSUER,
@@ -341,6 +351,97 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack: slackSettings(e),
     certificates: certificateSettings(e, env, dataDir),
   };
+}
+
+/**
+ * AES-256-GCM keys of the payload codec, by id. `currentKeyId` encrypts; every key decrypts what was
+ * encrypted with it, so a rotation adds a new current key and keeps the old ones.
+ */
+export interface CodecKeys {
+  currentKeyId: string;
+  keys: ReadonlyMap<string, Buffer>;
+  /** no TEMPORAL_CODEC_KEYS: the fixed development key (never in production) */
+  development: boolean;
+}
+
+/** The key used outside production when TEMPORAL_CODEC_KEYS is unset: published here, so it protects nothing. */
+export const DEVELOPMENT_CODEC_KEY_ID = 'dev';
+export const DEVELOPMENT_CODEC_KEY_BASE64 = '7uMt7XefUGDuqqf5KVD4NR/oHJcNq5F/JLu/Q9pn68s=';
+const CODEC_KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** TEMPORAL_CODEC_KEYS="id:base64key,…" and TEMPORAL_CODEC_KEY_ID; the errors name the entry, never its key. */
+function codecKeys(e: RawConfig): CodecKeys {
+  const production = e.NODE_ENV === 'production';
+  if (!e.TEMPORAL_CODEC_KEYS) {
+    if (production) {
+      throw new ConfigError(['TEMPORAL_CODEC_KEYS: set the keys that encrypt Temporal payloads in production ("id:base64key", 32 random bytes each: openssl rand -base64 32)']);
+    }
+    if (e.TEMPORAL_CODEC_KEY_ID && e.TEMPORAL_CODEC_KEY_ID !== DEVELOPMENT_CODEC_KEY_ID) {
+      throw new ConfigError([`TEMPORAL_CODEC_KEY_ID: "${e.TEMPORAL_CODEC_KEY_ID}" is not among TEMPORAL_CODEC_KEYS, which is unset (the development key's id is "${DEVELOPMENT_CODEC_KEY_ID}")`]);
+    }
+    return {
+      currentKeyId: DEVELOPMENT_CODEC_KEY_ID,
+      keys: new Map([[DEVELOPMENT_CODEC_KEY_ID, Buffer.from(DEVELOPMENT_CODEC_KEY_BASE64, 'base64')]]),
+      development: true,
+    };
+  }
+  const problems: string[] = [];
+  const keys = new Map<string, Buffer>();
+  const entries = e.TEMPORAL_CODEC_KEYS.split(',').map((x) => x.trim()).filter(Boolean);
+  entries.forEach((entry, i) => {
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon).trim() : '';
+    const b64 = colon > 0 ? entry.slice(colon + 1).trim() : '';
+    const which = `entry ${i + 1}${CODEC_KEY_ID.test(id) ? ` ("${id}")` : ''}`;
+    if (!CODEC_KEY_ID.test(id) || !b64) {
+      problems.push(`TEMPORAL_CODEC_KEYS: ${which} is not "id:base64key" (an id of letters, digits, ".", "_" or "-", then a colon and the key in base64)`);
+      return;
+    }
+    if (keys.has(id)) {
+      problems.push(`TEMPORAL_CODEC_KEYS: the key id "${id}" appears twice`);
+      return;
+    }
+    const key = BASE64.test(b64) ? Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64') : undefined;
+    if (!key || key.length !== 32) {
+      problems.push(`TEMPORAL_CODEC_KEYS: the key of ${which} is ${key ? `${key.length} bytes` : 'not base64'}; AES-256 needs 32 bytes (openssl rand -base64 32)`);
+      return;
+    }
+    keys.set(id, key);
+  });
+  if (entries.length === 0) problems.push('TEMPORAL_CODEC_KEYS: no key in the list');
+  if (problems.length) throw new ConfigError(problems);
+  let currentKeyId = e.TEMPORAL_CODEC_KEY_ID;
+  if (!currentKeyId) {
+    if (keys.size > 1) throw new ConfigError([`TEMPORAL_CODEC_KEY_ID: say which of TEMPORAL_CODEC_KEYS (${[...keys.keys()].join(', ')}) encrypts new payloads`]);
+    currentKeyId = [...keys.keys()][0]!;
+  }
+  if (!keys.has(currentKeyId)) {
+    throw new ConfigError([`TEMPORAL_CODEC_KEY_ID: "${currentKeyId}" is not among TEMPORAL_CODEC_KEYS (${[...keys.keys()].join(', ')})`]);
+  }
+  if (production && keys.get(currentKeyId)!.equals(Buffer.from(DEVELOPMENT_CODEC_KEY_BASE64, 'base64'))) {
+    throw new ConfigError(['TEMPORAL_CODEC_KEY_ID: the current key is the published development key; set a key of your own in production']);
+  }
+  return { currentKeyId, keys, development: false };
+}
+
+/** Default: the Web UI's own origin and the dev server's UI on localhost and 127.0.0.1. */
+function codecCorsOrigins(e: RawConfig): string[] {
+  if (e.TEMPORAL_CODEC_CORS_ORIGINS) {
+    const list = e.TEMPORAL_CODEC_CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
+    const bad = list.filter((o) => {
+      try {
+        return new URL(o).origin !== o;
+      } catch {
+        return true;
+      }
+    });
+    if (bad.length) throw new ConfigError([`TEMPORAL_CODEC_CORS_ORIGINS: ${bad.join(', ')} ${bad.length > 1 ? 'are not origins' : 'is not an origin'} (scheme://host[:port], e.g. https://temporal-ui.example.gov.in)`]);
+    return list;
+  }
+  const origins = [`http://localhost:${e.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`];
+  if (e.TEMPORAL_UI_URL) origins.unshift(new URL(e.TEMPORAL_UI_URL).origin);
+  return [...new Set(origins)];
 }
 
 export interface ImapSettings {

@@ -75,6 +75,8 @@ try {
       cliPath: cli.path,
       port: config.temporal.port,
       uiPort: config.temporal.uiPort,
+      // the Web UI decrypts payloads through the API's codec endpoint (platform administrators: README)
+      uiCodecEndpoint: `${config.api.publicBaseUrl}/codec`,
       dbFile: config.temporal.dbFile,
       logFile: path.join(logDir, 'temporal.log'),
       namespace: config.temporal.namespace,
@@ -172,6 +174,7 @@ try {
       ...(mail ? [`  Mail (dev)          SMTP ${mail.smtp.host}:${mail.smtp.port}, IMAP ${mail.imap.host}:${mail.imap.port}  (user catchall@coo.test / catchall)`] : []),
       `  Payment sandbox     ${base}/sandbox/gateway/checkout/<order id>`,
       `  Logs                ${logDir}/{api,worker,mail-ingester,temporal,postgres}.log`,
+      `  Codec endpoint      ${base}/codec   (the Web UI decrypts payloads there for platform administrators: README, "Personal data in Temporal's history")`,
       `  Demo tokens         npm run token -- --list`,
       '',
       '  Ctrl-C stops everything; the data stays for the next `npm start`.',

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../lib/config.js';
 import type { Orm } from '../db/orm.js';
 import { createLogger } from '../lib/logger.js';
+import { temporalDataConverter } from '../lib/temporal-codec.js';
 import { createSlackActivityDeps } from '../services/slack/deps.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { LocalIecDirectory } from '../services/iec/iec-directory.js';
@@ -32,7 +33,7 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
       ? createSlackActivityDeps({
           slack: config.slack,
           em,
-          temporal: new Client({ connection: Connection.lazy({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` }), namespace: config.temporal.namespace }),
+          temporal: new Client({ connection: Connection.lazy({ address: config.temporal.address ?? `127.0.0.1:${config.temporal.port}` }), namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.temporal.codec) }),
           logger: createLogger({ level: config.logLevel, service: 'worker-slack' }),
         })
       : undefined);

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
 import { createOrm } from '../db/orm.js';
+import { temporalDataConverter } from '../lib/temporal-codec.js';
 import { createMailIngester } from './mail-ingester/ingester.js';
 import { ticketTimingsFromConfig } from './mail-ingester/timings.js';
 
@@ -24,7 +25,7 @@ if (!config.db.url || !config.temporal.address) {
 }
 const orm = await createOrm(config.db.url, logger);
 const connection = await Connection.connect({ address: config.temporal.address });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.temporal.codec) });
 const ingester = createMailIngester({
   imap,
   em: () => orm.em.fork(),

@@ -10,6 +10,7 @@ import { createOrm } from '../db/orm.js';
 import { PinoTemporalLogger } from './temporal-logger.js';
 import { bundleWorkflows, createWorker } from './create-worker.js';
 import { createActivityDeps } from './activity-deps.js';
+import { temporalDataConverter } from '../lib/temporal-codec.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: 'worker' });
@@ -28,6 +29,7 @@ const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   workflowBundle,
+  dataConverter: temporalDataConverter(config.temporal.codec),
   maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
   deps: createActivityDeps(config, orm),
 });

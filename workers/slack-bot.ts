@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
 import { createOrm } from '../db/orm.js';
+import { temporalDataConverter } from '../lib/temporal-codec.js';
 import { createSlackApp } from '../channels/slack/app.js';
 import { TemporalSlackBackend } from '../channels/slack/temporal-backend.js';
 
@@ -23,7 +24,7 @@ if (!config.db.url || !config.temporal.address) {
 const slack = config.slack;
 const orm = await createOrm(config.db.url, logger);
 const connection = await Connection.connect({ address: config.temporal.address });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.temporal.codec) });
 const backend = new TemporalSlackBackend({ temporal, em: () => orm.em.fork(), logger });
 const bot = createSlackApp({
   backend,

@@ -97,10 +97,15 @@ export async function authenticate(auth: Authenticator, req: Pick<Request, 'head
   if (!header) throw new AppError(ErrorCode.Unauthorized, 'Sign in first: send your token as "Authorization: Bearer <token>".');
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) throw new AppError(ErrorCode.Unauthorized, 'The Authorization header must be "Bearer <token>".');
+  return verifyToken(auth, m[1]!);
+}
+
+/** A bearer token's principal, once its signature, issuer, audience, expiry and claims are checked. */
+export async function verifyToken(auth: Authenticator, token: string): Promise<Principal> {
   let lastError: unknown;
   for (const keySet of auth.keySets) {
     try {
-      const { payload } = await jwtVerify(m[1]!, keySet, { issuer: auth.issuer, audience: auth.audience });
+      const { payload } = await jwtVerify(token, keySet, { issuer: auth.issuer, audience: auth.audience });
       checkTokenLifetime(auth, payload);
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) throw new AppError(ErrorCode.Unauthorized, 'The token does not carry the claims this service needs (sub, name, roles).');

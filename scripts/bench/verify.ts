@@ -27,6 +27,7 @@ import { sampleOmanCertificate } from '../../services/certificate/samples.js';
 import { createOrm, migrate } from '../../db/orm.js';
 import { seed } from '../../db/seed.js';
 import { loadConfig } from '../../lib/config.js';
+import { temporalDataConverter } from '../../lib/temporal-codec.js';
 import { startEmbeddedPostgres } from '../infra/postgres.js';
 import { freePort } from '../infra/process.js';
 import { createLogger } from '../../lib/logger.js';
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
       config,
       logger: createLogger({ level: 'silent', service: 'bench' }),
       orm,
-      temporal: new Client({ connection }),
+      temporal: new Client({ connection, dataConverter: temporalDataConverter(config.temporal.codec) }),
       authenticator: authenticatorFromConfig({ ...config.auth, jwksUrl: undefined }),
     });
     apiServer = createServer(app);

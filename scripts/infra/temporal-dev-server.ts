@@ -21,6 +21,8 @@ export async function startTemporalDevServer(opts: {
   cliPath: string;
   port: number;
   uiPort?: number | undefined; // undefined: headless
+  /** the codec server the Web UI asks to decrypt payloads (the API's /codec) */
+  uiCodecEndpoint?: string | undefined;
   dbFile?: string | undefined;
   logFile: string;
   namespace?: string;
@@ -32,7 +34,10 @@ export async function startTemporalDevServer(opts: {
     }
   }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-format', 'json', '--log-level', 'warn'];
-  if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+  if (opts.uiPort !== undefined) {
+    args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  }
   else args.push('--headless');
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });

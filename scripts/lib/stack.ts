@@ -20,6 +20,7 @@ import type { ActivityDeps } from '../../activities/index.js';
 import { bundleWorkflows, createWorker } from '../../workers/create-worker.js';
 import { createActivityDeps } from '../../workers/activity-deps.js';
 import { PinoTemporalLogger } from '../../workers/temporal-logger.js';
+import { temporalDataConverter } from '../../lib/temporal-codec.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One webpack bundle per process (per test file). */
@@ -82,7 +83,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   }
   const orm = await createOrm(config.db.url!);
   const connection = await Connection.connect({ address: config.temporal.address! });
-  const client = new Client({ connection });
+  const dataConverter = temporalDataConverter(config.temporal.codec);
+  const client = new Client({ connection, dataConverter });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address! });
   const devKey = await loadOrCreateDevKey(config.auth.devKeyFile);
   const authenticator = authenticatorFromConfig({ ...config.auth, jwksUrl: undefined }, devKey);
@@ -112,6 +114,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         connection: nativeConnection,
         namespace: 'default',
         workflowBundle: await workflowBundle(),
+        dataConverter,
         deps: { ...deps, ...overrides },
       });
       workers.push(worker);

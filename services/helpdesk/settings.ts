@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { webApi } from '@slack/bolt';
 import type { Config } from '../../lib/config.js';
+import { temporalDataConverter } from '../../lib/temporal-codec.js';
 import type { HelpdeskSettings } from './deps.js';
 
 /**
@@ -13,7 +14,11 @@ export function helpdeskSettingsFromConfig(config: Config): HelpdeskSettings {
   return {
     temporal: () => {
       if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set: the helpdesk activities cannot reach the application workflows');
-      client ??= new Client({ connection: Connection.lazy({ address: config.temporal.address }), namespace: config.temporal.namespace });
+      client ??= new Client({
+        connection: Connection.lazy({ address: config.temporal.address }),
+        namespace: config.temporal.namespace,
+        dataConverter: temporalDataConverter(config.temporal.codec),
+      });
       return client;
     },
     slack: slack

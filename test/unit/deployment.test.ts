@@ -13,7 +13,7 @@ describe('docker-compose.yml', () => {
   it('is a valid Compose file', () => {
     const bin = whichSync('docker-compose');
     expect(bin, 'docker-compose is missing: apt-get install docker-compose').toBeDefined();
-    const secrets = { REPLY_TOKEN_SECRET: 'x'.repeat(32), CAPTCHA_SECRET: 'y'.repeat(32), ESEAL_P12_PASSWORD: 'z' };
+    const secrets = { REPLY_TOKEN_SECRET: 'x'.repeat(32), CAPTCHA_SECRET: 'y'.repeat(32), ESEAL_P12_PASSWORD: 'z', TEMPORAL_CODEC_KEYS: `k1:${'A'.repeat(43)}=` };
     const r = spawnSync(bin!, ['-f', 'docker-compose.yml', 'config', '-q'], { encoding: 'utf8', env: { ...process.env, ...secrets } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -21,10 +21,17 @@ describe('docker-compose.yml', () => {
 
   it('refuses to run without the production secrets', () => {
     const env = { ...process.env };
-    for (const k of ['REPLY_TOKEN_SECRET', 'CAPTCHA_SECRET', 'ESEAL_P12_PASSWORD']) delete env[k];
+    for (const k of ['REPLY_TOKEN_SECRET', 'CAPTCHA_SECRET', 'ESEAL_P12_PASSWORD', 'TEMPORAL_CODEC_KEYS']) delete env[k];
     const r = spawnSync(whichSync('docker-compose')!, ['-f', 'docker-compose.yml', 'config', '-q'], { encoding: 'utf8', env });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('set REPLY_TOKEN_SECRET');
+    // and without the keys that encrypt Temporal's payloads
+    const noKeys = spawnSync(whichSync('docker-compose')!, ['-f', 'docker-compose.yml', 'config', '-q'], {
+      encoding: 'utf8',
+      env: { ...env, REPLY_TOKEN_SECRET: 'x'.repeat(32), CAPTCHA_SECRET: 'y'.repeat(32), ESEAL_P12_PASSWORD: 'z' },
+    });
+    expect(noKeys.status).not.toBe(0);
+    expect(noKeys.stderr).toContain('set TEMPORAL_CODEC_KEYS');
   });
 
   it('runs Temporal with PostgreSQL persistence, its UI, the app database, a mail server, api and worker', () => {
