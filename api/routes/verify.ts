@@ -6,7 +6,8 @@ import { certificateDocumentOf } from '../../services/certificate/load-certifica
 import { certificateRecordOf } from '../../services/certificate/public-history.js';
 import { linkTokenMatches } from '../../services/certificate/link-token.js';
 import { createQrKeySource } from '../../services/certificate/qr-key-source.js';
-import { checkCaptcha, createCaptcha, createCaptchaReplayGuard } from '../../services/certificate/captcha.js';
+import { checkCaptcha, createCaptcha } from '../../services/certificate/captcha.js';
+import { createSharedCaptchaGuard, createSharedRateLimiter, type RateLimitDecision } from '../../services/certificate/shared-limits.js';
 import { VERIFY_PATH, WELL_KNOWN_KEYS_PATH } from '../../services/certificate/qr-payload.js';
 import {
   publicCertificateView,
@@ -37,45 +38,7 @@ import { defineRoute } from '../http/route.js';
 const NUMBER_SHAPE = /^[A-Z0-9][A-Z0-9/-]{3,63}$/;
 const NOT_FOUND = 'No certificate with this number was found.';
 
-export interface RateLimitDecision {
-  ok: boolean;
-  /** when refused: seconds until one request is allowed again */
-  retryAfterSeconds: number;
-}
-
-/**
- * Token buckets per client in memory (one API process; behind several processes each holds its own,
- * which multiplies the allowance by their number). Idle clients are forgotten once their bucket is full.
- */
-export function createRateLimiter(limits: () => { perMinute: number; burst: number }, now: () => number = Date.now, maxClients = 100_000) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  return {
-    take(client: string, cost = 1): RateLimitDecision {
-      const { perMinute, burst } = limits();
-      const perMs = perMinute / 60_000;
-      const t = now();
-      if (buckets.size >= maxClients) {
-        for (const [k, b] of buckets) if (b.tokens + (t - b.at) * perMs >= burst) buckets.delete(k);
-        for (const k of buckets.keys()) {
-          if (buckets.size < maxClients) break;
-          buckets.delete(k);
-        }
-      }
-      const b = buckets.get(client) ?? { tokens: burst, at: t };
-      b.tokens = Math.min(burst, b.tokens + (t - b.at) * perMs);
-      b.at = t;
-      buckets.set(client, b);
-      if (b.tokens >= cost) {
-        b.tokens -= cost;
-        return { ok: true, retryAfterSeconds: 0 };
-      }
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - b.tokens) / perMs / 1000)) };
-    },
-    get size() {
-      return buckets.size;
-    },
-  };
-}
+export type { RateLimitDecision } from '../../services/certificate/shared-limits.js';
 
 /** The client's address (behind a trusted proxy: the forwarded one); IPv6 clients by their /64. */
 export function clientKey(req: Pick<Request, 'ip' | 'socket'>): string {
@@ -92,8 +55,8 @@ export function clientKey(req: Pick<Request, 'ip' | 'socket'>): string {
 type Lookup = { status: 'found'; record: CertificateRecord } | { status: 'not_found' };
 
 interface VerificationService {
-  take(req: Request): RateLimitDecision;
-  guard: ReturnType<typeof createCaptchaReplayGuard>;
+  take(req: Request): Promise<RateLimitDecision>;
+  guard: ReturnType<typeof createSharedCaptchaGuard>;
   keys: ReturnType<typeof createQrKeySource>;
   newCaptcha(): ReturnType<typeof createCaptcha>;
   /** by number: the caller has solved a captcha */
@@ -110,7 +73,8 @@ function verificationService(deps: ApiDeps): VerificationService {
   const existing = services.get(deps);
   if (existing) return existing;
   const settings = () => deps.config.certificates.verification;
-  const limiter = createRateLimiter(() => ({ perMinute: settings().rateLimitPerMinute, burst: settings().rateLimitBurst }));
+  // in PostgreSQL: every API process draws on the same allowance and sees the same spent captchas
+  const limiter = createSharedRateLimiter({ em: () => deps.orm.em.fork(), scope: 'verification', limits: () => ({ perMinute: settings().rateLimitPerMinute, burst: settings().rateLimitBurst }) });
   const keys = createQrKeySource(deps.config.certificates.qrKey);
 
   async function recordOf(row: CertificateRow): Promise<CertificateRecord> {
@@ -125,7 +89,7 @@ function verificationService(deps: ApiDeps): VerificationService {
 
   const service: VerificationService = {
     take: (req) => limiter.take(clientKey(req)),
-    guard: createCaptchaReplayGuard(),
+    guard: createSharedCaptchaGuard({ em: () => deps.orm.em.fork() }),
     keys,
     newCaptcha: () => createCaptcha({ secret: settings().captchaSecret, ttlSeconds: settings().captchaTtlSeconds }),
     async byNumber(number) {
@@ -149,10 +113,10 @@ function verificationService(deps: ApiDeps): VerificationService {
 }
 
 /** A captcha answer checked and spent: false for a wrong, expired, malformed or already used one. */
-function spendCaptcha(service: VerificationService, secret: string, token: string, answer: string): { ok: true } | { ok: false; expired: boolean } {
+async function spendCaptcha(service: VerificationService, secret: string, token: string, answer: string): Promise<{ ok: true } | { ok: false; expired: boolean }> {
   const check = checkCaptcha({ secret, token, answer });
   if (!check.ok) return { ok: false, expired: check.reason === 'expired' };
-  if (!service.guard.use(check.id, check.expiresAt)) return { ok: false, expired: false };
+  if (!(await service.guard.use(check.id, check.expiresAt))) return { ok: false, expired: false };
   return { ok: true };
 }
 
@@ -187,7 +151,7 @@ export function verificationPages(deps: ApiDeps): Router {
     const s = service();
     const nonce = randomBytes(16).toString('base64');
     const ctx = s.pageContext(nonce);
-    const limit = s.take(req);
+    const limit = await s.take(req);
     if (!limit.ok) {
       res.setHeader('Retry-After', String(limit.retryAfterSeconds));
       return sendPage(res, 429, nonce, renderRateLimitedPage(ctx, { retryAfterSeconds: limit.retryAfterSeconds }));
@@ -208,7 +172,7 @@ export function verificationPages(deps: ApiDeps): Router {
     const s = service();
     const nonce = randomBytes(16).toString('base64');
     const ctx = s.pageContext(nonce);
-    const limit = s.take(req);
+    const limit = await s.take(req);
     if (!limit.ok) {
       res.setHeader('Retry-After', String(limit.retryAfterSeconds));
       return sendPage(res, 429, nonce, renderRateLimitedPage(ctx, { retryAfterSeconds: limit.retryAfterSeconds }));
@@ -220,7 +184,7 @@ export function verificationPages(deps: ApiDeps): Router {
     const again = (error: LookupError, status = 422) =>
       sendPage(res, status, nonce, renderLookupPage(ctx, { captcha: s.newCaptcha(), ...(number ? { number } : {}), error }));
     if (!number || !answer) return again('missing_fields');
-    const spent = spendCaptcha(s, deps.config.certificates.verification.captchaSecret, token, answer);
+    const spent = await spendCaptcha(s, deps.config.certificates.verification.captchaSecret, token, answer);
     if (!spent.ok) {
       return sendPage(res, 422, nonce, renderWrongCaptchaPage(ctx, { captcha: s.newCaptcha(), number, expired: spent.expired }));
     }
@@ -308,7 +272,7 @@ export function verificationRoutes(deps: ApiDeps) {
       handler: async ({ req, res }) => {
         publicHeaders(res);
         const s = service();
-        const limit = s.take(req);
+        const limit = await s.take(req);
         if (!limit.ok) throw rateLimited(res, limit);
         const c = s.newCaptcha();
         return { token: c.token, svg: c.svg, expiresAt: c.expiresAt.toISOString() };
@@ -334,7 +298,7 @@ export function verificationRoutes(deps: ApiDeps) {
       handler: async ({ req, res, query }) => {
         publicHeaders(res);
         const s = service();
-        const limit = s.take(req);
+        const limit = await s.take(req);
         if (!limit.ok) throw rateLimited(res, limit);
         let found: Lookup;
         if (query.t) {
@@ -345,7 +309,7 @@ export function verificationRoutes(deps: ApiDeps) {
               problems: [{ path: 'query/captchaAnswer', message: 'a captcha answer or a link token is required' }],
             });
           }
-          const spent = spendCaptcha(s, deps.config.certificates.verification.captchaSecret, query.captchaToken, query.captchaAnswer);
+          const spent = await spendCaptcha(s, deps.config.certificates.verification.captchaSecret, query.captchaToken, query.captchaAnswer);
           if (!spent.ok) {
             throw new AppError(
               ErrorCode.CaptchaFailed,

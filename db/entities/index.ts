@@ -12,6 +12,7 @@ import { SlackLinkCodeSchema, SlackLinkFailureSchema, SlackMessageSchema, SlackU
 import { HelpdeskMessageSchema, HelpdeskTicketSchema } from './helpdesk.js';
 import { InboundMailCopySchema, InboundMailSchema, MailIngestCursorSchema } from './mail-ingest.js';
 import { KeptAnswerSchema } from './kept-answer.js';
+import { CaptchaSpentSchema, RateLimitBucketSchema } from './shared-limits.js';
 
 export * from './application.js';
 export * from './audit-event.js';
@@ -27,6 +28,7 @@ export * from './slack.js';
 export * from './helpdesk.js';
 export * from './mail-ingest.js';
 export * from './kept-answer.js';
+export * from './shared-limits.js';
 
 export const entities = [
   IecRecordSchema,
@@ -64,4 +66,6 @@ export const entities = [
   HelpdeskTicketSchema,
   HelpdeskMessageSchema,
   KeptAnswerSchema,
+  RateLimitBucketSchema,
+  CaptchaSpentSchema,
 ];

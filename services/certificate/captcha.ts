@@ -5,7 +5,7 @@ import { glyphShape, type Polygon } from '../pdf/glyph-outlines.js';
  * A self-contained captcha for the public verification page: distorted characters drawn as SVG paths
  * (the answer is nowhere in the markup), and a stateless token binding the answer to an id and an expiry
  * with an HMAC. No session, no external service. The caller enforces single use by remembering the ids
- * it has accepted until they expire ({@link createCaptchaReplayGuard} does that in memory).
+ * it has accepted until they expire (services/certificate/shared-limits.ts does that in PostgreSQL).
  */
 
 /** No I, L, O, 0, 1: nothing a person can confuse. */
@@ -69,23 +69,6 @@ export function checkCaptcha(opts: { secret: string | Uint8Array; token: string;
   const expected = Buffer.from(mac(opts.secret, id, exp, normalizeCaptchaAnswer(opts.answer ?? '')));
   const ok = timingSafeEqual(expected, Buffer.from(given));
   return ok ? { ok: true, id, expiresAt: new Date(exp * 1000) } : { ok: false, reason: 'wrong' };
-}
-
-/** In-memory single-use guard for one process: `use` returns false when the id was already used. */
-export function createCaptchaReplayGuard(now: () => number = Date.now) {
-  const used = new Map<string, number>();
-  return {
-    use(id: string, expiresAt: Date): boolean {
-      const t = now();
-      if (used.size > 10_000) for (const [k, exp] of used) if (exp < t) used.delete(k);
-      if (used.has(id)) return false;
-      used.set(id, expiresAt.getTime());
-      return true;
-    },
-    get size() {
-      return used.size;
-    },
-  };
 }
 
 // ---- drawing ----

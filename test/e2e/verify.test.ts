@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaptcha } from '../../services/certificate/captcha.js';
-import { clientKey, createRateLimiter } from '../../api/routes/verify.js';
+import { clientKey } from '../../api/routes/verify.js';
+import { createSharedCaptchaGuard, createSharedRateLimiter } from '../../services/certificate/shared-limits.js';
 import { whichSync } from '../../scripts/infra/process.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { renderPages, zbar } from '../integration/certificate/helpers.js';
 
 // The public verification module (seed 002 §6) in a real browser against the real API, PostgreSQL and
@@ -290,6 +292,35 @@ describe('public certificate verification in headless Chromium', () => {
     expect((await other.goto(`${stack.baseUrl}/verify`))?.status()).toBe(200);
   });
 
+  it('shares one allowance across API processes: a burst, then refusals with Retry-After, per client', async () => {
+    // two limiters over the same database stand for two API processes
+    const limits = () => ({ perMinute: 60, burst: 3 });
+    const scope = `test-${Date.now()}`;
+    const one = createSharedRateLimiter({ em: () => stack.orm.em.fork(), scope, limits });
+    const two = createSharedRateLimiter({ em: () => stack.orm.em.fork(), scope, limits });
+    expect([(await one.take('a')).ok, (await two.take('a')).ok, (await one.take('a')).ok]).toEqual([true, true, true]);
+    expect(await two.take('a')).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect((await one.take('a')).ok).toBe(false);
+    expect((await two.take('b')).ok).toBe(true);
+  });
+
+  it('refills the bucket with time', async () => {
+    const limiter = createSharedRateLimiter({ em: () => stack.orm.em.fork(), scope: `refill-${Date.now()}`, limits: () => ({ perMinute: 600, burst: 2 }) });
+    expect([(await limiter.take('a')).ok, (await limiter.take('a')).ok, (await limiter.take('a')).ok]).toEqual([true, true, false]);
+    await waitFor(() => limiter.take('a'), { what: 'a token refilled (10 per second)', timeoutMs: 5_000, until: (d) => d.ok });
+  });
+
+  it('spends a captcha once across API processes', async () => {
+    const one = createSharedCaptchaGuard({ em: () => stack.orm.em.fork() });
+    const two = createSharedCaptchaGuard({ em: () => stack.orm.em.fork() });
+    const id = `cap${Date.now()}`.slice(0, 16);
+    const expires = new Date(Date.now() + 60_000);
+    expect(await one.use(id, expires)).toBe(true);
+    expect(await two.use(id, expires)).toBe(false);
+    expect(await one.use(id, expires)).toBe(false);
+    expect(await two.use(`${id}x`, expires)).toBe(true);
+  });
+
   it('loads nothing from anywhere else and breaks no content security rule', () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((u) => !u.startsWith(stack.baseUrl))).toEqual([]);
@@ -298,28 +329,6 @@ describe('public certificate verification in headless Chromium', () => {
 });
 
 describe('rate limiter and client address', () => {
-  it('allows a burst, then one request per refill interval, per client', () => {
-    let now = 0;
-    const limiter = createRateLimiter(() => ({ perMinute: 60, burst: 3 }), () => now);
-    expect([1, 2, 3].map(() => limiter.take('a').ok)).toEqual([true, true, true]);
-    expect(limiter.take('a')).toEqual({ ok: false, retryAfterSeconds: 1 });
-    expect(limiter.take('b').ok).toBe(true);
-    now += 1000;
-    expect(limiter.take('a').ok).toBe(true);
-    expect(limiter.take('a').ok).toBe(false);
-    now += 60_000;
-    expect([1, 2, 3, 4].map(() => limiter.take('a').ok)).toEqual([true, true, true, false]);
-  });
-
-  it('forgets idle clients when full', () => {
-    let now = 0;
-    const limiter = createRateLimiter(() => ({ perMinute: 60, burst: 2 }), () => now, 3);
-    for (const c of ['a', 'b', 'c']) limiter.take(c);
-    now += 10_000;
-    limiter.take('d');
-    expect(limiter.size).toBeLessThanOrEqual(3);
-  });
-
   it('keys IPv4 by address and IPv6 by its /64', () => {
     const key = (ip: string) => clientKey({ ip, socket: {} as never });
     expect(key('::ffff:203.0.113.7')).toBe('203.0.113.7');

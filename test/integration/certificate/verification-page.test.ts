@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCaptcha, createCaptcha, createCaptchaReplayGuard } from '../../../services/certificate/captcha.js';
+import { checkCaptcha, createCaptcha } from '../../../services/certificate/captcha.js';
 import {
   checkVerificationLinkToken,
   createCertificateQrContent,
@@ -81,7 +81,9 @@ const requests: string[] = [];
 beforeAll(async () => {
   qrKey = await loadQrSigningKey(generateDevQrKeyPem());
   const jwks = publicJwks([qrKey]);
-  const guard = createCaptchaReplayGuard();
+  // this page-only harness has no database: spent captchas in a set (the API keeps them in PostgreSQL)
+  const spent = new Set<string>();
+  const guard = { use: (id: string, _expiresAt: Date) => !spent.has(id) && !!spent.add(id) };
   const ctx: VerificationPageContext = { verifyPath: '/verify', keysUrl: '/.well-known/coo-keys.json' };
   const send = (res: import('node:http').ServerResponse, status: number, html: string) => {
     res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

@@ -3,7 +3,6 @@ import {
   CAPTCHA_ALPHABET,
   checkCaptcha,
   createCaptcha,
-  createCaptchaReplayGuard,
   normalizeCaptchaAnswer,
 } from '../../../services/certificate/captcha.js';
 
@@ -56,15 +55,5 @@ describe('captcha', () => {
   it('uses only unambiguous characters for random answers', () => {
     expect(CAPTCHA_ALPHABET).not.toMatch(/[01ILO]/);
     expect(normalizeCaptchaAnswer(' ab-cd ')).toBe('ABCD');
-  });
-
-  it('single use: the replay guard accepts an id once', () => {
-    let t = now.getTime();
-    const guard = createCaptchaReplayGuard(() => t);
-    const c = createCaptcha({ secret, answer: 'K7P2X', now });
-    expect(guard.use(c.id, c.expiresAt)).toBe(true);
-    expect(guard.use(c.id, c.expiresAt)).toBe(false);
-    t += 1000;
-    expect(guard.use('another-id-12345', c.expiresAt)).toBe(true);
   });
 });
