@@ -5,7 +5,7 @@ import swaggerUi from 'swagger-ui-dist';
 import type { ApiDeps } from './deps.js';
 import { rejectHostileUrl, rejectNulInBody } from './http/hostile-input.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
-import { boundTemporalCalls, failFastWhileDown, startDependencyMonitor } from './http/dependencies.js';
+import { boundTemporalCalls, createTemporalCircuit } from './http/dependencies.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
 import { buildOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
@@ -61,11 +61,10 @@ export function createApp(deps: ApiDeps): express.Express {
 
   // malformed percent-encoding and NUL characters never reach a route (a 400 naming where they are)
   app.use(rejectHostileUrl);
-  // while Temporal or PostgreSQL is down, the business routes answer 503 with Retry-After at once
-  const monitor = startDependencyMonitor({ temporal: deps.temporal, orm: deps.orm });
-  app.use(failFastWhileDown(monitor, (path) => !(path.startsWith('/v1/') || path.startsWith('/verify'))));
-  // no request waits on Temporal longer than this (registration waits up to 20 s for the IEC master)
-  app.use(boundTemporalCalls(deps.temporal, 25_000));
+  // no request waits on Temporal longer than 25 s (registration waits up to 20 s for the IEC master); once a
+  // call found Temporal unreachable, for the next 10 s calls get 1.5 s, so the outage answers 503 at once
+  const temporalCircuit = createTemporalCircuit({ normalMs: 25_000, whileDownMs: 1_500, forMs: 10_000 });
+  app.use(boundTemporalCalls(deps.temporal, temporalCircuit));
 
   const routes = allRoutes(deps);
   const openapi = buildOpenApi(routes, { title: 'CoO back-office API', version: '0.1.0', serverUrl: deps.config.api.publicBaseUrl });
@@ -127,6 +126,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(codecSessionPages(deps));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, (dependency) => dependency === 'temporal' && temporalCircuit.noteDown()));
   return app;
 }

@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
 import { isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
-import type { Orm } from '../../db/orm.js';
 import { ErrorCode } from '../../lib/errors.js';
 import { sendProblem } from './problem.js';
 
@@ -51,69 +50,34 @@ export function sendUnavailable(res: Parameters<RequestHandler>[1], dependency: 
   });
 }
 
-export interface DependencyMonitor {
-  /** the dependencies the last probes found down */
-  down(): Dependency[];
-  stop(): void;
-}
-
 /**
- * Probes Temporal and PostgreSQL every `everyMs` (each probe bounded by `timeoutMs`), so that while one is
- * down a request fails at once with 503 instead of hanging on a connection attempt. Two probes in a row
- * that find it missing (a refused or lost connection; a merely slow answer does not count) mark it down,
- * the first good one up again.
+ * Remembers that Temporal was found unreachable (a request's call failed with UNAVAILABLE or a deadline):
+ * for the next `forMs`, requests give their Temporal calls a short deadline, so they answer 503 at once
+ * instead of each waiting out the long one. Routes that do not call Temporal are not affected.
  */
-export function startDependencyMonitor(deps: { temporal: Client; orm: Orm; everyMs?: number; timeoutMs?: number }): DependencyMonitor {
-  const everyMs = deps.everyMs ?? 2_000;
-  const timeoutMs = deps.timeoutMs ?? 1_500;
-  /** consecutive probes that found the dependency missing (a refused connection, not a slow answer) */
-  const misses: Record<Dependency, number> = { temporal: 0, database: 0 };
-  // a backstop only: the gRPC deadline (Temporal) or the refused connection (PostgreSQL) answers first
-  const bounded = <T>(p: Promise<T>) =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('probe timed out')), timeoutMs + 1_000).unref())]);
-  let running = false;
-  const probe = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const [t, d] = await Promise.allSettled([
-        bounded(deps.temporal.withDeadline(Date.now() + timeoutMs, () => deps.temporal.workflowService.getSystemInfo({}))),
-        bounded(deps.orm.em.fork().getConnection().execute('select 1')),
-      ]);
-      // a slow answer under load is not an outage: only an error naming the missing dependency counts
-      misses.temporal = t.status === 'rejected' && missingDependency(t.reason) === 'temporal' ? misses.temporal + 1 : 0;
-      misses.database = d.status === 'rejected' && missingDependency(d.reason) === 'database' ? misses.database + 1 : 0;
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void probe(), everyMs);
-  timer.unref();
-  void probe();
+export function createTemporalCircuit(opts: { normalMs: number; whileDownMs: number; forMs: number; now?: () => number }) {
+  const now = opts.now ?? Date.now;
+  let downUntil = 0;
   return {
-    down: () => (Object.keys(misses) as Dependency[]).filter((k) => misses[k] >= 2),
-    stop: () => clearInterval(timer),
+    noteDown(): void {
+      downUntil = now() + opts.forMs;
+    },
+    deadlineMs(): number {
+      return now() < downUntil ? opts.whileDownMs : opts.normalMs;
+    },
   };
 }
-
-/** Business routes answer 503 at once while a dependency is down (health, docs and static pages still answer). */
-export function failFastWhileDown(monitor: DependencyMonitor, exempt: (path: string) => boolean): RequestHandler {
-  return (req, res, next) => {
-    const down = exempt(req.path) ? [] : monitor.down();
-    if (down.length === 0) return next();
-    sendUnavailable(res, down[0]!);
-  };
-}
+export type TemporalCircuit = ReturnType<typeof createTemporalCircuit>;
 
 /**
  * Every Temporal call a request makes ends by `ms` after the request arrived (a gRPC deadline carried
  * through the request's async context): a Temporal server that went away between two probes gives a
  * DEADLINE_EXCEEDED, answered as 503, instead of a request that hangs for as long as the client waits.
  */
-export function boundTemporalCalls(temporal: Client, ms: number): RequestHandler {
+export function boundTemporalCalls(temporal: Client, circuit: TemporalCircuit): RequestHandler {
   return (_req, res, next) => {
     void temporal.withDeadline(
-      Date.now() + ms,
+      Date.now() + circuit.deadlineMs(),
       () =>
         new Promise<void>((resolve) => {
           res.once('close', resolve);

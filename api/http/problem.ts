@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type {} from 'pino-http'; // adds req.id and req.log
-import { missingDependency, sendUnavailable } from './dependencies.js';
+import { missingDependency, sendUnavailable, type Dependency } from './dependencies.js';
 
 /** RFC 9457 problem details; `code` is stable and documented, `errors` lists field problems. */
 export interface Problem {
@@ -47,7 +47,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 };
 
 /** The last middleware: AppErrors become their problem; anything else is logged and hidden behind a 500. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, onDependencyDown?: (dependency: Dependency) => void): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof AppError) {
@@ -77,6 +77,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const dependency = missingDependency(err);
     if (dependency) {
       (req.log ?? logger).warn({ err, dependency }, 'a dependency is unreachable');
+      onDependencyDown?.(dependency);
       sendUnavailable(res, dependency);
       return;
     }

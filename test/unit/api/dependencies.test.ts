@@ -21,3 +21,18 @@ describe('missingDependency: which dependency an error says is down', () => {
     expect(missingDependency(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeUndefined();
   });
 });
+
+describe('the Temporal circuit: fail fast once Temporal was found unreachable', () => {
+  it('gives the long deadline normally, the short one for a while after an outage was seen', async () => {
+    const { createTemporalCircuit } = await import('../../../api/http/dependencies.js');
+    let now = 0;
+    const circuit = createTemporalCircuit({ normalMs: 25_000, whileDownMs: 1_500, forMs: 10_000, now: () => now });
+    expect(circuit.deadlineMs()).toBe(25_000);
+    circuit.noteDown();
+    expect(circuit.deadlineMs()).toBe(1_500);
+    now += 9_999;
+    expect(circuit.deadlineMs()).toBe(1_500);
+    now += 1;
+    expect(circuit.deadlineMs()).toBe(25_000);
+  });
+});
