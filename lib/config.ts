@@ -270,6 +270,23 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A production profile that refuses to run unsafe: every development convenience still switched on is
+ * named with its variable and what to set instead (all of them at once, so one edit fixes the lot).
+ */
+function productionProblems(e: RawConfig): string[] {
+  const p: string[] = [];
+  if (e.AUTH_DEV_KEYS) p.push('AUTH_DEV_KEYS: the development signing keys are accepted (anyone can mint a token); set AUTH_DEV_KEYS=false and AUTH_JWKS_URL to your identity provider\'s keys');
+  if (!e.AUTH_JWKS_URL) p.push('AUTH_JWKS_URL: no identity provider\'s keys are configured, so no token could be checked; set the JWKS URL of your identity provider');
+  if (e.PAYMENT_SANDBOX) p.push('PAYMENT_SANDBOX: the sandbox payment gateway is selected (its checkout page pays anything); set PAYMENT_SANDBOX=false and PAYMENT_GATEWAY_URL');
+  if (!e.PAYMENT_GATEWAY_URL) p.push('PAYMENT_GATEWAY_URL: without it payments go to the built-in sandbox gateway; set the payment gateway\'s URL');
+  if (e.ESIGN_PROVIDER === 'sandbox') p.push('ESIGN_PROVIDER: the sandbox eSign provider is selected (it signs for anyone); set ESIGN_PROVIDER=none until a licensed eSign service provider is configured');
+  if (!e.DSC_TRUSTED_CA_FILE) p.push('DSC_TRUSTED_CA_FILE: without it the development test PKI would be the trust store for digital signatures; set the file of the certifying authorities you trust (CCA India\'s)');
+  if (e.REPLY_TOKEN_SECRET === 'development-only-reply-token-secret') p.push('REPLY_TOKEN_SECRET: set a secret of your own in production (it makes deficiency reply addresses unguessable)');
+  if (e.CAPTCHA_SECRET === 'development-only-captcha-secret') p.push('CAPTCHA_SECRET: set a secret of your own in production (it signs the verification page\'s security codes)');
+  return p;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -278,11 +295,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && e.REPLY_TOKEN_SECRET === 'development-only-reply-token-secret') {
-    throw new ConfigError(['REPLY_TOKEN_SECRET: set a secret of your own in production (it makes deficiency reply addresses unguessable)']);
-  }
-  if (e.NODE_ENV === 'production' && e.CAPTCHA_SECRET === 'development-only-captcha-secret') {
-    throw new ConfigError(['CAPTCHA_SECRET: set a secret of your own in production (it signs the verification page\'s security codes)']);
+  if (e.NODE_ENV === 'production') {
+    const unsafe = productionProblems(e);
+    if (unsafe.length) throw new ConfigError(unsafe);
   }
   const dataDir = path.resolve(e.DATA_DIR);
   const apiHostForUrl = e.API_HOST === '0.0.0.0' ? 'localhost' : e.API_HOST;

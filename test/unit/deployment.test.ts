@@ -1,3 +1,4 @@
+import { loadConfig } from '../../lib/config.js';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,16 @@ import { whichSync } from '../../scripts/infra/process.js';
 
 // No Docker engine runs on the development machines: the compose file is checked by Debian's
 // docker-compose (which parses and validates it without an engine) and by its structure here.
+/** The secrets an operator gives before `up` (everything else has a production-safe value in the file). */
+const SECRETS: Record<string, string | undefined> = {
+  REPLY_TOKEN_SECRET: 'x'.repeat(32),
+  CAPTCHA_SECRET: 'y'.repeat(32),
+  ESEAL_P12_PASSWORD: 'z',
+  TEMPORAL_CODEC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  AUTH_JWKS_URL: 'https://id.example.gov.in/.well-known/jwks.json',
+  PAYMENT_GATEWAY_URL: 'https://pay.example.in',
+};
+
 describe('docker-compose.yml', () => {
   const text = fs.readFileSync('docker-compose.yml', 'utf8');
   const doc = parse(text, { merge: true }) as { services: Record<string, any> };
@@ -13,7 +24,7 @@ describe('docker-compose.yml', () => {
   it('is a valid Compose file', () => {
     const bin = whichSync('docker-compose');
     expect(bin, 'docker-compose is missing: apt-get install docker-compose').toBeDefined();
-    const secrets = { REPLY_TOKEN_SECRET: 'x'.repeat(32), CAPTCHA_SECRET: 'y'.repeat(32), ESEAL_P12_PASSWORD: 'z', TEMPORAL_CODEC_KEYS: `k1:${'A'.repeat(43)}=` };
+    const secrets = SECRETS;
     const r = spawnSync(bin!, ['-f', 'docker-compose.yml', 'config', '-q'], { encoding: 'utf8', env: { ...process.env, ...secrets } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -28,7 +39,7 @@ describe('docker-compose.yml', () => {
     // and without the keys that encrypt Temporal's payloads
     const noKeys = spawnSync(whichSync('docker-compose')!, ['-f', 'docker-compose.yml', 'config', '-q'], {
       encoding: 'utf8',
-      env: { ...env, REPLY_TOKEN_SECRET: 'x'.repeat(32), CAPTCHA_SECRET: 'y'.repeat(32), ESEAL_P12_PASSWORD: 'z' },
+      env: { ...env, ...SECRETS, TEMPORAL_CODEC_KEYS: undefined },
     });
     expect(noKeys.status).not.toBe(0);
     expect(noKeys.stderr).toContain('set TEMPORAL_CODEC_KEYS');
@@ -39,6 +50,17 @@ describe('docker-compose.yml', () => {
     expect(doc.services.temporal.environment.DB).toBe('postgres12');
     expect(doc.services.api.build).toBe('.');
     expect(doc.services.worker.build).toBe('.');
+  });
+
+  it("is production-safe by default: the app's environment passes the production profile", () => {
+    // what `docker compose config` resolves for the api, with the secrets the operator must give
+    const r = spawnSync(whichSync('docker-compose')!, ['-f', 'docker-compose.yml', 'config'], { encoding: 'utf8', env: { ...process.env, ...SECRETS } });
+    expect(r.status, r.stderr).toBe(0);
+    const resolved = parse(r.stdout) as { services: Record<string, { environment: Record<string, string> }> };
+    const env = Object.fromEntries(Object.entries(resolved.services.api!.environment).map(([k, v]) => [k, String(v)]));
+    expect(() => loadConfig(env)).not.toThrow();
+    // and the same environment with a development convenience switched back on is refused, naming it
+    expect(() => loadConfig({ ...env, AUTH_DEV_KEYS: 'true', PAYMENT_SANDBOX: 'true' })).toThrow(/AUTH_DEV_KEYS: the development signing keys are accepted[\s\S]*PAYMENT_SANDBOX: the sandbox payment gateway is selected/);
   });
 
   it('only sets variables the application reads', () => {

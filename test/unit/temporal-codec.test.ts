@@ -9,6 +9,19 @@ const keysOf = (current: string, entries: Record<string, Buffer>): CodecKeys => 
 const exporter = { name: 'Raj Kumar Sharma', email: 'raj.sharma@rajkumarexports.example', iec: 'AAACR5055K', remarks: 'ship via Nhava Sheva' };
 const payloadOf = (v: unknown): Payload => defaultPayloadConverter.toPayload(v);
 
+/** Every other production setting safe (lib/config.ts productionProblems), so only the codec's are in question. */
+const SAFE_PRODUCTION = {
+  NODE_ENV: 'production',
+  REPLY_TOKEN_SECRET: 'x'.repeat(20),
+  CAPTCHA_SECRET: 'y'.repeat(20),
+  AUTH_DEV_KEYS: 'false',
+  AUTH_JWKS_URL: 'https://id.example.gov.in/jwks.json',
+  PAYMENT_SANDBOX: 'false',
+  PAYMENT_GATEWAY_URL: 'https://pay.example.in',
+  ESIGN_PROVIDER: 'none',
+  DSC_TRUSTED_CA_FILE: '/secrets/trusted-cas.pem',
+};
+
 describe('the payload codec (AES-256-GCM)', () => {
   const k1 = randomBytes(32);
   const k2 = randomBytes(32);
@@ -142,7 +155,7 @@ describe('the codec keys in the configuration', () => {
   });
 
   it('needs keys of its own in production', () => {
-    const prod = { NODE_ENV: 'production', REPLY_TOKEN_SECRET: 'x'.repeat(20), CAPTCHA_SECRET: 'y'.repeat(20) };
+    const prod = { ...SAFE_PRODUCTION };
     expect(problem(prod)).toContain('TEMPORAL_CODEC_KEYS: set the keys that encrypt Temporal payloads in production');
     const dev = loadConfig({ NODE_ENV: 'test' }).temporal.codec.keys.get('dev')!.toString('base64');
     expect(problem({ ...prod, TEMPORAL_CODEC_KEYS: `mine:${dev}` })).toContain('the current key is the published development key');
