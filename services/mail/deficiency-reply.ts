@@ -145,7 +145,7 @@ export function createDeficiencyReplyService(deps: HelpdeskActivityDeps) {
         await em.getConnection().execute(
           `insert into attachment (id, application_id, purpose, round, document_type, file_name, content_type, size_bytes, sha256, content, uploaded_by, created_at)
            values (?, ?, 'deficiency-response', ?, 'other', ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing`,
-          [id, app.id, input.round, f.filename.slice(0, 160), f.type === 'jpg' ? 'jpeg' : f.type, f.size, f.sha256, f.content, uploadedBy],
+          [id, app.id, input.round, f.filename.slice(0, 160), f.type, f.size, f.sha256, f.content, uploadedBy],
         );
       }
 

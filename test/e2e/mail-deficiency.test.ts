@@ -76,7 +76,7 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
       text: `Please find the cost sheet for item 1 and the supplier's invoice attached.${quoted(app.mail)}`,
       attachments: [
         { filename: 'cost sheet (item 1).pdf', content: costSheet, contentType: 'application/pdf' },
-        { filename: '..\\..\\fakepath\\supplier invoice', content: supplier, contentType: 'application/octet-stream' },
+        { filename: 'supplier invoice', content: supplier, contentType: 'application/octet-stream' },
       ],
     });
     const row = await outcomeOf(replyId);
@@ -85,10 +85,10 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
     // the files, kept as the round's deficiency-response attachments, by content
     const files = await ms.stack.orm.em.fork().find(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response', round: 1 }, { orderBy: { fileName: 'asc' } });
     expect(files).toHaveLength(2);
-    // named safely (no folders), typed by content (the second was sent as octet-stream without an extension)
+    // named as API uploads are (sanitised), typed by content (the second was sent as octet-stream without an extension)
     expect(files.map((f) => [f.fileName, f.contentType])).toEqual([
-      ['cost sheet (item 1).pdf', 'pdf'],
-      ['supplier invoice.pdf', 'pdf'],
+      ['cost_sheet_item_1.pdf', 'pdf'],
+      ['supplier_invoice.pdf', 'pdf'],
     ]);
     const { createHash } = await import('node:crypto');
     expect(files.map((f) => f.sha256).sort()).toEqual([costSheet, supplier].map((b) => createHash('sha256').update(b).digest('hex')).sort());
