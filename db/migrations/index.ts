@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261202190000_attachment_submitted } from './Migration20261202190000_attachment_submitted.js';
 import { Migration20261202180000_kept_answers } from './Migration20261202180000_kept_answers.js';
 import { Migration20261202170000_slack_message_version } from './Migration20261202170000_slack_message_version.js';
 import { Migration20261122110000_certificate_officer_signature } from './Migration20261122110000_certificate_officer_signature.js';
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122110000_certificate_officer_signature', class: Migration20261122110000_certificate_officer_signature },
   { name: 'Migration20261202170000_slack_message_version', class: Migration20261202170000_slack_message_version },
   { name: 'Migration20261202180000_kept_answers', class: Migration20261202180000_kept_answers },
+  { name: 'Migration20261202190000_attachment_submitted', class: Migration20261202190000_attachment_submitted },
 ];

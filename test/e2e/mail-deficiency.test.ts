@@ -181,6 +181,15 @@ describe('a reply signed with S/MIME by the exporter’s registered DSC', () => 
     const app = await deficient('Send the signed cost sheet.');
     const id = pki.identities['exporter-raj']!;
     const pdf = Buffer.from(await invoicePdf('COST/SMIME'));
+    // an earlier, unsigned reply of the same round, superseded by the signed one below
+    const earlier = await ms.send({
+      from: EXPORTS,
+      to: app.replyAddress,
+      subject: `Re: ${app.mail.subject}`,
+      text: 'A first draft of the cost sheet.',
+      attachments: [{ filename: 'draft-cost-sheet.pdf', content: Buffer.from(await invoicePdf('COST/DRAFT')), contentType: 'application/pdf' }],
+    });
+    expect((await outcomeOf(earlier)).outcome).toBe('deficiency-response');
     const messageId = `<smime-reply-${Date.now()}@rajkumarexports.example>`;
     const raw = await composeSignedMessage(
       {
@@ -209,6 +218,20 @@ describe('a reply signed with S/MIME by the exporter’s registered DSC', () => 
     const accepted = await ms.waitForMail(EXPORTS, (m) => m.inReplyTo === messageId);
     expect(accepted.text).toContain('has been passed to the officer');
     expect(accepted.text).toContain('cost-sheet.pdf');
+
+    // only the signed reply's file was submitted: the officer does not see the earlier draft, the exporter sees it not submitted
+    const responseFiles = await em.find(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response' }, { orderBy: { fileName: 'asc' } });
+    expect(responseFiles.map((f) => [f.fileName, f.submitted])).toEqual([
+      ['cost-sheet.pdf', true],
+      ['draft-cost-sheet.pdf', false],
+    ]);
+    expect(back.deficiencies[0].response.attachmentIds).toEqual([responseFiles[0]!.id]);
+    const listed = async (token: string) =>
+      ((await api(ms.stack, 'GET', `/v1/applications/${app.id}/attachments`, { token })).body.items as { purpose: string; fileName: string }[])
+        .filter((a) => a.purpose === 'deficiency-response')
+        .map((a) => a.fileName);
+    expect(await listed(t.priya)).toEqual(['cost-sheet.pdf']);
+    expect((await listed(t.raj)).sort()).toEqual(['cost-sheet.pdf', 'draft-cost-sheet.pdf']);
 
     // the activity behind it refuses a payload the e-mail does not carry, a signer who is not the DSC's
     // user, and a tampered copy of the e-mail
