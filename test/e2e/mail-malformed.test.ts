@@ -227,7 +227,6 @@ describe('fuzz: malformed MIME sent over SMTP', () => {
   it('ends every variant answered or quarantined, never stuck, never a stored document; the ingester keeps taking mail', async () => {
     const list = variants();
     expect(list.length).toBeGreaterThanOrEqual(36);
-    const answersBefore = (await ms.mailbox(EXPORTS)).length;
     for (const v of list) await send(v);
 
     const rows = await Promise.all(list.map((v) => outcomeOf(v.messageId, 120_000)));
@@ -235,22 +234,22 @@ describe('fuzz: malformed MIME sent over SMTP', () => {
     // every one quarantined (nothing of a damaged message is half-used), and its sender answered
     expect(outcomes.filter(([, o]) => o !== 'malformed')).toEqual([]);
     expect(rows.filter((r) => (r.outcomeDetails as { answered?: boolean }).answered !== true).map((r) => r.messageId)).toEqual([]);
-    const answered = await ms.waitFor(
+    const box = await ms.waitFor(
       'an answer in the thread of every variant',
       async () => {
-        const box = await ms.mailbox(EXPORTS);
-        return list.every((v) => box.some((m) => m.inReplyTo === v.messageId)) && box;
+        const all = await ms.mailbox(EXPORTS);
+        return list.every((v) => all.some((m) => m.inReplyTo === v.messageId)) && all;
       },
       120_000,
     );
-    expect(answered.length - answersBefore).toBe(list.length);
+    // one answer each, saying it was not processed
+    expect(list.filter((v) => box.filter((m) => m.inReplyTo === v.messageId && m.subject === `Not processed: ${app.subject}`).length !== 1).map((v) => v.label)).toEqual([]);
     expect(await storedResponseFiles()).toBe(0);
     const state = await workflowState(ms.stack, t.raj, app.id);
     expect(state.status).toBe('Deficient');
     expect(state.signing).toBeUndefined();
 
-    // the ingester is still running: a well-formed reply is taken as the response
-    expect(ms.ingester.stats().connected).toBe(true);
+    // the ingester is still running: a well-formed reply sent afterwards is taken as the response
     const good = await send(reply({ label: 'well-formed' }));
     expect((await outcomeOf(good)).outcome).toBe('deficiency-response');
     const files = await ms.stack.orm.em.fork().find(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response' });
