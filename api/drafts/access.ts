@@ -40,6 +40,16 @@ export function canSee(p: Principal, row: Pick<ApplicationRow, 'iec' | 'officeCo
   return false;
 }
 
+/**
+ * Who also sees the files of an application that were not submitted to the office (a deficiency
+ * response's unsigned attempt, a reply superseded by a later signed one: `attachment.submitted` false)
+ * and the response waiting for a signature: the exporter of the IEC, helpdesk and administrators. Officers
+ * and agency administrators see only what the exporter signed.
+ */
+export function seesUnsubmitted(p: Principal, row: Pick<ApplicationRow, 'iec'>): boolean {
+  return isOwner(p, row) || visibilityOf(p).all;
+}
+
 /** The same answer for an application that does not exist and one the caller may not see: no probing of ids. */
 export function applicationNotFound(id: string): AppError {
   return new AppError(ErrorCode.NotFound, `Application ${id} was not found.`);

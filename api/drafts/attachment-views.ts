@@ -14,6 +14,8 @@ export interface AttachmentView {
   sizeBytes: number;
   sha256: string;
   uploadedBy: string;
+  /** part of what the exporter signed (always, for the files officers see); false: kept, not submitted */
+  submitted: boolean;
   createdAt: string;
 }
 
@@ -29,6 +31,7 @@ export function attachmentView(a: AttachmentRow): AttachmentView {
     sizeBytes: a.sizeBytes,
     sha256: a.sha256,
     uploadedBy: a.uploadedBy,
+    submitted: a.submitted,
     createdAt: a.createdAt.toISOString(),
   };
 }

@@ -8,7 +8,7 @@ import { checkTabOrder, savedTabsOf } from '../../domain/application/tab-order.j
 import { validateTab } from '../../domain/application/validate-application.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
-import { assertEditable } from './access.js';
+import { assertEditable, seesUnsubmitted } from './access.js';
 import { tabEntry } from './attachment-views.js';
 import { findVisible, lockOwned } from './draft-service.js';
 import { loadIecForRules, ruleContext } from './iec-context.js';
@@ -88,6 +88,8 @@ export async function uploadAttachment(
       sha256: crypto.createHash('sha256').update(req.bytes).digest('hex'),
       content: Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength),
       uploadedBy: principal.sub.slice(0, 60),
+      // tab 6 is part of the application the exporter signs
+      submitted: true,
       createdAt: new Date(),
     });
     const files: Attachment[] = [...currentFiles(row), tabEntry(attachment, { attest: req.attest, description: req.description })];
@@ -129,7 +131,8 @@ export async function deleteAttachment(
 export async function readAttachment(em: EntityManager, principal: Principal, id: string, attachmentId: string): Promise<AttachmentRow> {
   const row = await findVisible(em, principal, id);
   const attachment = await em.findOne(AttachmentRow, { id: attachmentId, applicationId: row.id }, { populate: ['content'] });
-  if (!attachment) throw attachmentNotFound(attachmentId);
+  // a file not submitted to the office answers an officer as a file that does not exist
+  if (!attachment || (!attachment.submitted && !seesUnsubmitted(principal, row))) throw attachmentNotFound(attachmentId);
   return attachment;
 }
 

@@ -9,7 +9,7 @@ import { applicationInvalid, validateApplicationForSubmission, validateTab } fro
 import { formatDraftNumber } from '../../domain/numbering/application-number.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
-import { applicationNotFound, assertEditable, canSee, exporterIec, isOwner } from './access.js';
+import { applicationNotFound, assertEditable, canSee, exporterIec, isOwner, seesUnsubmitted } from './access.js';
 import { attachmentView, mergeStoredAttachments, type AttachmentView } from './attachment-views.js';
 import { invoiceHolder, invoiceOf, loadIecForRules, ruleContext } from './iec-context.js';
 import { loadReferenceIndex } from '../../db/reference-index.js';
@@ -89,8 +89,13 @@ export async function lockOwned(tx: EntityManager, principal: Principal, id: str
   return row;
 }
 
-export async function listAttachmentRows(em: EntityManager, applicationId: string): Promise<AttachmentRow[]> {
-  return em.find(AttachmentRow, { applicationId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+export async function listAttachmentRows(em: EntityManager, applicationId: string, opts: { submittedOnly?: boolean } = {}): Promise<AttachmentRow[]> {
+  return em.find(AttachmentRow, { applicationId, ...(opts.submittedOnly ? { submitted: true } : {}) }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+}
+
+/** The files of an application the caller may see: officers only those submitted to the office (seesUnsubmitted). */
+export async function visibleAttachmentRows(em: EntityManager, principal: Principal, row: ApplicationRow): Promise<AttachmentRow[]> {
+  return listAttachmentRows(em, row.id, { submittedOnly: !seesUnsubmitted(principal, row) });
 }
 
 /** A new, empty draft of the exporter's IEC, numbered from the national draft counter. */

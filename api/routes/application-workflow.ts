@@ -34,7 +34,7 @@ import {
   type OfficerRef,
 } from '../../workflows/application/contract.js';
 import type { ApiDeps } from '../deps.js';
-import { applicationNotFound, canSee, isOwner } from '../drafts/access.js';
+import { applicationNotFound, canSee, isOwner, seesUnsubmitted } from '../drafts/access.js';
 import { loadReferenceIndex } from '../../db/reference-index.js';
 import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
 import { defineRoute } from '../http/route.js';
@@ -175,7 +175,11 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'state', schema: stateSchema } },
       handler: async ({ params, principal }) => {
         const app = await loadVisible(deps, principal!, params.id);
-        return call(() => deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).query(stateQuery));
+        const state = await call(() => deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).query(stateQuery));
+        if (seesUnsubmitted(principal!, app)) return state;
+        // officers see what the exporter signed: not a response still waiting for its signature
+        const { signing: _unsigned, ...signedOnly } = state;
+        return signedOnly;
       },
     }),
     defineRoute({
@@ -498,6 +502,8 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
           content: bytes,
           uploadedBy: principal!.sub,
+          // shown to the officer only once a signed response carries it (services/application/signed-version.ts)
+          submitted: false,
         });
         await em.flush();
         res.status(201);

@@ -20,7 +20,7 @@ import {
   createDraft,
   deleteDraft,
   findVisible,
-  listAttachmentRows,
+  visibleAttachmentRows,
   saveTab,
   validationProblems,
 } from '../drafts/draft-service.js';
@@ -59,6 +59,9 @@ const attachmentSchema = z.object({
   sizeBytes: z.number().int(),
   sha256: z.string(),
   uploadedBy: z.string(),
+  submitted: z
+    .boolean()
+    .describe('part of what the exporter signed; false for a deficiency-response file no signed response carries (an unsigned attempt, a superseded reply): kept and listed for the exporter as not submitted, never shown to officers'),
   createdAt: z.string(),
 });
 const applicationSchema = z.object({
@@ -147,7 +150,7 @@ export function draftRoutes(deps: ApiDeps) {
         const e = em();
         const saved = await saveTab(e, principal!, params.id, tab, req.body, expected);
         sendEtag(res, saved.row.version);
-        return { application: applicationView(saved.row, await listAttachmentRows(e, saved.row.id)), warnings: saved.warnings };
+        return { application: applicationView(saved.row, await visibleAttachmentRows(e, principal!, saved.row)), warnings: saved.warnings };
       },
     }),
   );
@@ -243,7 +246,7 @@ export function draftRoutes(deps: ApiDeps) {
         sendEtag(res, result.row.version);
         return {
           attachment: attachmentView(result.attachment),
-          application: applicationView(result.row, await listAttachmentRows(e, result.row.id)),
+          application: applicationView(result.row, await visibleAttachmentRows(e, principal!, result.row)),
           warnings: result.warnings,
         };
       },
@@ -253,6 +256,9 @@ export function draftRoutes(deps: ApiDeps) {
       path: '/v1/applications/:id/attachments',
       operationId: 'listApplicationAttachments',
       summary: 'The files of an application (tab 6 and deficiency responses)',
+      description:
+        'Officers and agency administrators get the files the exporter signed: tab 6 and the files of signed deficiency responses. ' +
+        'The exporter (and helpdesk and administrators) also get the files uploaded for a response but not part of a signed one, with `submitted: false`.',
       tags: ['applications'],
       auth: [...ROLES],
       params: idParam,
@@ -260,7 +266,7 @@ export function draftRoutes(deps: ApiDeps) {
       handler: async ({ params, principal }) => {
         const e = em();
         const row = await findVisible(e, principal!, params.id);
-        return { items: (await listAttachmentRows(e, row.id)).map(attachmentView) };
+        return { items: (await visibleAttachmentRows(e, principal!, row)).map(attachmentView) };
       },
     }),
     defineRoute({
@@ -307,7 +313,7 @@ export function draftRoutes(deps: ApiDeps) {
         const e = em();
         const r = await deleteAttachment(e, principal!, params.id, params.attachmentId, expectedVersion(ifMatch(req), query.version));
         sendEtag(res, r.row.version);
-        return { application: applicationView(r.row, await listAttachmentRows(e, r.row.id)), warnings: r.warnings };
+        return { application: applicationView(r.row, await visibleAttachmentRows(e, principal!, r.row)), warnings: r.warnings };
       },
     }),
     defineRoute({
@@ -326,7 +332,7 @@ export function draftRoutes(deps: ApiDeps) {
         const e = em();
         const row = await findVisible(e, principal!, params.id);
         sendEtag(res, row.version);
-        return applicationView(row, await listAttachmentRows(e, row.id));
+        return applicationView(row, await visibleAttachmentRows(e, principal!, row));
       },
     }),
     defineRoute({

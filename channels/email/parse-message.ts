@@ -3,6 +3,10 @@
  * (full and with quoted history and signature stripped), attachments as bytes, and the S/MIME status.
  * Built on mailparser. Input that is not an e-mail, or is too large, gives an AppError with a
  * plain-words message (codes mail_malformed, mail_too_large); nothing here throws anything else.
+ * So does damaged or hostile MIME (mime-check.ts: a multipart not closed, invalid base64, an unknown
+ * transfer encoding; an attachment name refused by fileNameRefusal): mail_malformed with
+ * `details.problems`, each defect with what the sender can do about it. Such a message is never used
+ * in part.
  */
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -12,6 +16,8 @@ import { parseMessageIdList } from './message-id.js';
 import { plusDetail, tokenFromSubject } from './reply-token.js';
 import { splitReply } from './strip-reply.js';
 import { extractOpaqueContent, smimeKind, verifySmime, type SmimeResult } from './verify-smime.js';
+import { findMimeDefects, type MimeDefect } from './mime-check.js';
+import { fileNameRefusal, sanitizeFileName } from '../../domain/application/sanitize-file-name.js';
 
 export interface InboundAddress {
   /** lower-case */
@@ -77,6 +83,30 @@ const SIGNATURE_TYPES = new Set(['application/pkcs7-signature', 'application/x-p
 
 function malformed(message: string, cause?: unknown): AppError {
   return new AppError(ErrorCode.MailMalformed, message, cause === undefined ? {} : { cause });
+}
+
+/** The MIME defects found, as one refusal: `details.problems` lists them with their fixes. */
+function damaged(defects: MimeDefect[]): AppError {
+  const shown = defects.slice(0, 10);
+  const more = defects.length > shown.length ? ` (and ${defects.length - shown.length} more problems of the same kind)` : '';
+  return new AppError(ErrorCode.MailMalformed, `The message cannot be used as it arrived: ${shown.map((d) => d.problem).join(' ')}${more}`, {
+    details: { problems: shown },
+  });
+}
+
+/** Attachment names that are refused outright (folders, "..", control or direction characters, too long, Windows devices). */
+function fileNameDefects(attachments: Attachment[]): MimeDefect[] {
+  const out: MimeDefect[] = [];
+  for (const a of attachments) {
+    const why = a.filename ? fileNameRefusal(a.filename) : null;
+    if (!why) continue;
+    out.push({
+      kind: 'file-name',
+      problem: `The name of the attachment "${sanitizeFileName(a.filename ?? '')}" is not accepted: ${why}.`,
+      fix: 'Please rename the file to a plain name (letters, digits, spaces, "-" and "_", such as invoice-118.pdf), attach it to a new e-mail and send it again.',
+    });
+  }
+  return out;
 }
 
 function addresses(obj: AddressObject | AddressObject[] | undefined): InboundAddress[] {
@@ -150,17 +180,23 @@ export async function parseInboundMessage(input: Buffer | string, opts: ParseOpt
     throw malformed('This is not an e-mail message: it has no From, Subject, Date or Message-ID header.');
   }
 
+  const defects = findMimeDefects(raw);
   const kind = smimeKind(raw);
   let verification: SmimeResult | null = null;
   let body: ParsedMail = outer;
-  if (kind !== null) {
+  if (kind !== null && defects.length === 0) {
     verification = verifySmime(raw);
     if (kind === 'opaque') {
       // The text and files of an opaque message are inside the signature: read them, verified or not.
       const inner = verification.ok ? verification.content : extractOpaqueContent(raw);
-      if (inner) body = await parse(inner);
+      if (inner) {
+        defects.push(...findMimeDefects(inner));
+        if (defects.length === 0) body = await parse(inner);
+      }
     }
   }
+  defects.push(...fileNameDefects(body.attachments));
+  if (defects.length > 0) throw damaged(defects);
 
   const attachments: InboundAttachment[] = body.attachments
     .filter((a: Attachment) => !SIGNATURE_TYPES.has(a.contentType.toLowerCase()))

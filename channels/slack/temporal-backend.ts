@@ -320,7 +320,8 @@ async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<App
     row.agreementCode ? em.findOne(TradeAgreementRow, { code: row.agreementCode }) : null,
     row.agencyCode ? em.findOne(IssuingAgencyRow, { code: row.agencyCode }) : null,
     row.officeCode ? em.findOne(AgencyOfficeRow, { code: row.officeCode }) : null,
-    em.find(AttachmentRow, { applicationId: row.id, purpose: 'deficiency-response' }, { orderBy: { createdAt: 'asc' } }),
+    // only the files of signed responses: an unsigned attempt or a superseded reply never reaches the officer
+    em.find(AttachmentRow, { applicationId: row.id, purpose: 'deficiency-response', submitted: true }, { orderBy: { createdAt: 'asc' } }),
   ]);
   const tabs = (row.tabs ?? {}) as TabsShape;
   const invoice = tabs.certificateDetails?.invoice ?? {};

@@ -76,6 +76,14 @@ export const AttachmentRowSchema = defineEntity({
     sha256: p.string().length(64),
     content: p.type(BlobType).lazy(),
     uploadedBy: p.string().length(60),
+    /**
+     * Part of what the exporter signed, so shown to officers: an application's files (tab 6, signed with
+     * the application) and the files of a signed deficiency response. A deficiency-response file is
+     * stored `false` and becomes `true` when a signed response carries it (services/application/
+     * signed-version.ts); one no signed response carries (an unsigned attempt, a reply superseded by a
+     * later signed one) stays kept, shown to the exporter as not submitted, never to officers.
+     */
+    submitted: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -7,8 +7,9 @@ export type FileTypeDetection =
 /**
  * The type of a file from its content, never its name: PDF ("%PDF-"), JPEG (FF D8 FF), PNG
  * (signature + IHDR), XLS (an OLE compound file holding a "Workbook" or "Book" stream) and XLSX
- * (a ZIP whose central directory lists [Content_Types].xml and xl/ parts). A Word document, an
- * executable or a ZIP of anything else is not recognised.
+ * (a ZIP whose central directory lists [Content_Types].xml and xl/workbook.xml, without macros). A
+ * Word document, a macro-enabled or binary workbook, an executable or a ZIP of anything else is not
+ * recognised. The one detector for every file from outside: API uploads and e-mail attachments.
  */
 export function detectFileType(bytes: Uint8Array): FileTypeDetection {
   if (bytes.length === 0) return { type: null, reason: 'the file is empty' };
@@ -21,20 +22,42 @@ export function detectFileType(bytes: Uint8Array): FileTypeDetection {
     const streams = compoundFileStreamNames(bytes);
     if (streams === undefined) return { type: null, reason: 'a damaged Office document' };
     if (streams.includes('Workbook') || streams.includes('Book')) return { type: 'xls' };
+    if (streams.includes('EncryptedPackage')) return { type: null, reason: 'a password-protected Office document' };
     if (streams.includes('WordDocument')) return { type: null, reason: 'a Word document' };
+    if (streams.includes('PowerPoint Document')) return { type: null, reason: 'a PowerPoint presentation' };
     return { type: null, reason: 'an Office document that is not an Excel workbook' };
   }
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
     const names = zipEntryNames(bytes);
     if (names === undefined) return { type: null, reason: 'a damaged ZIP archive' };
-    if (names.includes('[Content_Types].xml') && names.some((n) => n.startsWith('xl/'))) return { type: 'xlsx' };
+    if (names.includes('[Content_Types].xml') && names.includes('xl/workbook.xml')) {
+      if (names.includes('xl/vbaProject.bin')) return { type: null, reason: 'a macro-enabled workbook (XLSM)' };
+      return { type: 'xlsx' };
+    }
+    if (names.includes('xl/workbook.bin')) return { type: null, reason: 'a binary workbook (XLSB)' };
     if (names.some((n) => n.startsWith('word/'))) return { type: null, reason: 'a Word document' };
+    if (names.some((n) => n.startsWith('ppt/'))) return { type: null, reason: 'a PowerPoint presentation' };
     return { type: null, reason: 'a ZIP archive that is not an Excel workbook' };
   }
   if (startsWith(bytes, [0x4d, 0x5a])) return { type: null, reason: 'a Windows program' };
   if (startsWith(bytes, [0x7f, 0x45, 0x4c, 0x46])) return { type: null, reason: 'a program' };
+  for (const [sig, reason] of OTHER_KINDS) if (startsWith(bytes, sig)) return { type: null, reason };
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 512)).trimStart().toLowerCase();
+  if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.startsWith('<script')) return { type: null, reason: 'a web page (HTML)' };
+  if (head.startsWith('{\\rtf')) return { type: null, reason: 'an RTF document' };
   return { type: null, reason: 'its content is not a PDF, JPEG, PNG, XLS or XLSX file' };
 }
+
+/** Common kinds of file that are never accepted, named in the refusal. */
+const OTHER_KINDS: readonly [number[], string][] = [
+  [[0x47, 0x49, 0x46, 0x38], 'a GIF image'],
+  [[0x49, 0x49, 0x2a, 0x00], 'a TIFF image'],
+  [[0x4d, 0x4d, 0x00, 0x2a], 'a TIFF image'],
+  [[0x52, 0x61, 0x72, 0x21], 'a RAR archive'],
+  [[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], 'a 7-Zip archive'],
+  [[0x1f, 0x8b], 'a GZIP archive'],
+  [[0x23, 0x21], 'a script'],
+];
 
 function startsWith(bytes: Uint8Array, sig: number[]): boolean {
   return bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b);

@@ -10,6 +10,8 @@ export const FILE_EXTENSIONS: Readonly<Record<DetectedFileType, readonly string[
 
 const MAX_STEM = 100;
 const WINDOWS_RESERVED = /^(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$/i;
+/** Longer names than this are refused outright (most file systems stop at 255). */
+export const MAX_FILE_NAME_LENGTH = 255;
 
 /**
  * A file name safe to store and to send back in a Content-Disposition header: no folders, no
@@ -62,4 +64,33 @@ function isControlOrInvisible(cp: number): boolean {
     (cp >= 0x2066 && cp <= 0x2069) ||
     cp === 0xfeff
   );
+}
+
+/**
+ * Why a file name from outside (an e-mail attachment's RFC 2231 or encoded-word name, after decoding)
+ * is refused rather than only sanitised, in plain words; null for an acceptable name. Refused: folders
+ * ("/" or "\\"), "..", control characters (NUL, line breaks), invisible and direction-changing
+ * characters (a right-to-left override makes "invoice\u202Efdp.exe" read as "invoiceexe.pdf"), more
+ * than 255 characters, and reserved Windows device names (CON, NUL, COM1…, also with an extension).
+ * These are how a name is made to escape a folder or pass for another kind of file: no one sending a
+ * scan names it so. Whatever is accepted is still stored and shown only as sanitizeFileName makes it.
+ */
+export function fileNameRefusal(original: string): string | null {
+  // look-alikes count as what they normalise to: a full-width solidus is a "/", a two-dot leader ".."
+  const forms = [original, original.normalize('NFKC')];
+  const chars = [...original];
+  if (forms.some((n) => /[/\\]/.test(n))) return 'it contains a folder path ("/" or "\\")';
+  if (forms.some((n) => n.includes('..'))) return 'it contains ".."';
+  if (chars.some((c) => isControl(c.codePointAt(0) ?? 0))) return 'it contains control characters (such as NUL or a line break)';
+  if (chars.some((c) => isControlOrInvisible(c.codePointAt(0) ?? 0))) {
+    return 'it contains invisible characters that change how it reads (such as a right-to-left override), which can disguise the real type of a file';
+  }
+  if (chars.length > MAX_FILE_NAME_LENGTH) return `it is ${chars.length} characters long (at most ${MAX_FILE_NAME_LENGTH})`;
+  const device = forms[1]!.split('.')[0]?.trim() ?? '';
+  if (WINDOWS_RESERVED.test(device)) return `"${device.toUpperCase()}" is a reserved device name on Windows`;
+  return null;
+}
+
+function isControl(cp: number): boolean {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
 }

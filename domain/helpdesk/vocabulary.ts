@@ -18,6 +18,10 @@ export type InboundMailStatus = 'received' | 'processing' | 'done';
 /**
  * What became of an inbound message. The IMAP keyword set on the message says the same
  * (workers/mail-ingester/flags.ts), so people reading the mailbox see it too.
+ *
+ * `malformed` is the quarantine: not an e-mail, or MIME that is damaged or hostile (a multipart not
+ * closed, invalid base64, a refused attachment name); its raw bytes are kept, nothing in it is used (no
+ * ticket, no deficiency response, no stored file), and the sender is told what was wrong and what to do.
  */
 export type InboundMailOutcome =
   | 'ticket'

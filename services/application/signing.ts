@@ -10,6 +10,7 @@ import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { SignatureInput, SigningPayload } from '../../workflows/application/contract.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
+import { recordSignedVersion } from './signed-version.js';
 
 export interface PrepareSigningInput {
   applicationId: string;
@@ -107,7 +108,8 @@ export function createSigningService(deps: ApplicationServiceDeps) {
 
     /**
      * Verifies the exporter's signature over the payload (every DSC rule, the acting user's registered
-     * DSC, the name-matching threshold) and stores the signed version. Idempotent by step key.
+     * DSC, the name-matching threshold) and stores the signed version (recordSignedVersion: a signed
+     * clarification's files become submitted to the officer). Idempotent by step key.
      */
     async verifyAndRecordSignature(input: {
       applicationId: string;
@@ -131,22 +133,15 @@ export function createSigningService(deps: ApplicationServiceDeps) {
         signatureB64: input.signature.signatureB64,
         now: new Date(),
       });
-      await em.getConnection().execute(
-        `insert into signed_version (application_id, step_key, purpose, round, sha256, content, signature_b64, signer_id, signer_cert_fingerprint, method, signed_at)
-         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now()) on conflict (step_key) do nothing`,
-        [
-          input.applicationId,
-          input.stepKey,
-          input.payload.purpose,
-          input.payload.round,
-          input.payload.sha256,
-          content.toString('utf8'),
-          input.signature.signatureB64,
-          input.signature.signerId,
-          verified.fingerprint,
-          input.signature.method,
-        ],
-      );
+      await recordSignedVersion(em, {
+        applicationId: input.applicationId,
+        stepKey: input.stepKey,
+        payload: input.payload,
+        signatureB64: input.signature.signatureB64,
+        signerId: input.signature.signerId,
+        signerCertFingerprint: verified.fingerprint,
+        method,
+      });
       if (input.payload.purpose !== 'clarification') {
         await em.nativeUpdate(ApplicationRow, { id: input.applicationId }, { signedHash: input.payload.sha256 });
       }

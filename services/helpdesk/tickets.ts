@@ -10,6 +10,7 @@ import { parseMessageIdList, ticketMessageId } from '../../channels/email/messag
 import { renderTicketAcknowledgement, renderTicketClosedNoReply, renderTicketReply, frame, html } from '../../channels/email/templates/index.js';
 import { buildThreadNote, buildTicketMessage } from '../../channels/slack-helpdesk/blocks.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
+import { sanitizeFileName } from '../../domain/application/sanitize-file-name.js';
 import type { StaffRef } from '../../workflows/helpdesk-ticket/contract.js';
 import { unfreezeUser } from '../identity/freeze.js';
 import type { HelpdeskActivityDeps } from '../helpdesk/deps.js';
@@ -230,7 +231,7 @@ export function createTicketService(deps: HelpdeskActivityDeps) {
         messageId: mail.messageId,
         author: from,
         authorName: mail.from?.name || from,
-        text: (mail.text.reply || mail.text.full) + (mail.attachments.length > 0 ? `\n\n[${mail.attachments.length} attachment(s): ${mail.attachments.map((a) => a.filename ?? 'unnamed').join(', ')}]` : ''),
+        text: (mail.text.reply || mail.text.full) + (mail.attachments.length > 0 ? `\n\n[${mail.attachments.length} attachment(s): ${mail.attachments.map((a) => (a.filename ? sanitizeFileName(a.filename) : 'unnamed')).join(', ')}]` : ''),
       });
       if (mail.messageId) {
         t.threadMessageIds = extendThread(t.threadMessageIds, mail.messageId);

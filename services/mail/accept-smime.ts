@@ -21,6 +21,7 @@ import { assertNotFrozen, checkNameOrFreeze } from '../identity/freeze.js';
 import type { IdentitySetup } from '../identity/identity-setup.js';
 import { signedPartContent } from './response-content.js';
 import { checkAttachments } from '../../channels/email/attachments.js';
+import { recordSignedVersion } from '../application/signed-version.js';
 
 export interface SmimeSigner {
   signerId: string;
@@ -116,7 +117,8 @@ export interface AcceptSmimeInput {
 
 /**
  * For the application workflow's signUpdate with method 'smime': verifies and stores the signed
- * version once per step key, like verifyAndRecordSignature does for a detached CMS signature.
+ * version once per step key with the same recordSignedVersion as verifyAndRecordSignature (a detached
+ * CMS signature), so the files of the signed response become submitted to the officer either way.
  */
 export async function acceptSmimeSignedResponse(em: EntityManager, identity: IdentitySetup, input: AcceptSmimeInput): Promise<{ sha256: string; signerId: string; signerName: string; fingerprintSha256: string }> {
   const done = await em.findOne(SignedVersion, { stepKey: input.stepKey });
@@ -128,21 +130,14 @@ export async function acceptSmimeSignedResponse(em: EntityManager, identity: Ide
     throw new AppError(ErrorCode.SignerNotActingUser, `The e-mail was signed by the DSC of ${signer.signerId}, not of ${input.signerId}.`, { status: 403 });
   }
   await assertSignedContentMatches(signer.content, input.payload);
-  await em.getConnection().execute(
-    `insert into signed_version (application_id, step_key, purpose, round, sha256, content, signature_b64, signer_id, signer_cert_fingerprint, method, signed_at)
-     values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now()) on conflict (step_key) do nothing`,
-    [
-      input.applicationId,
-      input.stepKey,
-      input.payload.purpose,
-      input.payload.round,
-      input.payload.sha256,
-      content.toString('utf8'),
-      `smime:inbound_mail/${input.mailId}`,
-      signer.signerId,
-      signer.fingerprintSha256,
-      'smime',
-    ],
-  );
+  await recordSignedVersion(em, {
+    applicationId: input.applicationId,
+    stepKey: input.stepKey,
+    payload: input.payload,
+    signatureB64: `smime:inbound_mail/${input.mailId}`,
+    signerId: signer.signerId,
+    signerCertFingerprint: signer.fingerprintSha256,
+    method: 'smime',
+  });
   return { sha256: input.payload.sha256, signerId: signer.signerId, signerName: signer.signerName, fingerprintSha256: signer.fingerprintSha256 };
 }

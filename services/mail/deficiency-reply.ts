@@ -143,9 +143,10 @@ export function createDeficiencyReplyService(deps: HelpdeskActivityDeps) {
         const id = attachmentId(input.mailId, i);
         attachmentIds.push(id);
         await em.getConnection().execute(
-          `insert into attachment (id, application_id, purpose, round, document_type, file_name, content_type, size_bytes, sha256, content, uploaded_by, created_at)
-           values (?, ?, 'deficiency-response', ?, 'other', ?, ?, ?, ?, ?, ?, now()) on conflict (id) do nothing`,
-          [id, app.id, input.round, f.filename.slice(0, 160), f.type === 'jpg' ? 'jpeg' : f.type, f.size, f.sha256, f.content, uploadedBy],
+          // not submitted until a signed response carries it (services/application/signed-version.ts)
+          `insert into attachment (id, application_id, purpose, round, document_type, file_name, content_type, size_bytes, sha256, content, uploaded_by, submitted, created_at)
+           values (?, ?, 'deficiency-response', ?, 'other', ?, ?, ?, ?, ?, ?, false, now()) on conflict (id) do nothing`,
+          [id, app.id, input.round, f.filename.slice(0, 160), f.type, f.size, f.sha256, f.content, uploadedBy],
         );
       }
 

@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationRow } from '../../db/entities/index.js';
 import { HelpdeskMessage, HelpdeskTicket } from '../../db/entities/helpdesk.js';
 import { parseInboundMessage, type InboundMessage } from '../../channels/email/parse-message.js';
+import type { MimeDefect } from '../../channels/email/mime-check.js';
 import { parseTicketMessageId, ticketNumberFromSubject } from '../../channels/email/message-id.js';
 import { verifyReplyToken } from '../../channels/email/reply-token.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -16,12 +17,18 @@ import { loadStoredMail, registeredAddresses, type StoredMail } from './stored-m
 
 export type MailRoute =
   | { route: 'too-large'; sizeBytes: number; maxBytes: number }
-  | { route: 'malformed'; reason: string }
+  | { route: 'malformed'; reason: string; /** the MIME defects found (channels/email/mime-check.ts), one sentence each */ problems?: string[] }
   | { route: 'ignored'; reason: string }
   | { route: 'deficiency'; applicationNumber: string; round: number; senderUserId: string | null; senderName: string }
   | { route: 'suspicious'; reason: string; applicationNumber?: string }
   | { route: 'ticket-message'; ticketNumber: string }
   | { route: 'new-ticket'; relatedTicket?: string };
+
+/** The MIME defects behind a mail_malformed refusal (none for a message that is not an e-mail at all). */
+export function mimeProblems(e: AppError): MimeDefect[] {
+  const list = e.details?.problems;
+  return Array.isArray(list) ? (list as MimeDefect[]) : [];
+}
 
 /** Parses the stored message with the helpdesk mailbox's settings (reply tokens in its +detail). */
 export async function parseStoredMail(deps: HelpdeskActivityDeps, stored: StoredMail): Promise<InboundMessage> {
@@ -58,7 +65,10 @@ export async function examineInboundMail(deps: HelpdeskActivityDeps, input: { ma
     mail = await parseStoredMail(deps, stored);
   } catch (e) {
     if (e instanceof AppError && e.code === ErrorCode.MailTooLarge) return { route: 'too-large', sizeBytes: stored.row.sizeBytes, maxBytes: deps.helpdesk.maxMessageBytes };
-    if (e instanceof AppError && e.code === ErrorCode.MailMalformed) return { route: 'malformed', reason: e.message };
+    if (e instanceof AppError && e.code === ErrorCode.MailMalformed) {
+      const problems = mimeProblems(e);
+      return problems.length > 0 ? { route: 'malformed', reason: e.message, problems: problems.map((p) => p.problem) } : { route: 'malformed', reason: e.message };
+    }
     throw e;
   }
   if (!mail.from) return { route: 'malformed', reason: 'The message has no sender (From) address.' };

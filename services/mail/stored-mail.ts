@@ -38,6 +38,8 @@ export interface HeaderSummary {
   subject: string;
   messageId: string | null;
   references: string[];
+  /** To, Cc, Delivered-To and X-Original-To, lower-case: where a reply token's +detail can be */
+  recipients: string[];
   /** auto-replies, bounces and lists are never answered */
   automatic: boolean;
 }
@@ -51,6 +53,9 @@ export async function summariseHeaders(raw: Buffer): Promise<HeaderSummary> {
     const from = first(p.from);
     const replyTo = first(p.replyTo);
     const header = (name: string) => String(p.headers.get(name) ?? '').toLowerCase();
+    const listed = (v: typeof p.to) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).flatMap((o) => o.value.map((a: { address?: string }) => a.address ?? ''));
+    const envelope = p.headerLines.filter((l) => l.key === 'delivered-to' || l.key === 'x-original-to').map((l) => l.line.slice(l.line.indexOf(':') + 1).trim().replace(/^<|>$/g, ''));
+    const recipients = [...listed(p.to), ...listed(p.cc), ...envelope].map((a) => a.toLowerCase()).filter((a) => a !== '');
     const auto = header('auto-submitted');
     const precedence = header('precedence');
     const automatic =
@@ -65,10 +70,11 @@ export async function summariseHeaders(raw: Buffer): Promise<HeaderSummary> {
       subject: p.subject ?? '',
       messageId: parseMessageIdList(p.messageId ?? null)[0] ?? null,
       references: [...parseMessageIdList(p.references ?? null), ...parseMessageIdList(p.inReplyTo ?? null)],
+      recipients,
       automatic,
     };
   } catch {
-    return { from: null, replyTo: null, subject: '', messageId: null, references: [], automatic: false };
+    return { from: null, replyTo: null, subject: '', messageId: null, references: [], recipients: [], automatic: false };
   }
 }
 

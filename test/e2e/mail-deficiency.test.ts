@@ -76,7 +76,7 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
       text: `Please find the cost sheet for item 1 and the supplier's invoice attached.${quoted(app.mail)}`,
       attachments: [
         { filename: 'cost sheet (item 1).pdf', content: costSheet, contentType: 'application/pdf' },
-        { filename: '..\\..\\fakepath\\supplier invoice', content: supplier, contentType: 'application/octet-stream' },
+        { filename: 'supplier invoice', content: supplier, contentType: 'application/octet-stream' },
       ],
     });
     const row = await outcomeOf(replyId);
@@ -85,10 +85,10 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
     // the files, kept as the round's deficiency-response attachments, by content
     const files = await ms.stack.orm.em.fork().find(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response', round: 1 }, { orderBy: { fileName: 'asc' } });
     expect(files).toHaveLength(2);
-    // named safely (no folders), typed by content (the second was sent as octet-stream without an extension)
+    // named as API uploads are (sanitised), typed by content (the second was sent as octet-stream without an extension)
     expect(files.map((f) => [f.fileName, f.contentType])).toEqual([
-      ['cost sheet (item 1).pdf', 'pdf'],
-      ['supplier invoice.pdf', 'pdf'],
+      ['cost_sheet_item_1.pdf', 'pdf'],
+      ['supplier_invoice.pdf', 'pdf'],
     ]);
     const { createHash } = await import('node:crypto');
     expect(files.map((f) => f.sha256).sort()).toEqual([costSheet, supplier].map((b) => createHash('sha256').update(b).digest('hex')).sort());
@@ -181,6 +181,15 @@ describe('a reply signed with S/MIME by the exporter’s registered DSC', () => 
     const app = await deficient('Send the signed cost sheet.');
     const id = pki.identities['exporter-raj']!;
     const pdf = Buffer.from(await invoicePdf('COST/SMIME'));
+    // an earlier, unsigned reply of the same round, superseded by the signed one below
+    const earlier = await ms.send({
+      from: EXPORTS,
+      to: app.replyAddress,
+      subject: `Re: ${app.mail.subject}`,
+      text: 'A first draft of the cost sheet.',
+      attachments: [{ filename: 'draft-cost-sheet.pdf', content: Buffer.from(await invoicePdf('COST/DRAFT')), contentType: 'application/pdf' }],
+    });
+    expect((await outcomeOf(earlier)).outcome).toBe('deficiency-response');
     const messageId = `<smime-reply-${Date.now()}@rajkumarexports.example>`;
     const raw = await composeSignedMessage(
       {
@@ -209,6 +218,20 @@ describe('a reply signed with S/MIME by the exporter’s registered DSC', () => 
     const accepted = await ms.waitForMail(EXPORTS, (m) => m.inReplyTo === messageId);
     expect(accepted.text).toContain('has been passed to the officer');
     expect(accepted.text).toContain('cost-sheet.pdf');
+
+    // only the signed reply's file was submitted: the officer does not see the earlier draft, the exporter sees it not submitted
+    const responseFiles = await em.find(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response' }, { orderBy: { fileName: 'asc' } });
+    expect(responseFiles.map((f) => [f.fileName, f.submitted])).toEqual([
+      ['cost-sheet.pdf', true],
+      ['draft-cost-sheet.pdf', false],
+    ]);
+    expect(back.deficiencies[0].response.attachmentIds).toEqual([responseFiles[0]!.id]);
+    const listed = async (token: string) =>
+      ((await api(ms.stack, 'GET', `/v1/applications/${app.id}/attachments`, { token })).body.items as { purpose: string; fileName: string }[])
+        .filter((a) => a.purpose === 'deficiency-response')
+        .map((a) => a.fileName);
+    expect(await listed(t.priya)).toEqual(['cost-sheet.pdf']);
+    expect((await listed(t.raj)).sort()).toEqual(['cost-sheet.pdf', 'draft-cost-sheet.pdf']);
 
     // the activity behind it refuses a payload the e-mail does not carry, a signer who is not the DSC's
     // user, and a tampered copy of the e-mail

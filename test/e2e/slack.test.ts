@@ -259,6 +259,63 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
     expect(fake.messagesIn(CHANNEL).filter((m) => m.threadTs === undefined && m.text?.includes(app.fileNumber))).toHaveLength(1);
   });
 
+  it('shows the officer only the files of the signed response: an unsigned attempt and unused uploads stay with the exporter', async () => {
+    const app = await inProcess();
+    const { message } = await channelMessage(app.number);
+    const priya = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
+    const d = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/deficiency`, { token: priya, body: { remarks: 'Send the cost sheet for item 1.', documentsRequested: ['cost_sheet'] } });
+    expect(d.status, JSON.stringify(d.body)).toBe(200);
+    await waitForStatus(stack, t.raj, app.id, 'Deficient');
+
+    const upload = async (fileName: string, text: string): Promise<string> => {
+      const r = await fetch(`${stack.baseUrl}/v1/applications/${app.id}/deficiency-response/attachments?fileName=${encodeURIComponent(fileName)}&documentType=cost_sheet`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },
+        body: Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`),
+      });
+      expect(r.status, await r.clone().text()).toBe(201);
+      return ((await r.json()) as { id: string }).id;
+    };
+    const draftSheet = await upload('draft-cost-sheet.pdf', 'first draft');
+    const finalSheet = await upload('final-cost-sheet.pdf', 'final');
+
+    // an attempt prepared with the draft, never signed; then the response signed with the final sheet only
+    const attempt = await api(stack, 'POST', `/v1/applications/${app.id}/deficiency-response`, { token: t.raj, body: { kind: 'clarification', clarification: 'Draft cost sheet.', attachmentIds: [draftSheet] } });
+    expect(attempt.status, JSON.stringify(attempt.body)).toBe(200);
+    const officerWhileWaiting = await api(stack, 'GET', `/v1/applications/${app.id}/workflow`, { token: priya });
+    expect(officerWhileWaiting.status).toBe(200);
+    expect(officerWhileWaiting.body.signing).toBeUndefined(); // the unsigned attempt is not the officer's to read
+    expect((await api(stack, 'GET', `/v1/applications/${app.id}/attachments`, { token: priya })).body.items.filter((a: { purpose: string }) => a.purpose === 'deficiency-response')).toEqual([]);
+    const clar = await api(stack, 'POST', `/v1/applications/${app.id}/deficiency-response`, { token: t.raj, body: { kind: 'clarification', clarification: 'Final cost sheet attached.', attachmentIds: [finalSheet] } });
+    expect(clar.status, JSON.stringify(clar.body)).toBe(200);
+    const signed = await api(stack, 'POST', `/v1/applications/${app.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, 'exporter-raj', clar.body.contentB64) } });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+    const back = await waitForStatus(stack, t.raj, app.id, 'In-Process');
+    expect(back.deficiencies[0].response.attachmentIds).toEqual([finalSheet]);
+
+    // the officer's lists: the signed file only; the other one is not there, not even by its id
+    const responseFiles = (items: { purpose: string; fileName: string; submitted: boolean }[]) =>
+      items.filter((a) => a.purpose === 'deficiency-response').map((a) => [a.fileName, a.submitted]);
+    const officerList = await api(stack, 'GET', `/v1/applications/${app.id}/attachments`, { token: priya });
+    expect(officerList.status).toBe(200);
+    expect(responseFiles(officerList.body.items)).toEqual([['final-cost-sheet.pdf', true]]);
+    expect(responseFiles((await api(stack, 'GET', `/v1/applications/${app.id}`, { token: priya })).body.attachments)).toEqual([['final-cost-sheet.pdf', true]]);
+    expect((await api(stack, 'GET', `/v1/applications/${app.id}/attachments/${draftSheet}`, { token: priya })).status).toBe(404);
+    expect((await api(stack, 'GET', `/v1/applications/${app.id}/attachments/${finalSheet}`, { token: priya })).status).toBe(200);
+    // the agency administrator sees what the officer sees
+    expect(responseFiles((await api(stack, 'GET', `/v1/applications/${app.id}/attachments`, { token: t.admin })).body.items)).toEqual([['final-cost-sheet.pdf', true]]);
+    // the exporter keeps both, the unused one marked not submitted
+    expect(responseFiles((await api(stack, 'GET', `/v1/applications/${app.id}/attachments`, { token: t.raj })).body.items)).toEqual([
+      ['draft-cost-sheet.pdf', false],
+      ['final-cost-sheet.pdf', true],
+    ]);
+
+    // the officer's Slack message: the signed file, never the other
+    await until('the message back In-Process', () => showing(message(), 'In-Process'));
+    expect(textOf(message().blocks)).toContain('Deficiency response, round 1 (final-cost-sheet.pdf)');
+    expect(textOf(message().blocks)).not.toContain('draft-cost-sheet.pdf');
+  });
+
   it('rejects from the modal with the reason; the message shows Rejected', async () => {
     const app = await inProcess();
     const { ref, message } = await channelMessage(app.number);

@@ -92,7 +92,10 @@ export async function processInboundMail(input: InboundMailInput): Promise<Inbou
     case 'malformed': {
       const answered = await notify.answerUnreadableMail({ mailId, reason: route.route, detail: route.route === 'malformed' ? route.reason : '' });
       details.answered = answered;
-      if (route.route === 'malformed') details.reason = route.reason;
+      if (route.route === 'malformed') {
+        details.reason = route.reason;
+        if (route.problems) details.problems = route.problems;
+      }
       result = { outcome: route.route, flags: [MailFlag.processed, MailFlag.rejected] };
       break;
     }

@@ -1,4 +1,4 @@
-import { sanitiseFilename } from '../attachments.js';
+import { sanitizeFileName } from '../../../domain/application/sanitize-file-name.js';
 import { factsHtml, factsText, formatDateTime, frame, greetingName, html, link, type MailContext, type RenderedMail } from './layout.js';
 
 export interface ApprovalInput {
@@ -37,7 +37,7 @@ export function renderApproval(i: ApprovalInput): RenderedMail {
     text,
     html: body,
     attachments: [
-      { filename: sanitiseFilename(`Certificate-of-Origin-${i.certificateNumber.replace(/[/\\]/g, '-')}.pdf`), content: i.certificatePdf, contentType: 'application/pdf' },
+      { filename: sanitizeFileName(`Certificate-of-Origin-${i.certificateNumber.replace(/[/\\]/g, '-')}.pdf`, 'pdf'), content: i.certificatePdf, contentType: 'application/pdf' },
     ],
   };
 }

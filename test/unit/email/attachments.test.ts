@@ -8,7 +8,9 @@ import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkAttachments, detectFileType, sanitiseFilename } from '../../../channels/email/attachments.js';
+import { checkAttachments } from '../../../channels/email/attachments.js';
+import { detectFileType } from '../../../domain/application/detect-file-type.js';
+import { fileNameRefusal } from '../../../domain/application/sanitize-file-name.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -67,49 +69,53 @@ beforeAll(async () => {
   xlsx = Buffer.from(await wb.xlsx.writeBuffer());
 });
 
-describe('detectFileType', () => {
+describe('the type of a mailed file, by the detector of API uploads (domain/application/detect-file-type.ts)', () => {
   it('recognises the four allowed types by content', () => {
-    expect(detectFileType(pdf).allowed).toBe('pdf');
-    expect(detectFileType(jpg).allowed).toBe('jpg');
-    expect(detectFileType(xls).allowed).toBe('xls');
-    expect(detectFileType(xlsx).allowed).toBe('xlsx');
+    expect(detectFileType(pdf)).toEqual({ type: 'pdf' });
+    expect(detectFileType(jpg)).toEqual({ type: 'jpeg' });
+    expect(detectFileType(xls)).toEqual({ type: 'xls' });
+    expect(detectFileType(xlsx)).toEqual({ type: 'xlsx' });
   });
 
   it('tells other Office and ZIP files apart from workbooks', () => {
-    expect(detectFileType(doc)).toEqual({ allowed: null, description: 'a Word document (DOC)' });
-    expect(detectFileType(zip({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w/>' })).description).toBe('a Word document (DOCX)');
-    expect(
-      detectFileType(zip({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<w/>', 'xl/vbaProject.bin': 'x' })).description,
-    ).toBe('a macro-enabled workbook (XLSM)');
-    expect(detectFileType(zip({ 'invoice.pdf': '%PDF-1.7' })).description).toBe('a ZIP archive');
-    expect(detectFileType(exe).description).toBe('a Windows program');
-    expect(detectFileType(Buffer.from('<html><script>x</script></html>')).description).toBe('a web page (HTML)');
-    expect(detectFileType(Buffer.from('just some text')).description).toBe('an unknown kind of file');
+    expect(detectFileType(doc)).toEqual({ type: null, reason: 'a Word document' });
+    expect(detectFileType(zip({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w/>' }))).toEqual({ type: null, reason: 'a Word document' });
+    expect(detectFileType(zip({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<w/>', 'xl/vbaProject.bin': 'x' }))).toEqual({ type: null, reason: 'a macro-enabled workbook (XLSM)' });
+    expect(detectFileType(zip({ '[Content_Types].xml': '<Types/>', 'xl/workbook.bin': 'x' }))).toEqual({ type: null, reason: 'a binary workbook (XLSB)' });
+    expect(detectFileType(zip({ '[Content_Types].xml': '<Types/>', 'xl/styles.xml': '<s/>' }))).toEqual({ type: null, reason: 'a ZIP archive that is not an Excel workbook' });
+    expect(detectFileType(zip({ 'invoice.pdf': '%PDF-1.7' }))).toEqual({ type: null, reason: 'a ZIP archive that is not an Excel workbook' });
+    expect(detectFileType(exe)).toEqual({ type: null, reason: 'a Windows program' });
+    expect(detectFileType(Buffer.from('<html><script>x</script></html>'))).toEqual({ type: null, reason: 'a web page (HTML)' });
+    expect(detectFileType(Buffer.from('GIF89a....'))).toEqual({ type: null, reason: 'a GIF image' });
   });
 
   it('does not crash on truncated containers', () => {
-    expect(detectFileType(xls.subarray(0, 600)).allowed).toBeNull();
-    expect(detectFileType(xlsx.subarray(0, 100)).allowed).toBeNull();
-    expect(detectFileType(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])).description).toBe('a damaged Office file');
+    expect(detectFileType(xls.subarray(0, 600)).type).toBeNull();
+    expect(detectFileType(xlsx.subarray(0, 100)).type).toBeNull();
+    expect(detectFileType(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))).toEqual({ type: null, reason: 'a damaged Office document' });
   });
 });
 
-describe('sanitiseFilename', () => {
-  it('removes folders, control and direction characters, reserved characters and leading dots', () => {
-    expect(sanitiseFilename('../../etc/passwd')).toBe('passwd');
-    expect(sanitiseFilename('C:\\Users\\raj\\Desktop\\invoice.pdf')).toBe('invoice.pdf');
-    expect(sanitiseFilename('invoice\u202Efdp.exe')).toBe('invoicefdp.exe');
-    expect(sanitiseFilename('bill\u0000\r\nof lading?.pdf')).toBe('billof lading_.pdf');
-    expect(sanitiseFilename('.htaccess')).toBe('htaccess');
-    expect(sanitiseFilename('CON.pdf')).toBe('_CON.pdf');
-    expect(sanitiseFilename('   ')).toBe('attachment');
-    expect(sanitiseFilename(undefined, 'attachment-3')).toBe('attachment-3');
+describe('file names refused outright (fileNameRefusal)', () => {
+  it('refuses folders, "..", control and direction characters, very long names and Windows device names', () => {
+    expect(fileNameRefusal('../../etc/passwd')).toContain('folder path');
+    expect(fileNameRefusal('C:\\Users\\raj\\Desktop\\invoice.pdf')).toContain('folder path');
+    expect(fileNameRefusal('invoice\uFF0Fpdf')).toContain('folder path'); // a full-width solidus
+    expect(fileNameRefusal('..invoice.pdf')).toBe('it contains ".."');
+    expect(fileNameRefusal('invoice\u2025pdf')).toBe('it contains ".."'); // a two-dot leader
+    expect(fileNameRefusal('bill\u0000.pdf')).toContain('control characters');
+    expect(fileNameRefusal('bill\r\nof lading.pdf')).toContain('control characters');
+    expect(fileNameRefusal('invoice\u202Efdp.exe')).toContain('right-to-left override');
+    expect(fileNameRefusal(`${'a'.repeat(300)}.pdf`)).toBe('it is 304 characters long (at most 255)');
+    expect(fileNameRefusal('CON.pdf')).toBe('"CON" is a reserved device name on Windows');
+    expect(fileNameRefusal('lpt1')).toBe('"LPT1" is a reserved device name on Windows');
+    expect(fileNameRefusal('nul.tar.gz')).toBe('"NUL" is a reserved device name on Windows');
   });
 
-  it('caps the length and keeps the extension', () => {
-    const name = sanitiseFilename(`${'कपास'.repeat(60)}.pdf`);
-    expect([...name].length).toBe(100);
-    expect(name.endsWith('.pdf')).toBe(true);
+  it('takes ordinary names, in any script', () => {
+    for (const n of ['invoice.pdf', 'cost sheet (item 1).pdf', 'चालान.pdf', 'Scan 2026-11-21.jpeg', 'console.pdf', '.htaccess', `${'a'.repeat(251)}.pdf`]) {
+      expect(fileNameRefusal(n), n).toBeNull();
+    }
   });
 });
 
@@ -125,7 +131,7 @@ describe('checkAttachments', () => {
     expect(result.problems).toEqual([]);
     expect(result.accepted.map((a) => [a.filename, a.type, a.mediaType])).toEqual([
       ['invoice.pdf', 'pdf', 'application/pdf'],
-      ['stamp.jpeg', 'jpg', 'image/jpeg'],
+      ['stamp.jpeg', 'jpeg', 'image/jpeg'],
       ['items.xls', 'xls', 'application/vnd.ms-excel'],
       ['items.xlsx', 'xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     ]);
@@ -152,7 +158,7 @@ describe('checkAttachments', () => {
       { filename: 'photo.pdf', content: jpg },
     ]);
     expect(result.problems).toEqual(['invoice.pdf: type not allowed (only PDF, JPG, XLS, XLSX): the content is not a PDF; it is a Windows program']);
-    expect(result.accepted.map((a) => a.filename)).toEqual(['scan.pdf', 'photo.jpg']);
+    expect(result.accepted.map((a) => a.filename)).toEqual(['scan_txt.pdf', 'photo_pdf.jpg']);
     expect(result.accepted[0]?.originalFilename).toBe('scan.txt');
   });
 
@@ -183,7 +189,20 @@ describe('checkAttachments', () => {
     ]);
     expect(result.ok).toBe(true);
     expect(result.ignored).toEqual([{ filename: 'image001.png', reason: 'embedded in the message body' }]);
-    expect(result.accepted.map((a) => a.filename)).toEqual(['invoice.pdf', 'Invoice (2).pdf']);
+    expect(result.accepted.map((a) => a.filename)).toEqual(['invoice.pdf', 'Invoice_2.pdf']);
+  });
+
+  it('names files as API uploads are named (sanitizeFileName), and refuses a hostile name instead of repairing it', () => {
+    const result = checkAttachments([
+      { filename: 'cost sheet (item 1).pdf', content: pdf },
+      { filename: '../../etc/passwd.pdf', content: pdf },
+      { filename: 'invoice\u202Efdp.exe', content: pdf },
+    ]);
+    expect(result.accepted.map((a) => a.filename)).toEqual(['cost_sheet_item_1.pdf']);
+    expect(result.problems).toEqual([
+      'passwd.pdf: the file name is not accepted: it contains a folder path ("/" or "\\"); rename the file (letters, digits, spaces, "-" and "_") and attach it again',
+      expect.stringMatching(/^invoicefdp\.exe: the file name is not accepted: it contains invisible characters .*right-to-left override/),
+    ]);
   });
 
   it('names a file without a name', () => {

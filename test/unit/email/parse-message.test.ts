@@ -161,18 +161,60 @@ describe('parseInboundMessage', () => {
     expect((err as AppError).message).toMatch(/^The message is 0\.3 MB; at most 0\.1 MB is accepted\.$/);
   });
 
-  it('survives broken MIME: a multipart without boundary, a truncated message, junk after the headers', async () => {
-    const noBoundary = await parseInboundMessage('From: a@b.test\r\nSubject: x\r\nContent-Type: multipart/mixed\r\n\r\nhello\r\n');
-    expect(noBoundary.subject).toBe('x');
-    const full = (await compose(replyMail)).toString('latin1');
-    const truncated = await parseInboundMessage(full.slice(0, Math.floor(full.length * 0.7)), { mailbox: MAILBOX });
-    expect(truncated.from?.address).toBe('raj@rajoverseas.test');
+  it('survives junk after the headers of a plain message', async () => {
     const junk = await parseInboundMessage(Buffer.concat([Buffer.from('From: a@b.test\r\nSubject: junk\r\n\r\n'), randomBytes(5000)]));
     expect(junk.subject).toBe('junk');
-    const brokenSig = await parseInboundMessage(
+  });
+
+  it('refuses broken MIME as a whole, saying what is wrong and what to do: never a part of it used', async () => {
+    const refusal = async (raw: string | Buffer) => {
+      const err = await parseInboundMessage(raw, { mailbox: MAILBOX }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).code).toBe('mail_malformed');
+      const problems = ((err as AppError).details?.problems ?? []) as { kind: string; problem: string; fix: string }[];
+      expect(problems.length).toBeGreaterThan(0);
+      for (const p of problems) expect(p.fix).toMatch(/^Please /);
+      expect((err as AppError).message).toContain(problems[0]!.problem);
+      return problems;
+    };
+    expect((await refusal('From: a@b.test\r\nSubject: x\r\nContent-Type: multipart/mixed\r\n\r\nhello\r\n'))[0]?.kind).toBe('multipart-without-boundary');
+    const full = (await compose(replyMail)).toString('latin1');
+    const truncated = await refusal(full.slice(0, Math.floor(full.length * 0.7)));
+    expect(truncated.map((p) => p.kind)).toContain('unterminated-multipart');
+    const brokenSig = await refusal(
       'From: a@b.test\r\nSubject: s\r\nContent-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!\r\n--b--\r\n',
     );
-    expect(brokenSig.smime.verification).toMatchObject({ ok: false, code: 'malformed' });
-    expect(brokenSig.text.reply).toBe('hi');
+    expect(brokenSig).toEqual([expect.objectContaining({ kind: 'invalid-base64', problem: expect.stringContaining('Part 2 of the message (application/pkcs7-signature) is damaged') })]);
+    // an attachment whose base64 was damaged on the way: mailparser would decode what it can, still "%PDF-…"
+    const damaged = full.replace(/(filename=invoice\.pdf\r\n\r\n)([A-Za-z0-9+/]{20})/, '$1$2!*~');
+    expect(damaged).not.toBe(full);
+    expect(await refusal(damaged)).toEqual([expect.objectContaining({ kind: 'invalid-base64', problem: 'The attachment "invoice.pdf" is damaged: its base64 encoding contains characters that are not base64.' })]);
+  });
+
+  it('refuses hostile attachment names however they are encoded (RFC 2231, continuations, encoded words)', async () => {
+    const withName = (disposition: string) =>
+      `From: a@b.test\r\nSubject: names\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="n"\r\n\r\n--n\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--n\r\nContent-Type: application/pdf\r\n${disposition}\r\nContent-Transfer-Encoding: base64\r\n\r\n${pdf.toString('base64')}\r\n--n--\r\n`;
+    const b64 = (name: string) => `=?utf-8?B?${Buffer.from(name).toString('base64')}?=`;
+    const cases: [string, RegExp][] = [
+      ["Content-Disposition: attachment; filename*=utf-8''..%2F..%2Fetc%2Fpasswd.pdf", /folder path/],
+      ["Content-Disposition: attachment; filename*0*=utf-8''bill%00; filename*1=\".pdf\"", /control characters/],
+      [`Content-Disposition: attachment; filename="${b64('invoice\u202Efdp.exe')}"`, /right-to-left override/],
+      [`Content-Disposition: attachment; filename="${b64('..\\..\\boot.ini')}"`, /folder path/],
+      [`Content-Disposition: attachment; filename="${'x'.repeat(300)}.pdf"`, /characters long/],
+      ['Content-Disposition: attachment; filename="AUX.pdf"', /reserved device name/],
+    ];
+    for (const [disposition, why] of cases) {
+      const err = (await parseInboundMessage(withName(disposition)).catch((e: unknown) => e)) as AppError;
+      expect(err, disposition).toBeInstanceOf(AppError);
+      expect(err.code).toBe('mail_malformed');
+      expect(err.message, disposition).toMatch(why);
+      expect(err.details?.problems).toEqual([expect.objectContaining({ kind: 'file-name', fix: expect.stringContaining('rename the file') })]);
+    }
+    // an ordinary name is read as always
+    const ok = await parseInboundMessage(withName(`Content-Disposition: attachment; filename="${b64('चालान 118.pdf')}"`));
+    expect(ok.attachments.map((a) => a.filename)).toEqual(['चालान 118.pdf']);
   });
 });
