@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 
@@ -38,6 +39,20 @@ describe('hostile input at the edge', () => {
     expect400(await api(stack, 'POST', '/v1/helpdesk/tickets/HD-2026-000001/reply', { token: kavita, body: { body: 'Hello\u0000there' } }), /^body\/body$/);
     // keys too
     expect400(await api(stack, 'POST', '/v1/applications', { token: raj, body: '{"a\\u0000b": 1}' }), /^body\/a\\0b$/);
+  });
+
+  it('refuses a body compressed in a way its bytes are not, naming the Content-Encoding', async () => {
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const r = await api(stack, 'POST', '/v1/applications/x/payment', { token: raj, body: 'not compressed', headers: { 'content-encoding': encoding } });
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ code: 'validation_failed', detail: `The request body could not be decompressed: it is not valid "${encoding}" as its Content-Encoding says.` });
+    }
+    // a small compressed body that inflates beyond the limit is refused as too large
+    const bomb = zlib.gzipSync(Buffer.from(JSON.stringify({ method: 'x'.repeat(8 * 1024 * 1024) })));
+    const res = await fetch(`${stack.baseUrl}/v1/applications/x/payment`, { method: 'POST', headers: { authorization: `Bearer ${raj}`, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { detail: string }).detail).toBe('The request body is too large: at most 2 MB.');
   });
 
   it('keeps answering normally afterwards', async () => {

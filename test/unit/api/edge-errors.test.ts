@@ -1,0 +1,44 @@
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { unreadableRequest } from '../../../api/http/problem.js';
+
+/** An error as body-parser raises them (http-errors): a status, exposed when 4xx, and for the known cases a type. */
+const createError = (status: number, message: string | Error, props: Record<string, unknown> = {}) =>
+  Object.assign(message instanceof Error ? message : new Error(message), { status, statusCode: status, expose: status < 500 }, props);
+
+const zlibError = (): unknown => {
+  try {
+    zlib.gunzipSync(Buffer.from('not compressed'));
+  } catch (e) {
+    // what body-parser makes of a failed decompression stream: an http-error 400 without a type
+    return createError(400, e as Error);
+  }
+  throw new Error('expected gunzip to fail');
+};
+
+describe('unreadableRequest: what a body parser refused, as a status and a message', () => {
+  it('names a body that cannot be decompressed, with its Content-Encoding', () => {
+    expect(unreadableRequest(zlibError(), 'gzip')).toEqual({ status: 400, detail: 'The request body could not be decompressed: it is not valid "gzip" as its Content-Encoding says.' });
+  });
+
+  it('reads the body parsers\' typed errors', () => {
+    expect(unreadableRequest(createError(400, 'Unexpected token', { type: 'entity.parse.failed' }))).toEqual({ status: 400, detail: 'The request body is not valid JSON.' });
+    expect(unreadableRequest(createError(413, 'too large', { type: 'entity.too.large', limit: 2 * 1024 * 1024 }))?.detail).toBe('The request body is too large: at most 2 MB.');
+    expect(unreadableRequest(createError(415, 'x', { type: 'encoding.unsupported', encoding: 'x-fuzz' }))).toMatchObject({ status: 415, detail: expect.stringContaining('"x-fuzz" is not supported') });
+    expect(unreadableRequest(createError(415, 'x', { type: 'charset.unsupported', charset: 'utf-16' }))).toMatchObject({ status: 415, detail: expect.stringContaining('send it as UTF-8') });
+    expect(unreadableRequest(createError(413, 'x', { type: 'parameters.too.many' }))).toEqual({ status: 413, detail: 'The form has too many fields.' });
+    expect(unreadableRequest(createError(400, 'x', { type: 'request.size.invalid' }))?.detail).toMatch(/Content-Length/);
+  });
+
+  it('passes on any other client error a middleware raised, with its status', () => {
+    expect(unreadableRequest(createError(416, 'Range Not Satisfiable'))).toEqual({ status: 416, detail: 'The request was refused: Range Not Satisfiable.' });
+  });
+
+  it('leaves everything else alone: a bug, a server error, a plain value', () => {
+    expect(unreadableRequest(new TypeError('x is undefined'))).toBeUndefined();
+    expect(unreadableRequest(createError(500, 'boom'))).toBeUndefined();
+    expect(unreadableRequest(createError(503, 'down'))).toBeUndefined();
+    expect(unreadableRequest('a string')).toBeUndefined();
+    expect(unreadableRequest(undefined)).toBeUndefined();
+  });
+});
