@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-dist';
 import type { ApiDeps } from './deps.js';
-import { rejectHostileUrl, rejectNulInBody } from './http/hostile-input.js';
+import { rejectDeepBody, rejectHostileUrl, rejectNulInBody } from './http/hostile-input.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
 import { boundTemporalCalls, failFastWhileDown, startDependencyMonitor } from './http/dependencies.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
@@ -114,6 +114,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
   const api = Router();
   api.use(express.json({ limit: '2mb', strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use(rejectDeepBody);
   api.use(rejectNulInBody);
   mountRoutes(api, routes, deps.authenticator);
   app.use(api);

@@ -55,6 +55,16 @@ describe('hostile input at the edge', () => {
     expect(((await res.json()) as { detail: string }).detail).toBe('The request body is too large: at most 2 MB.');
   });
 
+  it('refuses a JSON body nested deeper than 32 levels, naming where', async () => {
+    const deep = `{"document":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)},"purpose":"declaration"}`;
+    const r = await api(stack, 'POST', '/v1/signing-requests', { token: raj, body: deep });
+    expect400(r, /^body\/document(\/a){31}$/);
+    expect(r.body.errors[0].message).toBe('nested more than 32 levels deep (objects and lists inside one another)');
+    // a document of ordinary depth is still taken
+    const ok = await api(stack, 'POST', '/v1/signing-requests', { token: raj, body: { purpose: 'declaration', document: { a: { b: [{ c: 1 }] } } } });
+    expect(ok.status, JSON.stringify(ok.body)).not.toBe(400);
+  });
+
   it('keeps answering normally afterwards', async () => {
     expect((await api(stack, 'GET', '/readyz')).status).toBe(200);
     expect((await api(stack, 'GET', '/v1/applications/does-not-exist/workflow', { token: raj })).status).toBe(404);

@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { MAX_BODY_DEPTH, tooDeepPath } from '../../../api/http/hostile-input.js';
 import { unreadableRequest } from '../../../api/http/problem.js';
 
 /** An error as body-parser raises them (http-errors): a status, exposed when 4xx, and for the known cases a type. */
@@ -40,5 +41,31 @@ describe('unreadableRequest: what a body parser refused, as a status and a messa
     expect(unreadableRequest(createError(503, 'down'))).toBeUndefined();
     expect(unreadableRequest('a string')).toBeUndefined();
     expect(unreadableRequest(undefined)).toBeUndefined();
+  });
+});
+
+describe('tooDeepPath: JSON bodies nested deeper than the API handles', () => {
+  const nested = (depth: number, leaf: unknown = 1): unknown => {
+    let v = leaf;
+    for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
+    return v;
+  };
+
+  it(`accepts ${MAX_BODY_DEPTH} levels and names where the next one begins`, () => {
+    expect(tooDeepPath(nested(MAX_BODY_DEPTH), 'body')).toBeUndefined();
+    const path = tooDeepPath({ ok: { x: 1 }, document: nested(MAX_BODY_DEPTH) }, 'body');
+    expect(path).toMatch(/^body\/document\//);
+    expect(path!.split('/')).toHaveLength(MAX_BODY_DEPTH + 1);
+  });
+
+  it('measures any depth without recursion', () => {
+    const deep = JSON.parse('['.repeat(200_000) + ']'.repeat(200_000));
+    expect(tooDeepPath(deep, 'body')).toBe(`body${'/0'.repeat(MAX_BODY_DEPTH)}`);
+  });
+
+  it('counts only objects and lists: long strings and wide documents are fine', () => {
+    expect(tooDeepPath({ items: Array.from({ length: 10_000 }, (_, i) => ({ i, text: 'x'.repeat(100) })) }, 'body')).toBeUndefined();
+    expect(tooDeepPath('x', 'body')).toBeUndefined();
+    expect(tooDeepPath(null, 'body')).toBeUndefined();
   });
 });
