@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-dist';
 import type { ApiDeps } from './deps.js';
-import { rejectDeepBody, rejectHostileUrl, rejectNulInBody } from './http/hostile-input.js';
+import { rejectDeepBody, rejectHostileUrl, rejectNulInBody, requireHostHeader } from './http/hostile-input.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
 import { boundTemporalCalls, failFastWhileDown, startDependencyMonitor } from './http/dependencies.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
@@ -58,7 +58,8 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
 
-  // malformed percent-encoding and NUL characters never reach a route (a 400 naming where they are)
+  // no Host header (HTTP/1.1), malformed percent-encoding and NUL characters never reach a route (a 400 naming where)
+  app.use(requireHostHeader);
   app.use(rejectHostileUrl);
   // while Temporal or PostgreSQL is down, the business routes answer 503 with Retry-After at once
   const monitor = startDependencyMonitor({ temporal: deps.temporal, orm: deps.orm });

@@ -30,6 +30,17 @@ export function nulCharacterPaths(value: unknown, path: string, found: string[] 
   return found;
 }
 
+/**
+ * HTTP/1.1 requires a Host header (RFC 9112 §3.2); the API's server leaves the check to this middleware
+ * (api/http/client-error.ts createApiServer) so the refusal is problem+json like every other.
+ */
+export const requireHostHeader: RequestHandler = (req, _res, next) => {
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && !req.headers.host) {
+    refuse([{ path: 'headers/host', message: 'an HTTP/1.1 request must carry a Host header' }]);
+  }
+  next();
+};
+
 /** How deep objects and lists may sit inside one another in a JSON body; the API's own documents nest a few levels. */
 export const MAX_BODY_DEPTH = 32;
 

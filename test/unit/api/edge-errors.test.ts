@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { clientErrorProblem, problemResponse } from '../../../api/http/client-error.js';
 import { MAX_BODY_DEPTH, tooDeepPath } from '../../../api/http/hostile-input.js';
 import { unreadableRequest } from '../../../api/http/problem.js';
 
@@ -41,6 +42,23 @@ describe('unreadableRequest: what a body parser refused, as a status and a messa
     expect(unreadableRequest(createError(503, 'down'))).toBeUndefined();
     expect(unreadableRequest('a string')).toBeUndefined();
     expect(unreadableRequest(undefined)).toBeUndefined();
+  });
+});
+
+describe('clientErrorProblem: the requests Node\'s HTTP parser refuses', () => {
+  it('says what is wrong, with the status Node would give', () => {
+    expect(clientErrorProblem({ code: 'HPE_HEADER_OVERFLOW' }, 16_384)).toEqual({ status: 431, detail: "The request's URL and headers are larger than this service reads (16 KB in all)." });
+    expect(clientErrorProblem({ code: 'HPE_INVALID_URL' })).toMatchObject({ status: 400, detail: expect.stringContaining('must be percent-encoded') });
+    expect(clientErrorProblem({ code: 'HPE_INVALID_CONTENT_LENGTH' }).detail).toMatch(/Content-Length/);
+    expect(clientErrorProblem({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }).status).toBe(408);
+    expect(clientErrorProblem({ code: 'HPE_SOMETHING_NEW' })).toEqual({ status: 400, detail: 'The request is not valid HTTP/1.1.' });
+  });
+
+  it('is written as a complete problem+json answer that closes the connection', () => {
+    const raw = problemResponse({ status: 431, detail: 'too large' });
+    const [head, body] = raw.split('\r\n\r\n') as [string, string];
+    expect(head.split('\r\n')).toEqual(['HTTP/1.1 431 Request Header Fields Too Large', 'Content-Type: application/problem+json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close']);
+    expect(JSON.parse(body)).toEqual({ type: '/problems/validation_failed', title: 'Request Header Fields Too Large', status: 431, detail: 'too large', code: 'validation_failed' });
   });
 });
 
