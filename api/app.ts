@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-dist';
 import type { ApiDeps } from './deps.js';
-import { rejectHostileUrl, rejectNulInBody } from './http/hostile-input.js';
+import { rejectDeepBody, rejectHostileUrl, rejectNulInBody, requireHostHeader } from './http/hostile-input.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
 import { boundTemporalCalls, createTemporalCircuit } from './http/dependencies.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
@@ -59,7 +59,8 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
 
-  // malformed percent-encoding and NUL characters never reach a route (a 400 naming where they are)
+  // no Host header (HTTP/1.1), malformed percent-encoding and NUL characters never reach a route (a 400 naming where)
+  app.use(requireHostHeader);
   app.use(rejectHostileUrl);
   // no request waits on Temporal longer than 25 s (registration waits up to 20 s for the IEC master); once a
   // call found Temporal unreachable, for the next 10 s calls get 1.5 s, so the outage answers 503 at once
@@ -117,6 +118,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // JSON bodies only for the API's own routes: Slack's receiver reads its raw body itself.
   const api = Router();
   api.use(express.json({ limit: '2mb', strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use(rejectDeepBody);
   api.use(rejectNulInBody);
   mountRoutes(api, routes, deps.authenticator);
   app.use(api);

@@ -10,6 +10,7 @@ import { createOrm } from '../db/orm.js';
 import { createApp } from './app.js';
 import { authenticatorFromConfig } from './http/auth.js';
 import { temporalDataConverter } from '../lib/temporal-codec.js';
+import { createApiServer } from './http/client-error.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: 'api' });
@@ -25,7 +26,7 @@ const devKey = config.auth.devKeys ? await loadOrCreateDevKey(config.auth.devKey
 const authenticator = authenticatorFromConfig(config.auth, devKey);
 
 const app = createApp({ config, logger, orm, temporal, authenticator });
-const server = app.listen(config.api.port, config.api.host, () => {
+const server = createApiServer(app).listen(config.api.port, config.api.host, () => {
   logger.info({ url: config.api.publicBaseUrl }, 'API listening');
 });
 server.on('error', (e) => {

@@ -218,6 +218,10 @@ export function draftRoutes(deps: ApiDeps) {
         attest: z.enum(['true', 'false']).default('false').describe('ask the officer to attest this document'),
         description: z.string().min(1).max(200).optional(),
       }),
+      rawBody: {
+        contentTypes: ['application/pdf', 'image/jpeg', 'image/png', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'],
+        description: 'The file itself, with any Content-Type but JSON; its type is detected from the content (PDF, JPEG, PNG, XLS, XLSX), not from the name or Content-Type.',
+      },
       responses: {
         201: { description: 'stored', schema: z.object({ attachment: attachmentSchema, application: applicationSchema, warnings: z.array(problem) }) },
         404: { description: 'no such application (or not yours)' },

@@ -11,6 +11,7 @@ import type { Config } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Orm } from '../../db/orm.js';
 import { toBoltLogger, type StructuredLogger } from '../slack/logger.js';
+import { processEventErrorHandler } from '../slack/receiver-errors.js';
 import type { HelpdeskBackend } from './backend.js';
 import { registerHelpdeskHandlers } from './handlers.js';
 import { TemporalHelpdeskBackend } from './temporal-backend.js';
@@ -54,7 +55,14 @@ export function createHelpdeskSlackApp(opts: HelpdeskSlackOptions): HelpdeskSlac
     return { botToken: opts.botToken, botUserId, botId };
   };
   const router = express.Router();
-  const receiver = new ExpressReceiver({ signingSecret: opts.signingSecret, processBeforeResponse: true, logger: boltLogger, endpoints: '/', router });
+  const receiver = new ExpressReceiver({
+    signingSecret: opts.signingSecret,
+    processBeforeResponse: true,
+    logger: boltLogger,
+    endpoints: '/',
+    router,
+    processEventErrorHandler: processEventErrorHandler(opts.logger, 'slack-helpdesk'),
+  });
   const app = new App({ authorize, receiver, logger: boltLogger, clientOptions });
   registerHelpdeskHandlers(app, { backend: opts.backend, logger: opts.logger });
   return { app, router, client };

@@ -6,6 +6,7 @@ import { registerHandlers } from './handlers.js';
 import { DEFAULT_COMMAND } from './ids.js';
 import { toBoltLogger, type StructuredLogger } from './logger.js';
 import { createSlackNotifier, type SlackNotifier } from './notifier.js';
+import { processEventErrorHandler } from './receiver-errors.js';
 
 export interface SlackAppOptions {
   backend: SlackBackend;
@@ -97,6 +98,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       logger: boltLogger,
       endpoints: '/',
       router,
+      processEventErrorHandler: processEventErrorHandler(opts.logger, 'slack'),
     });
     app = new App({ authorize, receiver, logger: boltLogger, clientOptions });
   } else {

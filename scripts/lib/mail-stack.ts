@@ -13,6 +13,7 @@ import type { Duration } from '@temporalio/common';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { createApp } from '../../api/app.js';
 import { authenticatorFromConfig } from '../../api/http/auth.js';
+import { createApiServer } from '../../api/http/client-error.js';
 import { OutboxNotifier } from '../../services/notification/notifier.js';
 import type { ActivityDeps } from '../../activities/index.js';
 import { createLogger } from '../../lib/logger.js';
@@ -120,7 +121,7 @@ export async function startMailStack(opts: MailStackOptions): Promise<MailStack>
   };
   const app = createApp({ config, logger, orm: stack.orm, temporal: stack.client, authenticator: authenticatorFromConfig({ ...config.auth, jwksUrl: undefined }, stack.devKey) });
   const server: http.Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createApiServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const slackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${HELPDESK_SLACK_PATH}`;
 

@@ -16,6 +16,7 @@ import { devTokenLifetimeSeconds, loadOrCreateDevKey, mintToken, type DevKey } f
 import type { Principal } from '../../lib/auth/roles.js';
 import { createApp } from '../../api/app.js';
 import { authenticatorFromConfig } from '../../api/http/auth.js';
+import { createApiServer } from '../../api/http/client-error.js';
 import type { ActivityDeps } from '../../activities/index.js';
 import { bundleWorkflows, createWorker } from '../../workers/create-worker.js';
 import { createActivityDeps } from '../../workers/activity-deps.js';
@@ -90,7 +91,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const authenticator = authenticatorFromConfig({ ...config.auth, jwksUrl: undefined }, devKey);
   const app = createApp({ config, logger, orm, temporal: client, authenticator });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createApiServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   config.api.publicBaseUrl = baseUrl;

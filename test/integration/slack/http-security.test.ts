@@ -54,6 +54,18 @@ describe('Slack request verification (HTTP mode)', () => {
     expect(h.backend.decisions).toHaveLength(0);
   });
 
+  it('refuses a correctly signed body that is not a Slack payload with 400, not a 500, and changes nothing', async () => {
+    h.fake.clearCalls();
+    for (const body of ['null', JSON.stringify({ type: 'event_callback', team_id: TEAM, event: { type: 'app_home_opened', user: null, tab: 'home' } }), JSON.stringify({ type: 'event_callback', team_id: TEAM, event: null })]) {
+      const res = await h.send({ body, contentType: 'application/json' });
+      expect(res.status, body).toBe(400);
+    }
+    const noUser = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', team: { id: TEAM }, user: null, actions: [] }) }).toString();
+    expect((await h.send({ body: noUser, contentType: 'application/x-www-form-urlencoded' })).status).toBe(400);
+    expect(h.backend.decisions).toHaveLength(0);
+    expect(h.fake.callsTo('views.publish')).toHaveLength(0);
+  });
+
   it('answers Slack\'s url_verification challenge when signed', async () => {
     const res = await h.send(urlVerification('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P'));
     expect(res.status).toBe(200);
