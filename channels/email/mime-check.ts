@@ -13,7 +13,7 @@
  *
  * Each defect comes with what the sender can do about it, for the answer they get.
  */
-import { headerValue, parseContentType, parseEntity, toCanonical } from './mime-parts.js';
+import { headerValue, multipartParts, parseContentType, parseEntity, toCanonical } from './mime-parts.js';
 import { sanitizeFileName } from '../../domain/application/sanitize-file-name.js';
 
 export interface MimeDefect {
@@ -105,7 +105,7 @@ function walk(entity: string, path: string, depth: number, defects: MimeDefect[]
       defects.push({ kind: 'multipart-without-boundary', problem: `${capital(what)} says it has several parts but gives no boundary to tell them apart.`, fix: RESEND });
       return;
     }
-    const split = splitParts(e.body, boundary);
+    const split = multipartParts(e.body, boundary);
     if (split.parts.length === 0) {
       defects.push({ kind: 'multipart-without-parts', problem: `${capital(what)} says it has several parts but none can be found in it.`, fix: RESEND });
       return;
@@ -138,39 +138,6 @@ function base64Problem(body: string): string | null {
   if (/=[^=]/.test(s) || /={3,}$/.test(s)) return 'has padding ("=") in the middle';
   if (s.length % 4 === 1 || (s.includes('=') && s.length % 4 !== 0)) return 'is cut off (its length is not possible for base64)';
   return null;
-}
-
-/**
- * The body parts of a multipart body and whether the closing delimiter was found (RFC 2046 §5.1.1: a
- * delimiter is CRLF "--" boundary, then optional "--" for the last one, blanks, CRLF or the end). Without
- * the closing delimiter the last part runs to the end of the message.
- */
-function splitParts(body: string, boundary: string): { parts: string[]; closed: boolean } {
-  const text = `\r\n${body}`;
-  const delimiter = `\r\n--${boundary}`;
-  const starts: { at: number; contentStart: number; closing: boolean }[] = [];
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(delimiter, from);
-    if (at < 0) break;
-    let i = at + delimiter.length;
-    const closing = text.startsWith('--', i);
-    if (closing) i += 2;
-    while (text[i] === ' ' || text[i] === '\t') i++;
-    if (text.startsWith('\r\n', i) || i >= text.length) {
-      starts.push({ at, contentStart: Math.min(text.length, i + 2), closing });
-      if (closing) break;
-    }
-    from = at + delimiter.length;
-  }
-  const parts: string[] = [];
-  for (let k = 0; k < starts.length; k++) {
-    const s = starts[k]!;
-    if (s.closing) break;
-    const next = starts[k + 1];
-    parts.push(text.slice(s.contentStart, next ? next.at : text.length));
-  }
-  return { parts, closed: starts.some((s) => s.closing) };
 }
 
 function capital(s: string): string {

@@ -102,10 +102,12 @@ function splitParams(value: string): string[] {
 }
 
 /**
- * The body parts of a multipart body, each exactly as it stands between its delimiter lines
- * (the CRLF before a delimiter belongs to the delimiter, RFC 2046 §5.1.1). Null when no part is found.
+ * The body parts of a multipart body, each exactly as it stands after its delimiter line (the CRLF before a
+ * delimiter belongs to the delimiter, RFC 2046 §5.1.1: CRLF "--" boundary, then "--" for the last one,
+ * blanks, CRLF or the end), and whether the closing delimiter was found. Without it the last part runs to
+ * the end of the body.
  */
-export function splitMultipart(body: string, boundary: string): string[] | null {
+export function multipartParts(body: string, boundary: string): { parts: string[]; closed: boolean } {
   const text = `\r\n${body}`;
   const delimiter = `\r\n--${boundary}`;
   const starts: { at: number; contentStart: number; closing: boolean }[] = [];
@@ -124,13 +126,20 @@ export function splitMultipart(body: string, boundary: string): string[] | null 
     from = at + delimiter.length;
   }
   const parts: string[] = [];
-  for (let k = 0; k < starts.length - 1; k++) {
-    const s = starts[k];
+  for (let k = 0; k < starts.length; k++) {
+    const s = starts[k]!;
+    if (s.closing) break;
     const next = starts[k + 1];
-    if (!s || !next || s.closing) continue;
-    parts.push(text.slice(s.contentStart, next.at));
+    parts.push(text.slice(s.contentStart, next ? next.at : text.length));
   }
-  return parts.length > 0 ? parts : null;
+  return { parts, closed: starts.some((s) => s.closing) };
+}
+
+/** The parts that stand between two delimiter lines (an unterminated last part is left out). Null when none. */
+export function splitMultipart(body: string, boundary: string): string[] | null {
+  const { parts, closed } = multipartParts(body, boundary);
+  const complete = closed ? parts : parts.slice(0, -1);
+  return complete.length > 0 ? complete : null;
 }
 
 /** Decodes a part body by its Content-Transfer-Encoding (base64 or none; quoted-printable is not used for signatures). */
