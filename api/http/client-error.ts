@@ -69,5 +69,9 @@ export function answerMalformedRequests(server: Server): Server {
  * (api/http/hostile-input.ts) where Node would answer a bare 400.
  */
 export function createApiServer(app: RequestListener): Server {
-  return answerMalformedRequests(http.createServer({ requireHostHeader: false }, app));
+  const server = http.createServer({ requireHostHeader: false }, app);
+  // a client that sends its request and then closes its side (printf … | nc) still gets the answer of a route
+  // that answers asynchronously; by default Node drops the request when the client's side ends
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  return answerMalformedRequests(server);
 }
