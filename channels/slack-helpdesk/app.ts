@@ -4,14 +4,14 @@
  * what it uses. Ticket messages are posted by the ticket workflow's activities (no Bolt needed there);
  * this app answers the buttons and modals.
  */
-import { App, type Authorize, ExpressReceiver, webApi } from '@slack/bolt';
+import { App, type Authorize, webApi } from '@slack/bolt';
 import express, { type Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Orm } from '../../db/orm.js';
 import { toBoltLogger, type StructuredLogger } from '../slack/logger.js';
-import { processEventErrorHandler } from '../slack/receiver-errors.js';
+import { signedRequestReceiver } from '../slack/receiver-errors.js';
 import type { HelpdeskBackend } from './backend.js';
 import { registerHelpdeskHandlers } from './handlers.js';
 import { TemporalHelpdeskBackend } from './temporal-backend.js';
@@ -55,14 +55,7 @@ export function createHelpdeskSlackApp(opts: HelpdeskSlackOptions): HelpdeskSlac
     return { botToken: opts.botToken, botUserId, botId };
   };
   const router = express.Router();
-  const receiver = new ExpressReceiver({
-    signingSecret: opts.signingSecret,
-    processBeforeResponse: true,
-    logger: boltLogger,
-    endpoints: '/',
-    router,
-    processEventErrorHandler: processEventErrorHandler(opts.logger, 'slack-helpdesk'),
-  });
+  const receiver = signedRequestReceiver({ signingSecret: opts.signingSecret, router, logger: opts.logger, boltLogger, component: 'slack-helpdesk' });
   const app = new App({ authorize, receiver, logger: boltLogger, clientOptions });
   registerHelpdeskHandlers(app, { backend: opts.backend, logger: opts.logger });
   return { app, router, client };

@@ -1,4 +1,4 @@
-import { App, type Authorize, ExpressReceiver, webApi } from '@slack/bolt';
+import { App, type Authorize, webApi } from '@slack/bolt';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { SlackBackend } from './backend.js';
@@ -6,7 +6,7 @@ import { registerHandlers } from './handlers.js';
 import { DEFAULT_COMMAND } from './ids.js';
 import { toBoltLogger, type StructuredLogger } from './logger.js';
 import { createSlackNotifier, type SlackNotifier } from './notifier.js';
-import { processEventErrorHandler } from './receiver-errors.js';
+import { signedRequestReceiver } from './receiver-errors.js';
 
 export interface SlackAppOptions {
   backend: SlackBackend;
@@ -91,15 +91,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     }
     router = express.Router();
     router.use(refusePreParsedBody(opts.logger));
-    const receiver = new ExpressReceiver({
-      signingSecret: opts.signingSecret,
-      // acknowledge only after the handler ran: modal errors and slash command replies travel in the response
-      processBeforeResponse: true,
-      logger: boltLogger,
-      endpoints: '/',
-      router,
-      processEventErrorHandler: processEventErrorHandler(opts.logger, 'slack'),
-    });
+    const receiver = signedRequestReceiver({ signingSecret: opts.signingSecret, router, logger: opts.logger, boltLogger, component: 'slack' });
     app = new App({ authorize, receiver, logger: boltLogger, clientOptions });
   } else {
     if (!opts.appToken) {

@@ -1,4 +1,5 @@
-import { HTTPModuleFunctions, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import { ExpressReceiver, HTTPModuleFunctions, type Logger as BoltLogger, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import type { Router } from 'express';
 import type { StructuredLogger } from './logger.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -48,4 +49,20 @@ export function processEventErrorHandler(logger: StructuredLogger, component: st
     }
     return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
   };
+}
+
+/**
+ * The receiver both Slack apps serve their request URL with: signatures checked by Bolt, the answer sent only
+ * after the handler ran (modal errors and slash command replies travel in the response), malformed but signed
+ * payloads refused with 400.
+ */
+export function signedRequestReceiver(opts: { signingSecret: string; router: Router; logger: StructuredLogger; boltLogger: BoltLogger; component: string }): ExpressReceiver {
+  return new ExpressReceiver({
+    signingSecret: opts.signingSecret,
+    processBeforeResponse: true,
+    logger: opts.boltLogger,
+    endpoints: '/',
+    router: opts.router,
+    processEventErrorHandler: processEventErrorHandler(opts.logger, opts.component),
+  });
 }
