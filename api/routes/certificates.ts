@@ -51,7 +51,7 @@ const metadataSchema = z.object({
   fileNumber: z.string().nullable(),
   kind: z.string().describe('original or duplicate'),
   originalNumber: z.string().nullable(),
-  status: z.string().describe('issued, superseded or revoked'),
+  status: z.string().describe('issued, superseded or cancelled'),
   issuedAt: z.string(),
   issuedBy: z.string().describe('id of the approving officer'),
   iec: z.string(),

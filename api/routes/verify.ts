@@ -210,11 +210,11 @@ const historyEvent = z.object({ at: z.string(), type: z.string(), description: z
 const publicView = z
   .object({
     certificateNumber: z.string(),
-    status: z.enum(['issued', 'superseded', 'revoked']),
+    status: z.enum(['issued', 'superseded', 'cancelled']),
     statusText: z.string(),
     issuedAt: z.string(),
     supersededBy: z.string().optional(),
-    revocation: z.object({ at: z.string(), reason: z.string() }).optional(),
+    cancellation: z.object({ at: z.string(), reason: z.string() }).optional(),
     checkedAt: z.string().describe('when the live record was read'),
     certificate: z.object({}).loose().describe('everything the certificate says: exporter, importer, transport and route, goods, invoice, declaration, certification'),
     totals: z.object({ items: z.number(), packages: z.number(), value: z.number(), currency: z.string(), hsCodes: z.array(z.string()) }),

@@ -1,5 +1,5 @@
 import { BlobType, defineEntity, p } from '@mikro-orm/core';
-import type { ApplicationStatus } from '../../domain/application/file-status.js';
+import type { ApplicationStatus, FileKind } from '../../domain/application/file-status.js';
 
 /**
  * The read model of an application: drafts are edited through the API; from submission on, every
@@ -13,6 +13,16 @@ export const ApplicationRowSchema = defineEntity({
   indexes: [{ properties: ['iec', 'status'] }, { properties: ['officeCode', 'status'] }],
   properties: {
     id: p.string().length(36).primary(),
+    /**
+     * 'application' (a CoO application) or a request against an issued certificate: 'duplicate' or
+     * 'in-lieu' (FileKind). A request is a file like an application: the same statuses, signature,
+     * payment, officer review and discrepancy rounds; its own workflow (workflows/certificate-request).
+     */
+    kind: p.string().length(12).default('application').$type<FileKind>(),
+    /** a request: the certificate it is made against */
+    originalCertificateNumber: p.string().length(60).nullable().index(),
+    /** a request: the exporter's reason / comments (mandatory) */
+    requestReason: p.text().nullable(),
     /** DRAFTCOOAPPLY… : the application's number from its creation; the workflow ID derives from it */
     number: p.string().length(40).unique(),
     /** given after payment, per office and financial year (HQRCCOAPPLY…) */
@@ -65,6 +75,16 @@ export const AttachmentRowSchema = defineEntity({
   tableName: 'attachment',
   properties: {
     id: p.string().length(36).primary(),
+    /**
+     * 'application' (a CoO application) or a request against an issued certificate: 'duplicate' or
+     * 'in-lieu' (FileKind). A request is a file like an application: the same statuses, signature,
+     * payment, officer review and discrepancy rounds; its own workflow (workflows/certificate-request).
+     */
+    kind: p.string().length(12).default('application').$type<FileKind>(),
+    /** a request: the certificate it is made against */
+    originalCertificateNumber: p.string().length(60).nullable().index(),
+    /** a request: the exporter's reason / comments (mandatory) */
+    requestReason: p.text().nullable(),
     applicationId: p.string().length(36).index(),
     /** 'application' (tab 6) or 'deficiency-response' */
     purpose: p.string().length(30),

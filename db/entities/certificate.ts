@@ -1,20 +1,39 @@
 import { BlobType, defineEntity, p } from '@mikro-orm/core';
+import type { CertificateKind, CertificateSource, CertificateStatus } from '../../domain/certificate/life.js';
 
-/** An issued certificate of origin and its live record (issued, superseded by a duplicate, revoked). */
+/**
+ * An issued certificate of origin and its live record: issued, superseded (by an in-lieu certificate) or
+ * cancelled (domain/certificate/life.ts). A duplicate or in-lieu certificate names its original; the
+ * original names the in-lieu certificate that superseded it. Certificates of the legacy platform are
+ * imported as records (`source` 'legacy', no application).
+ */
 export const CertificateRowSchema = defineEntity({
   name: 'CertificateRow',
   tableName: 'certificate',
   properties: {
     number: p.string().length(60).primary(),
-    applicationId: p.string().length(36).unique(),
-    kind: p.string().length(12),
-    /** for duplicates: the certificate it replaces */
-    originalNumber: p.string().length(60).nullable(),
+    /** the file it was issued for (an application, or a request for a duplicate / in-lieu); null for a legacy record */
+    applicationId: p.string().length(36).unique().nullable(),
+    /** 'original' | 'duplicate' | 'in-lieu' (CertificateKind) */
+    kind: p.string().length(12).$type<CertificateKind>(),
+    /** for a duplicate or an in-lieu certificate: the certificate it was issued from */
+    originalNumber: p.string().length(60).nullable().index(),
+    /** 'platform' (issued here) | 'legacy' (imported from the legacy platform's export) */
+    source: p.string().length(10).default('platform').$type<CertificateSource>(),
     iec: p.string().length(10).index(),
     agencyCode: p.string().length(10),
     officeCode: p.string().length(20),
     agreementCode: p.string().length(10),
-    status: p.string().length(12),
+    /** 'issued' | 'superseded' | 'cancelled' (CertificateStatus) */
+    status: p.string().length(12).$type<CertificateStatus>(),
+    /** status superseded: the in-lieu certificate that replaced this one */
+    supersededBy: p.string().length(60).nullable(),
+    /** when the status last changed from issued, by whom ("<id> (<name>)") and why */
+    statusChangedAt: p.datetime().nullable(),
+    statusChangedBy: p.string().length(120).nullable(),
+    statusReason: p.text().nullable(),
+    /** a legacy record: what the legacy platform's export said (LegacyCertificateRecord) */
+    legacy: p.json<Record<string, unknown>>().nullable(),
     issuedBy: p.string().length(60),
     issuedAt: p.datetime(),
     /** what the certificate says (domain/certificate CertificateDocument) */

@@ -32,3 +32,11 @@ export function isFileStatus(value: string): value is FileStatus {
 
 /** Statuses after which the workflow has finished: the file never moves again. */
 export const FINAL_STATUSES: ReadonlySet<FileStatus> = new Set<FileStatus>(['Approved', 'Rejected', 'Expired']);
+
+/**
+ * What a file is: a CoO application, or a request against an issued certificate for a duplicate or a
+ * certificate in lieu (domain/certificate/life.ts). Both move through the file statuses above; a
+ * request's Deficient is what the legacy screens call a discrepancy.
+ */
+export const FILE_KINDS = ['application', 'duplicate', 'in-lieu'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];

@@ -115,13 +115,16 @@ export interface CertificateDocument {
 
 // ---- the live record shown on verification ----
 
-export type CertificateStatus = 'issued' | 'superseded' | 'revoked';
+export type { CertificateStatus } from './life.js';
+import type { CertificateStatus } from './life.js';
 
 export type CertificateHistoryEventType =
   | 'issued'
   | 'duplicate_requested'
+  | 'duplicate_issued'
   | 'superseded'
-  | 'revoked'
+  | 'cancelled'
+  | 'imported'
   | 'reinstated'
   | 'note';
 
@@ -145,8 +148,8 @@ export interface CertificateRecord {
   document: CertificateDocument;
   /** set when status is "superseded": the duplicate / in-lieu certificate that replaces this one */
   supersededBy?: string;
-  /** set when status is "revoked" */
-  revocation?: { at: string; reason: string };
+  /** set when status is "cancelled" */
+  cancellation?: { at: string; reason: string };
   history: CertificateHistoryEvent[];
   /** SHA-256 (hex) of the signed PDF as issued, so a holder can compare a file */
   pdfSha256?: string;

@@ -4,7 +4,7 @@ import type { CertificateDocument, CertificateHistoryEvent, CertificateHistoryEv
 import { type StoredCertificateDocument } from './certificate-document.js';
 import { type HistoryEntry } from './load-certificate.js';
 
-const HISTORY_TYPES: ReadonlySet<string> = new Set<CertificateHistoryEventType>(['issued', 'duplicate_requested', 'superseded', 'revoked', 'reinstated', 'note']);
+const HISTORY_TYPES: ReadonlySet<string> = new Set<CertificateHistoryEventType>(['issued', 'duplicate_requested', 'superseded', 'cancelled', 'duplicate_issued', 'imported', 'reinstated', 'note']);
 const CERTIFICATE_NUMBER_IN_TEXT = /[A-Z]{2,10}\/\d{4}\/\d{3}\/\d{7}[A-Z](?:\/\d{8})?/;
 
 /**
@@ -27,8 +27,8 @@ export function publicHistory(history: HistoryEntry[], officeName: string): Cert
       case 'superseded':
         description = related ? `Superseded by duplicate certificate ${related}` : `Superseded by a duplicate certificate${note ? `: ${note}` : ''}`;
         break;
-      case 'revoked':
-        description = `Revoked${note ? `: ${note}` : ''}`;
+      case 'cancelled':
+        description = `Cancelled${note ? `: ${note}` : ''}`;
         break;
       case 'reinstated':
         description = `Reinstated${note ? `: ${note}` : ''}`;
@@ -40,23 +40,23 @@ export function publicHistory(history: HistoryEntry[], officeName: string): Cert
   });
 }
 
-const STATUSES: ReadonlySet<string> = new Set<CertificateStatus>(['issued', 'superseded', 'revoked']);
+const STATUSES: ReadonlySet<string> = new Set<CertificateStatus>(['issued', 'superseded', 'cancelled']);
 
 /** The record the verification page and the JSON API show. `supersededBy`: the newest duplicate, if any. */
 export function certificateRecordOf(row: CertificateRow, document: CertificateDocument, supersededBy?: string): CertificateRecord {
   const stored = row.document as unknown as StoredCertificateDocument;
   const history = row.history as HistoryEntry[];
   // an unknown status is never shown as valid
-  const status: CertificateStatus = STATUSES.has(row.status) ? (row.status as CertificateStatus) : 'revoked';
-  const revokedEvent = [...history].reverse().find((h) => h.event === 'revoked');
+  const status: CertificateStatus = STATUSES.has(row.status) ? (row.status as CertificateStatus) : 'cancelled';
+  const cancelledEvent = [...history].reverse().find((h) => h.event === 'cancelled');
   return {
     certificateNumber: row.number,
     status,
     issuedAt: row.issuedAt.toISOString(),
     document,
     ...(status === 'superseded' && supersededBy ? { supersededBy } : {}),
-    ...(status === 'revoked'
-      ? { revocation: { at: revokedEvent?.at ?? row.issuedAt.toISOString(), reason: revokedEvent?.note ?? (row.status === 'revoked' ? 'Revoked by the issuing agency.' : `Status: ${row.status}.`) } }
+    ...(status === 'cancelled'
+      ? { cancellation: { at: cancelledEvent?.at ?? row.issuedAt.toISOString(), reason: cancelledEvent?.note ?? (row.status === 'cancelled' ? 'Cancelled by the issuing agency.' : `Status: ${row.status}.`) } }
       : {}),
     history: publicHistory(history, document.certification.officeName),
     ...(row.pdfSha256 ? { pdfSha256: row.pdfSha256 } : {}),

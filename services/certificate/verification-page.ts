@@ -78,7 +78,7 @@ button{font:inherit;font-weight:600;background:var(--brand);color:#fff;border:0;
 .status-title{display:block;font-size:20px}
 .status.issued{background:var(--ok-bg);border-color:#9fd3b0;color:var(--ok)}
 .status.superseded{background:var(--warn-bg);border-color:#f1c676;color:var(--warn)}
-.status.revoked{background:var(--bad-bg);border-color:#f3a9a9;color:var(--bad)}
+.status.cancelled{background:var(--bad-bg);border-color:#f3a9a9;color:var(--bad)}
 .status p{margin:4px 0 0;color:var(--ink)}
 dl.grid{display:grid;grid-template-columns:minmax(160px,240px) 1fr;gap:6px 16px;margin:0}
 dl.grid dt{color:var(--muted);font-weight:600}
@@ -191,7 +191,7 @@ export function renderRateLimitedPage(ctx: VerificationPageContext, opts: { retr
 const STATUS_TEXT: Record<CertificateStatus, string> = {
   issued: 'Valid — issued',
   superseded: 'Superseded',
-  revoked: 'Revoked — not valid',
+  cancelled: 'Cancelled — not valid',
 };
 
 function statusBanner(record: CertificateRecord): string {
@@ -205,10 +205,10 @@ function statusBanner(record: CertificateRecord): string {
         ? `This certificate has been replaced by duplicate certificate <strong class="mono">${h(record.supersededBy)}</strong>. Only the replacement may be used to claim preference.`
         : 'This certificate has been replaced by a duplicate. Only the replacement may be used to claim preference.';
       break;
-    case 'revoked':
-      detail = record.revocation
-        ? `Revoked on ${h(formatCertificateDate(record.revocation.at.slice(0, 10)))}: ${h(record.revocation.reason)}`
-        : 'This certificate has been revoked.';
+    case 'cancelled':
+      detail = record.cancellation
+        ? `Cancelled on ${h(formatCertificateDate(record.cancellation.at.slice(0, 10)))}: ${h(record.cancellation.reason)}`
+        : 'This certificate has been cancelled.';
       break;
   }
   return `<div class="status ${record.status}" role="status"><strong class="status-title">${h(STATUS_TEXT[record.status])}</strong><p>${detail}</p></div>`;
@@ -246,7 +246,7 @@ function sealCheckScript(jwks: JSONWebKeySet, expected: { no: string; tv: string
   return `(function(){var d=${data};var out=document.getElementById('seal-check');var j=location.hash.slice(1);
 if(!out||!/^[\\w-]+\\.[\\w-]+\\.[\\w-]+$/.test(j)||!window.crypto||!crypto.subtle)return;
 function b(s){s=s.replace(/-/g,'+').replace(/_/g,'/');while(s.length%4)s+='=';var r=atob(s),a=new Uint8Array(r.length);for(var i=0;i<r.length;i++)a[i]=r.charCodeAt(i);return a}
-function say(ok,t){out.hidden=false;out.textContent=t;out.className='seal-check status '+(ok?'issued':'revoked')}
+function say(ok,t){out.hidden=false;out.textContent=t;out.className='seal-check status '+(ok?'issued':'cancelled')}
 try{var p=j.split('.'),hd=JSON.parse(new TextDecoder().decode(b(p[0]))),k=null;
 for(var i=0;i<d.jwks.keys.length;i++)if(d.jwks.keys[i].kid===hd.kid)k=d.jwks.keys[i];
 if(!k||hd.alg!=='ES256'){say(false,'The signed summary in the QR code uses an unknown key: treat the paper as suspect.');return}
@@ -378,7 +378,7 @@ export function publicCertificateView(record: CertificateRecord, checkedAt: Date
     statusText: STATUS_TEXT[record.status],
     issuedAt: record.issuedAt,
     ...(record.supersededBy ? { supersededBy: record.supersededBy } : {}),
-    ...(record.revocation ? { revocation: record.revocation } : {}),
+    ...(record.cancellation ? { cancellation: record.cancellation } : {}),
     checkedAt: checkedAt.toISOString(),
     certificate: doc,
     totals: { items: summary.itemCount, packages: summary.totalPackages, value: summary.totalValue, currency: summary.currency, hsCodes: summary.hsCodes },

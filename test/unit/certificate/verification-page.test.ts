@@ -68,14 +68,14 @@ describe('verification pages', () => {
     expect(html).not.toMatch(/similar|did you mean|exists/i);
   });
 
-  it('shows the live status: issued, superseded by a duplicate, revoked', () => {
+  it('shows the live status: issued, superseded by a duplicate, cancelled', () => {
     expect(renderCertificatePage({}, { record: record() })).toContain('Valid — issued');
     const sup = renderCertificatePage({}, { record: record({ status: 'superseded', supersededBy: 'EIC/MUM/IOCEPA/2026/000142/D1' }) });
     expect(sup).toContain('Superseded');
     expect(sup).toContain('replaced by duplicate certificate <strong class="mono">EIC/MUM/IOCEPA/2026/000142/D1</strong>');
-    const rev = renderCertificatePage({}, { record: record({ status: 'revoked', revocation: { at: '2026-07-01T00:00:00Z', reason: 'Issued on forged invoice' } }) });
-    expect(rev).toContain('Revoked — not valid');
-    expect(rev).toContain('Revoked on 01 JUL 2026: Issued on forged invoice');
+    const rev = renderCertificatePage({}, { record: record({ status: 'cancelled', cancellation: { at: '2026-07-01T00:00:00Z', reason: 'Issued on forged invoice' } }) });
+    expect(rev).toContain('Cancelled — not valid');
+    expect(rev).toContain('Cancelled on 01 JUL 2026: Issued on forged invoice');
   });
 
   it('puts the nonce on inline style and script when given', () => {
