@@ -14,6 +14,7 @@ import { exporterRoutes } from './routes/exporters.js';
 import { identityRoutes } from './routes/identity.js';
 import { signatureRoutes } from './routes/signatures.js';
 import { applicationListRoutes } from './routes/application-lists.js';
+import { certificateRequestRoutes } from './routes/certificate-requests.js';
 import { draftRoutes } from './routes/drafts.js';
 import { referenceRoutes } from './routes/reference.js';
 import { applicationWorkflowRoutes } from './routes/application-workflow.js';
@@ -29,7 +30,7 @@ import { CODEC_PATH, codecMiddleware, codecRoutes, codecSessionPages } from './r
 import { loadReferenceIndex } from '../db/reference-index.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps), ...codecRoutes(deps)];
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...certificateRequestRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps), ...codecRoutes(deps)];
 }
 
 const docsPage = `<!doctype html>

@@ -9,6 +9,7 @@ import { applicationInvalid, validateApplicationForSubmission, validateTab } fro
 import { formatDraftNumber } from '../../domain/numbering/application-number.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
+import { originalApplicationIdOf, requestProblems } from '../../services/application/certificate-requests.js';
 import { applicationNotFound, assertEditable, canSee, exporterIec, isOwner, seesUnsubmitted } from './access.js';
 import { attachmentView, mergeStoredAttachments, type AttachmentView } from './attachment-views.js';
 import { invoiceHolder, invoiceOf, loadIecForRules, ruleContext } from './iec-context.js';
@@ -149,6 +150,9 @@ export async function saveTab(
     const row = await lockOwned(tx, principal, id);
     assertVersion(row.number, row.version, expected);
     assertEditable(row, `saving the "${TAB_LABELS[tab]}" tab`);
+    if (row.kind === 'duplicate') {
+      throw new AppError(ErrorCode.IllegalTransition, `Request ${row.number} is for a duplicate, which carries the original certificate unchanged: request a certificate in lieu to correct it.`);
+    }
     const order = checkTabOrder(savedTabsOf(row.tabs), tab);
     if (order.length > 0) {
       throw new AppError(ErrorCode.TabOrder, order[0]!.message, { problems: order, details: { nextTab: nextTab(savedTabsOf(row.tabs)) } });
@@ -163,7 +167,8 @@ export async function saveTab(
     }
 
     const [reference, iec] = [await loadReferenceIndex(tx), await loadIecForRules(tx, row.iec)];
-    const usedBy = tab === 'certificateDetails' ? await invoiceHolder(tx, row.id, row.iec, invoiceOf({ certificateDetails: content })) : null;
+    const sameExport = await originalApplicationIdOf(tx, row);
+    const usedBy = tab === 'certificateDetails' ? await invoiceHolder(tx, row.id, row.iec, invoiceOf({ certificateDetails: content }), sameExport) : null;
     const ctx = ruleContext(reference, iec, usedBy);
     const result = validateTab(tab, content, row.tabs, ctx);
     if (result.problems.length > 0 || result.value === undefined) {
@@ -174,7 +179,16 @@ export async function saveTab(
     const tabs: Record<string, unknown> = { ...row.tabs, [tab]: result.value };
     if (tab === 'certificateDetails') {
       const details = result.value as CertificateDetails;
-      await claimInvoice(tx, row.id, invoiceUniquenessKey(row.iec, details.invoice.number, details.invoice.date));
+      if (row.kind === 'in-lieu' && (details.agreementCode !== row.agreementCode || details.agencyCode !== row.agencyCode || details.officeCode !== row.officeCode)) {
+        throw applicationInvalid([
+          {
+            path: 'certificateDetails',
+            message: `A certificate in lieu is issued under the original's agreement by the office that issued it (${row.agreementCode}, ${row.agencyCode}, ${row.officeCode}): only the other fields can be corrected`,
+          },
+        ]);
+      }
+      // an application claims its invoice; a request is the same export as its original, which holds the claim
+      if (row.kind === 'application') await claimInvoice(tx, row.id, invoiceUniquenessKey(row.iec, details.invoice.number, details.invoice.date));
       row.agreementCode = details.agreementCode;
       row.agencyCode = details.agencyCode;
       row.officeCode = details.officeCode;
@@ -227,8 +241,8 @@ function invoiceDuplicate(otherNumber: string, problems: FieldProblem[]): AppErr
 /** Every problem that keeps the application from being signed and submitted (empty: ready). */
 export async function validationProblems(em: EntityManager, row: ApplicationRow): Promise<FieldProblem[]> {
   const [reference, iec] = [await loadReferenceIndex(em), await loadIecForRules(em, row.iec)];
-  const usedBy = await invoiceHolder(em, row.id, row.iec, invoiceOf(row.tabs));
-  const problems = validateApplicationForSubmission(row.tabs, ruleContext(reference, iec, usedBy));
+  const usedBy = await invoiceHolder(em, row.id, row.iec, invoiceOf(row.tabs), await originalApplicationIdOf(em, row));
+  const problems = [...validateApplicationForSubmission(row.tabs, ruleContext(reference, iec, usedBy)), ...(await requestProblems(em, row))];
   const tabIndex = (path: string) => {
     const i = TAB_IDS.indexOf(path.split('/')[0] as TabId);
     return i < 0 ? TAB_IDS.length : i;

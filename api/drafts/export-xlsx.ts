@@ -24,6 +24,13 @@ interface Column {
   value: (item: ApplicationListItem, index: number) => string | number | Date | null;
 }
 
+/** Seed 001's "Application Request For" column. */
+const REQUEST_FOR: Record<string, string> = {
+  application: 'Certificate of Origin',
+  duplicate: 'Request for Duplicate Certificate',
+  'in-lieu': 'Request for Certificate in Lieu',
+};
+
 const COLUMNS: Column[] = [
   { header: 'S.No.', key: 'sno', width: 7, numFmt: '0', value: (_, i) => i + 1 },
   { header: 'Application Number', key: 'number', width: 28, value: (a) => a.number },
@@ -44,6 +51,8 @@ const COLUMNS: Column[] = [
   { header: 'Submitted (IST)', key: 'submittedAt', width: 19, numFmt: 'dd/mm/yyyy hh:mm', value: (a) => indianWallClock(a.submittedAt) },
   { header: 'Certificate Number', key: 'certificateNumber', width: 30, value: (a) => a.certificateNumber },
   { header: 'Status Changed (IST)', key: 'statusChangedAt', width: 19, numFmt: 'dd/mm/yyyy hh:mm', value: (a) => indianWallClock(a.statusChangedAt) },
+  { header: 'Application Request For', key: 'kind', width: 26, value: (a) => REQUEST_FOR[a.kind] ?? a.kind },
+  { header: 'Original Certificate', key: 'originalCertificateNumber', width: 34, value: (a) => a.originalCertificateNumber },
 ];
 
 /**

@@ -47,10 +47,12 @@ export async function invoiceHolder(
   applicationId: string,
   iec: string,
   invoice: { number: string; date: string } | undefined,
+  /** a request for a duplicate / in-lieu certificate: the original's application, whose claim is the same export */
+  sameExportAs: string | null = null,
 ): Promise<string | null> {
   if (invoice === undefined) return null;
   const claim = await em.findOne(InvoiceClaim, { key: invoiceUniquenessKey(iec, invoice.number, invoice.date) });
-  if (!claim || claim.applicationId === applicationId) return null;
+  if (!claim || claim.applicationId === applicationId || claim.applicationId === sameExportAs) return null;
   const other = await em.findOne(ApplicationRow, { id: claim.applicationId }, { fields: ['number'] });
   return other?.number ?? claim.applicationId;
 }

@@ -2,12 +2,23 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApplicationStatus } from '../../db/entities/index.js';
 import { SUBMITTED_STATUSES, type VisibilityScope } from './access.js';
 
-/** The lists of seeds 001 and 004: drafts, submitted files, pending payment, issued certificates. */
-export const LIST_VIEWS = ['all', 'drafts', 'submitted', 'pending-payment', 'issued'] as const;
+/**
+ * The lists of seeds 001 and 004: drafts, submitted files, pending payment, issued certificates; and for
+ * requests (seed 001's "Discrepancy Duplicate Certificate") the files with a discrepancy / deficiency to
+ * answer, and the officers' queue (files In-Process).
+ */
+export const LIST_VIEWS = ['all', 'drafts', 'submitted', 'pending-payment', 'issued', 'discrepancy', 'queue'] as const;
 export type ListView = (typeof LIST_VIEWS)[number];
+
+/** Which files a list holds: applications (the default), requests for a duplicate / in-lieu certificate (one kind or both), or every file. */
+export const LIST_KINDS = ['application', 'request', 'duplicate', 'in-lieu', 'any'] as const;
+export type ListKind = (typeof LIST_KINDS)[number];
 
 export interface ListFilters {
   view: ListView;
+  kind?: ListKind | undefined;
+  /** requests made against this certificate */
+  originalCertificateNumber?: string | undefined;
   status?: ApplicationStatus[] | undefined;
   /** India dates (YYYY-MM-DD), inclusive */
   createdFrom?: string | undefined;
@@ -34,6 +45,8 @@ const VIEW_STATUSES: Record<Exclude<ListView, 'all'>, readonly ApplicationStatus
   submitted: SUBMITTED_STATUSES,
   'pending-payment': ['Pending Payment'],
   issued: ['Approved'],
+  discrepancy: ['Deficient'],
+  queue: ['In-Process'],
 };
 
 /** Newest first, by the date that matters in each list; the number breaks ties (numbers grow with time). */
@@ -43,6 +56,9 @@ const VIEW_ORDER: Record<ListView, string> = {
   'pending-payment': 'a.status_changed_at desc, a.number desc',
   submitted: 'a.submitted_at desc nulls last, a.created_at desc, a.number desc',
   issued: 'coalesce(a.decided_at, a.status_changed_at) desc, a.number desc',
+  discrepancy: 'a.status_changed_at desc, a.number desc',
+  // the officer's queue: oldest waiting first
+  queue: 'a.status_changed_at asc, a.number asc',
 };
 
 const IST_OFFSET_MS = (5 * 60 + 30) * 60 * 1000;
@@ -82,6 +98,16 @@ export function buildListQuery(filters: ListFilters, scope: VisibilityScope): Li
       params.push(scope.agencyCode);
     }
     clauses.push(visible.length === 0 ? 'false' : `(${visible.join(' or ')})`);
+  }
+  const kind = filters.kind ?? 'application';
+  if (kind === 'request') clauses.push(`a.kind <> 'application'`);
+  else if (kind !== 'any') {
+    clauses.push('a.kind = ?');
+    params.push(kind);
+  }
+  if (filters.originalCertificateNumber !== undefined) {
+    clauses.push('a.original_certificate_number = ?');
+    params.push(filters.originalCertificateNumber.replace(/\s+/g, '').toUpperCase());
   }
   if (filters.view !== 'all') {
     clauses.push(`a.status in (${inList(VIEW_STATUSES[filters.view])})`);
@@ -128,6 +154,10 @@ export function buildListQuery(filters: ListFilters, scope: VisibilityScope): Li
 export interface ApplicationListItem {
   id: string;
   number: string;
+  /** application, duplicate or in-lieu */
+  kind: string;
+  /** a request: the certificate it is made against */
+  originalCertificateNumber: string | null;
   fileNumber: string | null;
   status: ApplicationStatus;
   iec: string;
@@ -154,6 +184,8 @@ export interface ApplicationListItem {
 interface Row {
   id: string;
   number: string;
+  kind: string;
+  original_certificate_number: string | null;
   file_number: string | null;
   status: ApplicationStatus;
   iec: string;
@@ -177,7 +209,7 @@ interface Row {
   decided_at: Date | string | null;
 }
 
-const SELECT = `select a.id, a.number, a.file_number, a.status, a.iec, r.firm_name,
+const SELECT = `select a.id, a.number, a.kind, a.original_certificate_number, a.file_number, a.status, a.iec, r.firm_name,
   a.agreement_code, ta.title as agreement_title, a.agency_code, ag.name as agency_name, a.office_code, o.name as office_name,
   a.tabs #>> '{certificateDetails,importer,name}' as importer_name, a.importer_country, a.invoice_number,
   a.tabs #>> '{certificateDetails,invoice,date}' as invoice_date, a.invoice_value_usd, a.certificate_number, a.fee_total_paise,
@@ -195,6 +227,8 @@ function toItem(r: Row): ApplicationListItem {
   return {
     id: r.id,
     number: r.number,
+    kind: r.kind,
+    originalCertificateNumber: r.original_certificate_number,
     fileNumber: r.file_number,
     status: r.status,
     iec: r.iec,

@@ -5,7 +5,7 @@ import { ROLES, type Principal } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { visibilityOf } from '../drafts/access.js';
 import { buildApplicationsWorkbook, XLSX_CONTENT_TYPE } from '../drafts/export-xlsx.js';
-import { buildListQuery, countApplications, listApplications, LIST_VIEWS, type ListFilters } from '../drafts/list-applications.js';
+import { buildListQuery, countApplications, listApplications, LIST_KINDS, LIST_VIEWS, type ListFilters, type ListKind } from '../drafts/list-applications.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 
@@ -24,7 +24,16 @@ const filterFields = {
   view: z
     .enum(LIST_VIEWS)
     .default('all')
-    .describe('drafts; submitted (files at an office, with their file status); pending-payment; issued (certificates); all'),
+    .describe('drafts; submitted (files at an office, with their file status); pending-payment; issued (certificates); discrepancy (Deficient: the exporter answers); queue (In-Process: the officer decides, oldest first); all'),
+  kind: z
+    .enum(LIST_KINDS)
+    .optional()
+    .describe('application (the default here); request (duplicate and in-lieu, the default of /v1/certificate-requests); duplicate; in-lieu; any'),
+  originalCertificateNumber: z
+    .string()
+    .regex(/^[A-Za-z0-9/ ]{4,80}$/, 'A certificate number has letters, digits and / only')
+    .optional()
+    .describe('requests made against this certificate'),
   status: z
     .string()
     .optional()
@@ -65,6 +74,8 @@ const exportQuerySchema = z.object(filterFields);
 const item = z.object({
   id: z.string(),
   number: z.string(),
+  kind: z.string().describe('application, duplicate or in-lieu'),
+  originalCertificateNumber: z.string().nullable().describe('a request: the certificate it is made against'),
   fileNumber: z.string().nullable(),
   status: z.enum(APPLICATION_STATUSES).describe('the file status'),
   iec: z.string(),
@@ -108,34 +119,48 @@ const VIEW_TITLES: Record<(typeof LIST_VIEWS)[number], string> = {
   submitted: 'Submitted applications',
   'pending-payment': 'Pending payment',
   issued: 'Issued certificates',
+  discrepancy: 'Discrepancy to answer',
+  queue: 'Queue',
 };
 
+/** The lists of applications (`/v1/applications`) and of requests for a duplicate / in-lieu certificate (`/v1/certificate-requests`). */
 export function applicationListRoutes(deps: ApiDeps) {
+  return [
+    ...listRoutes(deps, { base: '/v1/applications', defaultKind: 'application', what: 'applications', operation: 'Applications', tag: 'applications' }),
+    ...listRoutes(deps, { base: '/v1/certificate-requests', defaultKind: 'request', what: 'requests', operation: 'CertificateRequests', tag: 'certificate requests' }),
+  ];
+}
+
+function listRoutes(
+  deps: ApiDeps,
+  at: { base: string; defaultKind: ListKind; what: string; operation: string; tag: string },
+) {
   const scopeOf = (p: Principal) => visibilityOf(p);
+  const filtersWithKind = (q: z.output<typeof exportQuerySchema>): ListFilters => ({ ...filtersOf(q), kind: q.kind ?? at.defaultKind });
   return [
     defineRoute({
       method: 'get',
-      path: '/v1/applications/export.xlsx',
-      operationId: 'exportApplicationsXlsx',
+      path: `${at.base}/export.xlsx`,
+      operationId: `export${at.operation}Xlsx`,
       summary: 'Export a list to Excel (.xlsx), with the same filters as the list',
       description: `One header row (frozen, with an autofilter); dates as Excel dates in India time, values as numbers. At most ${EXPORT_MAX_ROWS.toLocaleString('en-IN')} rows: narrow the filters beyond that.`,
-      tags: ['applications'],
+      tags: [at.tag],
       auth: [...ROLES],
       query: exportQuerySchema,
       responses: { 200: { description: 'the workbook', schema: z.string().meta({ format: 'binary' }), contentType: XLSX_CONTENT_TYPE } },
       handler: async ({ res, query, principal }) => {
         const em = deps.orm.em.fork();
-        const q = buildListQuery(filtersOf(query), scopeOf(principal!));
+        const q = buildListQuery(filtersWithKind(query), scopeOf(principal!));
         const total = await countApplications(em, q);
         if (total > EXPORT_MAX_ROWS) {
           throw new AppError(
             ErrorCode.ValidationFailed,
-            `The list has ${total} applications; at most ${EXPORT_MAX_ROWS} can be exported at once. Narrow the dates or other filters.`,
+            `The list has ${total} ${at.what}; at most ${EXPORT_MAX_ROWS} can be exported at once. Narrow the dates or other filters.`,
           );
         }
         const items = await listApplications(em, q, EXPORT_MAX_ROWS, 0);
         const workbook = await buildApplicationsWorkbook(items, VIEW_TITLES[query.view]);
-        res.attachment(`${query.view === 'all' ? 'applications' : query.view}-${todayInIndia()}.xlsx`);
+        res.attachment(`${query.view === 'all' ? at.what : `${at.what}-${query.view}`}-${todayInIndia()}.xlsx`);
         res.setHeader('Content-Type', XLSX_CONTENT_TYPE);
         res.setHeader('X-Content-Type-Options', 'nosniff');
         res.setHeader('Cache-Control', 'private, no-store');
@@ -146,13 +171,13 @@ export function applicationListRoutes(deps: ApiDeps) {
     }),
     defineRoute({
       method: 'get',
-      path: '/v1/applications',
-      operationId: 'listApplications',
-      summary: 'Lists of applications: drafts, submitted files, pending payment, issued certificates',
+      path: at.base,
+      operationId: `list${at.operation}`,
+      summary: at.defaultKind === 'application' ? 'Lists of applications: drafts, submitted files, pending payment, issued certificates' : 'Lists of requests for a duplicate / in-lieu certificate: submitted, pending payment, discrepancy, the officers\' queue',
       description:
         'Filtered by dates (created/submitted), agreement, agency, office, IEC, status and number (application, file or certificate number; prefix or exact); ' +
         'newest first; paged. Exporters see their IEC\'s applications, officers the files submitted to their office, agency administrators their agency\'s non-draft applications, helpdesk and administrators all.',
-      tags: ['applications'],
+      tags: [at.tag],
       auth: [...ROLES],
       query: listQuerySchema,
       responses: {
@@ -163,7 +188,7 @@ export function applicationListRoutes(deps: ApiDeps) {
       },
       handler: async ({ query, principal }) => {
         const em = deps.orm.em.fork();
-        const q = buildListQuery(filtersOf(query), scopeOf(principal!));
+        const q = buildListQuery(filtersWithKind(query), scopeOf(principal!));
         const total = await countApplications(em, q);
         const items = total === 0 ? [] : await listApplications(em, q, query.pageSize, (query.page - 1) * query.pageSize);
         return { items, page: query.page, pageSize: query.pageSize, total, totalPages: Math.ceil(total / query.pageSize) };

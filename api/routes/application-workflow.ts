@@ -14,10 +14,9 @@ import { verifyCallbackChecksum } from '../../services/payment/gateway.js';
 import { DEFICIENCY_RESPONSE_POLICY, inspectUpload } from '../../domain/application/check-upload.js';
 import { ATTACHMENT_DOCUMENT_TYPES } from '../../domain/application/schemas.js';
 import { SA } from '../../workflows/search-attributes.js';
+import { fileWorkflowOf, type CertificateRequestWorkflowInput } from '../../workflows/certificate-request/contract.js';
 import {
-  APPLICATION_WORKFLOW,
   TASK_QUEUE,
-  applicationWorkflowId,
   approveUpdate,
   paymentCallbackSignal,
   prepareDeficiencyResponseUpdate,
@@ -100,7 +99,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 202: { description: 'started', schema: z.object({ workflowId: z.string(), status: z.string(), signing: signingPayload }) } },
       handler: async ({ params, principal, req, res }) => {
         const app = await loadOwned(deps, principal!, params.id);
-        const workflowId = applicationWorkflowId(app.number);
+        const { workflowType, workflowId } = fileWorkflowOf(app);
         // a retry after a lost answer (same Idempotency-Key) gets the same signing payload, not a refusal
         const id = updateId(req, 'submit');
         const scope = id ? `application/${app.id}/${principal!.sub}/${id}` : undefined;
@@ -125,7 +124,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
         const reference = await loadReferenceIndex(deps.orm.em.fork());
         // the same rules the workflow applies; problems come back as field-level problem+json
         await buildSigningPayload(deps.orm.em.fork(), reference, { applicationId: app.id, purpose: 'submission', round: 0 });
-        const input: ApplicationWorkflowInput = {
+        const input: ApplicationWorkflowInput | CertificateRequestWorkflowInput = {
           applicationId: app.id,
           applicationNumber: app.number,
           iec: app.iec,
@@ -134,9 +133,11 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           agencyCode: app.agencyCode!,
           officeCode: app.officeCode!,
           timings: timings(),
+          // a request for a duplicate / in-lieu certificate: its own workflow type and ID (fileWorkflowOf)
+          ...(app.kind !== 'application' ? { kind: app.kind, originalCertificateNumber: app.originalCertificateNumber! } : {}),
         };
         // Update-with-Start: the workflow starts and answers with the bytes to sign as soon as it has them
-        const startWorkflowOperation = new WithStartWorkflowOperation(APPLICATION_WORKFLOW, {
+        const startWorkflowOperation = new WithStartWorkflowOperation(workflowType, {
           taskQueue: TASK_QUEUE,
           workflowId,
           args: [input],
@@ -149,6 +150,12 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
             { key: SA.agency, value: app.agencyCode! },
             { key: SA.office, value: app.officeCode! },
             { key: SA.agreement, value: app.agreementCode! },
+            ...(app.kind !== 'application'
+              ? [
+                  { key: SA.requestKind, value: app.kind },
+                  { key: SA.originalCertificateNumber, value: app.originalCertificateNumber! },
+                ]
+              : []),
           ],
         });
         if (scope) await answers.reserve(scope);
@@ -175,7 +182,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'state', schema: stateSchema } },
       handler: async ({ params, principal }) => {
         const app = await loadVisible(deps, principal!, params.id);
-        const state = await call(() => deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).query(stateQuery));
+        const state = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
         if (seesUnsubmitted(principal!, app)) return state;
         // officers see what the exporter signed: not a response still waiting for its signature
         const { signing: _unsigned, ...signedOnly } = state;
@@ -197,7 +204,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'signature accepted', schema: z.object({ sha256: z.string(), status: z.string() }) } },
       handler: async ({ params, body, principal, req }) => {
         const app = await loadOwned(deps, principal!, params.id);
-        const handle = deps.temporal.workflow.getHandle(applicationWorkflowId(app.number));
+        const handle = deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId);
         const id = updateId(req, 'sign');
         const r = await call(() =>
           handle.executeUpdate(signUpdate, { args: [{ signerId: principal!.sub, method: body.method, signatureB64: body.signatureB64, channel: 'api' }], ...(id ? { updateId: id } : {}) }),
@@ -226,7 +233,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
         const id = updateId(req, 'pay');
         return call(() =>
           deps.temporal.workflow
-            .getHandle(applicationWorkflowId(app.number))
+            .getHandle(fileWorkflowOf(app).workflowId)
             .executeUpdate(startPaymentUpdate, { args: [{ method: body.method, actor: { id: principal!.sub, name: principal!.name, channel: 'api' } }], ...(id ? { updateId: id } : {}) }),
         );
       },
@@ -259,7 +266,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
         await em.getConnection().execute('update payment set callbacks_received = callbacks_received + 1 where order_id = ?', [body.orderId]);
         const app = await em.findOneOrFail(ApplicationRow, { id: payment.applicationId });
         await call(() =>
-          deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).signal(paymentCallbackSignal, {
+          deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).signal(paymentCallbackSignal, {
             orderId: body.orderId,
             status: body.status,
             gatewayTxnId: body.gatewayTxnId,
@@ -372,7 +379,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       },
       handler: async ({ params, principal }) => {
         const app = await loadVisible(deps, principal!, params.id);
-        const state = await call(() => deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).query(stateQuery));
+        const state = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
         const pending = state.certificateSigning;
         if (!pending) throw new AppError(ErrorCode.Conflict, `No certificate of application ${app.number} is waiting for a signature: the file is ${state.status}.`);
         const cert = await deps.orm.em.fork().findOneOrFail(CertificateRow, { number: pending.certificateNumber }, { populate: ['preparedPdf'] });
@@ -399,7 +406,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'signed and issued', schema: z.object({ sha256: z.string(), status: z.string() }) } },
       handler: async ({ params, body, principal, req }) => {
         const app = await loadVisible(deps, principal!, params.id);
-        const handle = deps.temporal.workflow.getHandle(applicationWorkflowId(app.number));
+        const handle = deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId);
         const id = updateId(req, 'sign-certificate');
         const r = await call(() =>
           handle.executeUpdate(signCertificateUpdate, { args: [{ signerId: principal!.sub, signatureB64: body.signatureB64, channel: 'api' }], ...(id ? { updateId: id } : {}) }),
@@ -431,7 +438,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
         responses: { 200: { description: 'the new state', schema: stateSchema } },
         handler: async ({ params, body, principal, req }) => {
           const app = await loadVisible(deps, principal!, params.id);
-          const handle = deps.temporal.workflow.getHandle(applicationWorkflowId(app.number));
+          const handle = deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId);
           const officer = officerRef(principal!);
           const id = updateId(req, kind);
           // a repeat gets the first answer, also once the workflow has completed (kept in the database)
@@ -528,7 +535,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       handler: async ({ params, body, principal }) => {
         const app = await loadOwned(deps, principal!, params.id);
         return call(() =>
-          deps.temporal.workflow.getHandle(applicationWorkflowId(app.number)).executeUpdate(prepareDeficiencyResponseUpdate, {
+          deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).executeUpdate(prepareDeficiencyResponseUpdate, {
             args: [{ kind: body.kind, ...(body.clarification !== undefined ? { clarification: body.clarification } : {}), ...(body.attachmentIds ? { attachmentIds: body.attachmentIds } : {}), actor: { id: principal!.sub, name: principal!.name, channel: 'api' } }],
           }),
         );

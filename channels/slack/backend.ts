@@ -49,6 +49,16 @@ export interface ApplicationCard {
   certificateNumber?: string;
   /** ISO 8601: since when the file has been waiting in its current status (queue age, reminders). */
   waitingSince?: string;
+  /**
+   * A request for a duplicate / in-lieu certificate: what it asks for, why, its supporting documents and,
+   * in lieu, each corrected field with the original value.
+   */
+  request?: {
+    kind: 'duplicate' | 'in-lieu';
+    originalCertificateNumber: string;
+    reason: string;
+    changes: { path: string; tab: string; before?: unknown; after?: unknown }[];
+  };
 }
 
 export type DecisionKind = 'approve' | 'deficiency' | 'reject';

@@ -1,3 +1,4 @@
+import { fileWorkflowOf } from '../../workflows/certificate-request/contract.js';
 import { findApplicationFailure } from '../../lib/workflow-failure.js';
 import { ErrorCode } from '../../lib/errors.js';
 import crypto from 'node:crypto';
@@ -7,6 +8,7 @@ import {
   AgencyOfficeRow,
   ApplicationRow,
   AttachmentRow,
+  CertificateRow,
   IecRecord,
   IssuingAgencyRow,
   StaffUserRow,
@@ -14,7 +16,6 @@ import {
 } from '../../db/entities/index.js';
 import { SlackLinkCode, SlackLinkFailure, SlackMessage, SlackUserLink } from '../../db/entities/slack.js';
 import {
-  applicationWorkflowId,
   approveUpdate,
   raiseDeficiencyUpdate,
   rejectUpdate,
@@ -24,6 +25,7 @@ import {
   type OfficerRef as WorkflowOfficer,
 } from '../../workflows/application/contract.js';
 import type { FileStatus } from '../../domain/application/file-status.js';
+import { diffTabs } from '../../domain/certificate/request-diff.js';
 import type {
   ApplicationCard,
   DecisionKind,
@@ -199,7 +201,7 @@ export class TemporalSlackBackend implements SlackBackend {
     if (wanted === '') return null;
     const row = await this.deps.em().findOne(ApplicationRow, { $or: [{ number: wanted }, { fileNumber: wanted }] });
     if (!row || !VISIBLE.has(row.status)) return null;
-    return this.cardOf(row, await this.liveState(row.number));
+    return this.cardOf(row, await this.liveState(row));
   }
 
   async pendingQueue(officer: OfficerIdentity): Promise<ApplicationCard[]> {
@@ -211,7 +213,7 @@ export class TemporalSlackBackend implements SlackBackend {
         ...(await Promise.all(
           batch.map(async (row) => {
             // the queue still shows the file when its workflow cannot be asked; only its rounds are missing
-            const state = await this.liveState(row.number).catch((error: unknown) => {
+            const state = await this.liveState(row).catch((error: unknown) => {
               this.deps.logger?.warn({ err: error, applicationNumber: row.number }, 'slack: queue card without workflow state');
               return undefined;
             });
@@ -264,7 +266,7 @@ export class TemporalSlackBackend implements SlackBackend {
   ): Promise<DecisionResult> {
     const row = await this.deps.em().findOne(ApplicationRow, { number: applicationNumber });
     if (!row || !VISIBLE.has(row.status)) return { ok: false, code: 'not_found', message: `No application numbered ${applicationNumber}.` };
-    const handle = this.deps.temporal.workflow.getHandle(applicationWorkflowId(row.number));
+    const handle = this.deps.temporal.workflow.getHandle(fileWorkflowOf(row).workflowId);
     const ref: WorkflowOfficer = { officerId: officer.officerId, name: officer.name, officeCode: officer.officeCode, channel: 'slack' };
     let state: ApplicationState;
     try {
@@ -280,7 +282,7 @@ export class TemporalSlackBackend implements SlackBackend {
   private async refusal(row: ApplicationRow, error: unknown, idempotencyKey: string): Promise<DecisionResult> {
     const failure = error instanceof WorkflowUpdateFailedError ? findApplicationFailure(error.cause) : undefined;
     if (!failure && !(error instanceof WorkflowNotFoundError)) throw error;
-    const state = await this.liveState(row.number);
+    const state = await this.liveState(row);
     if (failure?.type === ErrorCode.Forbidden) return { ok: false, code: 'forbidden', message: failure.message };
     if (failure?.type === ErrorCode.ValidationFailed) return { ok: false, code: 'validation_failed', message: failure.message };
     const d = state?.decision;
@@ -299,9 +301,9 @@ export class TemporalSlackBackend implements SlackBackend {
   }
 
   /** The workflow's state, or undefined when the application has no workflow (a draft). */
-  private async liveState(applicationNumber: string): Promise<ApplicationState | undefined> {
+  private async liveState(row: Pick<ApplicationRow, 'kind' | 'number'>): Promise<ApplicationState | undefined> {
     try {
-      return await this.deps.temporal.workflow.getHandle(applicationWorkflowId(applicationNumber)).query(stateQuery);
+      return await this.deps.temporal.workflow.getHandle(fileWorkflowOf(row).workflowId).query(stateQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
@@ -371,5 +373,16 @@ async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<App
   if (status === 'Rejected' && reason) card.rejectionReason = reason;
   const certificate = row.certificateNumber ?? state?.certificateNumber;
   if (status === 'Approved' && certificate) card.certificateNumber = certificate;
+  if (row.kind !== 'application' && row.originalCertificateNumber) {
+    const original = await em.findOne(CertificateRow, { number: row.originalCertificateNumber });
+    const supporting = await em.find(AttachmentRow, { applicationId: row.id, purpose: 'supporting-document' }, { orderBy: { createdAt: 'asc' } });
+    card.attachments.push(...supporting.map((f) => ({ name: f.fileName, kind: 'Supporting document' })));
+    card.request = {
+      kind: row.kind,
+      originalCertificateNumber: row.originalCertificateNumber,
+      reason: row.requestReason ?? '',
+      changes: row.kind === 'in-lieu' && original ? diffTabs((original.document as { tabs?: Record<string, unknown> }).tabs ?? {}, row.tabs) : [],
+    };
+  }
   return card;
 }

@@ -111,6 +111,12 @@ export interface CertificateDocument {
   remarks?: string;
   /** for a duplicate / in-lieu certificate: the number it replaces */
   replacesCertificateNumber?: string;
+  /**
+   * for a duplicate / in-lieu certificate: what it is and what it was issued from. A duplicate is marked
+   * "DUPLICATE" with the original's number and date; an in-lieu certificate "ISSUED IN LIEU OF <number>
+   * dated <date>".
+   */
+  replacement?: { kind: 'duplicate' | 'in-lieu'; number: string; issueDate: string };
 }
 
 // ---- the live record shown on verification ----

@@ -24,10 +24,18 @@ const SEQUENCE_DIGITS = 8;
 const MAX_SEQUENCE = 10 ** SEQUENCE_DIGITS - 1;
 const DRAFT_HEAD = 'DRAFTCOOAPPLY';
 const FILE_PROCESS = 'COAPPLY';
-const PATTERN = /^(?:DRAFTCOOAPPLY|([A-Z]{4})COAPPLY)([0-9]{8})AM([0-9]{2})$/;
+/**
+ * Requests for a duplicate or an in-lieu certificate (seed 001's "Duplicate/In-lieu Certificate for CoO")
+ * are files of their own sub-process, DUPL: DRAFTCOODUPL00000001AM27, then EIMUCODUPL00000001AM27.
+ */
+const REQUEST_DRAFT_HEAD = 'DRAFTCOODUPL';
+const REQUEST_FILE_PROCESS = 'CODUPL';
+const PATTERN = /^(?:DRAFTCOO(APPLY|DUPL)|([A-Z]{4})CO(APPLY|DUPL))([0-9]{8})AM([0-9]{2})$/;
 
 export interface ApplicationNumber {
   kind: 'draft' | 'file';
+  /** APPLY: a CoO application; DUPL: a request for a duplicate / in-lieu certificate */
+  process: 'APPLY' | 'DUPL';
   /** The office's 4-letter prefix for a file number; undefined for a draft. */
   officePrefix: string | undefined;
   sequence: number;
@@ -45,11 +53,16 @@ export function formatDraftNumber(sequence: number, createdOn: string | Date): s
   return `${DRAFT_HEAD}${sequenceText(sequence)}${licensingYearCode(createdOn)}`;
 }
 
-export function formatFileNumber(officePrefix: string, sequence: number, submittedOn: string | Date): string {
+export function formatFileNumber(officePrefix: string, sequence: number, submittedOn: string | Date, process: 'APPLY' | 'DUPL' = 'APPLY'): string {
   if (!/^[A-Z]{4}$/.test(officePrefix)) {
     throw new AppError(ErrorCode.Internal, `Office prefix "${officePrefix}" must be 4 capital letters`);
   }
-  return `${officePrefix}${FILE_PROCESS}${sequenceText(sequence)}${licensingYearCode(submittedOn)}`;
+  return `${officePrefix}${process === 'APPLY' ? FILE_PROCESS : REQUEST_FILE_PROCESS}${sequenceText(sequence)}${licensingYearCode(submittedOn)}`;
+}
+
+/** The number of a request for a duplicate / in-lieu certificate, from its creation (the workflow ID derives from it). */
+export function formatRequestNumber(sequence: number, createdOn: string | Date): string {
+  return `${REQUEST_DRAFT_HEAD}${sequenceText(sequence)}${licensingYearCode(createdOn)}`;
 }
 
 /** Reads a draft or file number; throws an AppError saying what is wrong with a malformed one. */
@@ -57,12 +70,13 @@ export function parseApplicationNumber(input: string): ApplicationNumber {
   const text = input.trim().toUpperCase();
   const m = PATTERN.exec(text);
   if (m === null) throw malformed(input, diagnose(text));
-  const [, office, digits = '', yy = ''] = m;
+  const [, draftProcess, office, fileProcess, digits = '', yy = ''] = m;
   const sequence = Number(digits);
   if (sequence === 0) throw malformed(input, 'its running number is 00000000; numbering starts at 1');
   const endYear = 2000 + Number(yy);
   return {
     kind: office === undefined ? 'draft' : 'file',
+    process: (draftProcess ?? fileProcess) === 'DUPL' ? 'DUPL' : 'APPLY',
     officePrefix: office,
     sequence,
     financialYear: financialYearOf(`${endYear - 1}-04-01`),
@@ -102,15 +116,17 @@ function diagnose(text: string): string {
   if (text.length === 0) return 'it is empty';
   let tail: string;
   if (text.startsWith('DRAFT')) {
-    if (!text.startsWith(DRAFT_HEAD)) return 'a draft number starts with DRAFTCOOAPPLY';
-    tail = text.slice(DRAFT_HEAD.length);
+    const head = text.startsWith(REQUEST_DRAFT_HEAD) ? REQUEST_DRAFT_HEAD : DRAFT_HEAD;
+    if (!text.startsWith(head)) return 'a draft number starts with DRAFTCOOAPPLY (DRAFTCOODUPL for a duplicate / in-lieu request)';
+    tail = text.slice(head.length);
   } else {
     const office = /^[A-Z]{4}/.exec(text)?.[0];
     if (office === undefined) return 'it must start with DRAFT or a 4-letter office code';
-    if (!text.slice(4).startsWith(FILE_PROCESS)) return `"${FILE_PROCESS}" must follow the office code ${office}`;
-    tail = text.slice(4 + FILE_PROCESS.length);
+    const process = text.slice(4).startsWith(REQUEST_FILE_PROCESS) ? REQUEST_FILE_PROCESS : FILE_PROCESS;
+    if (!text.slice(4).startsWith(process)) return `"${FILE_PROCESS}" must follow the office code ${office}`;
+    tail = text.slice(4 + process.length);
   }
-  if (!/^[0-9]{8}/.test(tail)) return 'an 8-digit running number must follow APPLY';
+  if (!/^[0-9]{8}/.test(tail)) return 'an 8-digit running number must follow APPLY (or DUPL)';
   if (!/^[0-9]{8}AM[0-9]{2}$/.test(tail)) return 'it must end with the year as AM and 2 digits, e.g. AM25';
   return 'it is not in the expected form';
 }

@@ -11,6 +11,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { SignatureInput, SigningPayload } from '../../workflows/application/contract.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
 import { recordSignedVersion } from './signed-version.js';
+import { originalApplicationIdOf, requestProblems, supportingDocumentsOf } from './certificate-requests.js';
 
 export interface PrepareSigningInput {
   applicationId: string;
@@ -68,28 +69,48 @@ export async function buildSigningPayload(em: EntityManager, reference: Referenc
       let invoiceUsedBy: string | null = null;
       if (invoice) {
         const claim = await em.findOne(InvoiceClaim, { key: invoiceUniquenessKey(app.iec, invoice.number, invoice.date) });
-        if (claim && claim.applicationId !== app.id) {
+        // a request corrects or copies the same export: the original application's claim is no second use
+        if (claim && claim.applicationId !== app.id && claim.applicationId !== (await originalApplicationIdOf(em, app))) {
           invoiceUsedBy = (await em.findOne(ApplicationRow, { id: claim.applicationId }))?.number ?? claim.applicationId;
         }
       }
-      const problems = validateApplicationForSubmission(app.tabs, {
-        reference,
-        iec,
-        today: todayInIndia(),
-        invoiceUsedBy,
-      });
+      const problems = [
+        ...validateApplicationForSubmission(app.tabs, {
+          reference,
+          iec,
+          today: todayInIndia(),
+          invoiceUsedBy,
+        }),
+        ...(await requestProblems(em, app)),
+      ];
       if (problems.length) {
-        throw new AppError(ErrorCode.ValidationFailed, `The application cannot be submitted yet: ${problems.length} problem(s) to fix.`, { problems });
+        throw new AppError(ErrorCode.ValidationFailed, `The ${app.kind === 'application' ? 'application' : 'request'} cannot be submitted yet: ${problems.length} problem(s) to fix.`, { problems });
       }
-      document = {
-        document: 'coo-application',
-        applicationNumber: app.number,
-        iec: app.iec,
-        firmName: iecRow.firmName,
-        purpose: input.purpose,
-        round: input.round,
-        tabs: app.tabs,
-      };
+      document =
+        app.kind === 'application'
+          ? {
+              document: 'coo-application',
+              applicationNumber: app.number,
+              iec: app.iec,
+              firmName: iecRow.firmName,
+              purpose: input.purpose,
+              round: input.round,
+              tabs: app.tabs,
+            }
+          : {
+              // a request signs what it asks for: the kind, the certificate, the reason, the supporting documents and the content of the new certificate
+              document: 'coo-certificate-request',
+              requestNumber: app.number,
+              kind: app.kind,
+              originalCertificateNumber: app.originalCertificateNumber,
+              reason: app.requestReason,
+              iec: app.iec,
+              firmName: iecRow.firmName,
+              purpose: input.purpose,
+              round: input.round,
+              supportingDocuments: (await supportingDocumentsOf(em, app.id)).map((f) => ({ id: f.id, fileName: f.fileName, sha256: f.sha256, sizeBytes: f.sizeBytes })),
+              tabs: app.tabs,
+            };
     }
     const bytes = canonicalBytes(document);
     return { purpose: input.purpose, round: input.round, sha256: sha256Hex(bytes), contentB64: bytes.toString('base64') };

@@ -40,6 +40,8 @@ export interface CertificateSources {
   officer: { name: string; designation?: string | undefined };
   /** when the exporter signed the approved version (YYYY-MM-DD) */
   declaredOn?: string | undefined;
+  /** a duplicate or an in-lieu certificate: the certificate it was issued from, and when that was issued (YYYY-MM-DD) */
+  replaces?: { kind: 'duplicate' | 'in-lieu'; number: string; issueDate: string } | undefined;
 }
 
 export function invalid(message: string, path: string): AppError {
@@ -180,5 +182,6 @@ export function buildCertificateDocument(src: CertificateSources): CertificateDo
       ? { thirdCountryOperator: third ? `${third.operatorName}, ${third.operatorAddress}, ${printedCountryName(third.operatorCountry)}` : 'Not stated' }
       : {}),
     ...(remarks.length ? { remarks: remarks.join(' ') } : {}),
+    ...(src.replaces ? { replacesCertificateNumber: src.replaces.number, replacement: src.replaces } : {}),
   };
 }

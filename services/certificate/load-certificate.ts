@@ -34,9 +34,11 @@ export async function loadCertificateSources(em: EntityManager, reference: Refer
     { applicationId: row.applicationId, purpose: { $in: ['submission', 'deficiency-edit'] } },
     { orderBy: { signedAt: 'desc' } },
   );
+  const original = row.originalNumber && row.kind !== 'original' ? await em.findOne(CertificateRow, { number: row.originalNumber }) : null;
   return {
     certificateNumber: row.number,
     issuedAt: row.issuedAt,
+    ...(original && row.kind !== 'original' ? { replaces: { kind: row.kind, number: original.number, issueDate: indianDateOf(original.issuedAt) } } : {}),
     tabs: stored.tabs ?? {},
     agreement,
     agency,

@@ -343,7 +343,7 @@ function drawFirstPage(page: PDFPage, ctx: Ctx, columns: Column[], rows: Prepare
   const issuedIn = 'Issued in INDIA';
   ty -= drawParagraph(page, issuedIn, { x: xR + PAD, top: ty, width: RIGHT_W - 2 * PAD }, s.bodyBold, { align: 'center' });
   if (doc.replacesCertificateNumber) {
-    drawParagraph(page, `DUPLICATE — replaces certificate No. ${doc.replacesCertificateNumber}`, { x: xR + PAD, top: ty - 1, width: RIGHT_W - 2 * PAD }, { ...s.bodyBold, size: 7.5, color: ALERT }, { align: 'center', maxLines: 2 });
+    drawParagraph(page, replacementMark(doc), { x: xR + PAD, top: ty - 1, width: RIGHT_W - 2 * PAD }, { ...s.bodyBold, size: 7.5, color: ALERT }, { align: 'center', maxLines: 2 });
   }
   y -= titleH;
 
@@ -434,9 +434,20 @@ function drawFirstPage(page: PDFPage, ctx: Ctx, columns: Column[], rows: Prepare
   drawFooter(page, ctx);
 }
 
+/** The mark in the title box of a duplicate ("DUPLICATE") or an in-lieu certificate ("ISSUED IN LIEU OF … dated …"). */
+export function replacementMark(doc: CertificateDocument): string {
+  const r = doc.replacement;
+  if (r?.kind === 'in-lieu') return `ISSUED IN LIEU OF ${r.number} dated ${formatCertificateDate(r.issueDate)}`;
+  return `DUPLICATE — of certificate No. ${doc.replacesCertificateNumber}${r ? ` dated ${formatCertificateDate(r.issueDate)}` : ''}`;
+}
+
 function remarksText(doc: CertificateDocument): string {
   const parts: string[] = [];
-  if (doc.replacesCertificateNumber) parts.push(`Duplicate certificate issued in replacement of certificate No. ${doc.replacesCertificateNumber}.`);
+  if (doc.replacement?.kind === 'in-lieu') {
+    parts.push(`Issued in lieu of certificate No. ${doc.replacement.number} dated ${formatCertificateDate(doc.replacement.issueDate)}, which it supersedes.`);
+  } else if (doc.replacesCertificateNumber) {
+    parts.push(`Duplicate of certificate No. ${doc.replacesCertificateNumber}${doc.replacement ? ` dated ${formatCertificateDate(doc.replacement.issueDate)}` : ''}, which remains in force.`);
+  }
   if (doc.thirdCountryInvoicing) parts.push(`Third-country invoicing: invoice issued by ${doc.thirdCountryOperator ?? 'a third-country operator'}.`);
   if (doc.remarks) parts.push(doc.remarks);
   return parts.join(' ');

@@ -13,6 +13,7 @@
  * Every step is idempotent for one inbound mail (deterministic attachment ids, Update ids and outbox
  * keys from the mail id), so the activity can be retried at any point.
  */
+import { fileWorkflowOf } from '../../workflows/certificate-request/contract.js';
 import { findApplicationFailure } from '../../lib/workflow-failure.js';
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -22,7 +23,6 @@ import { createReplyToken, replyAddress, subjectTag } from '../../channels/email
 import { renderReplyAccepted, renderReplyProblems, renderSignatureNeeded, html as safeHtml, type RenderedMail } from '../../channels/email/templates/index.js';
 import { AppError } from '../../lib/errors.js';
 import {
-  applicationWorkflowId,
   prepareDeficiencyResponseUpdate,
   signUpdate,
   stateQuery,
@@ -109,7 +109,7 @@ export function createDeficiencyReplyService(deps: HelpdeskActivityDeps) {
       };
 
       // 1. The round must still be open.
-      const handle = deps.helpdesk.temporal().workflow.getHandle(applicationWorkflowId(app.number));
+      const handle = deps.helpdesk.temporal().workflow.getHandle(fileWorkflowOf(app).workflowId);
       let state;
       try {
         state = await handle.query(stateQuery);

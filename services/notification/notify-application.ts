@@ -53,7 +53,11 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
       const agreement = reference.agreement(app.agreementCode ?? '');
       const ctx = deps.mail.context;
       const exporterName = iec.firmName;
-      const number = app.fileNumber ?? app.number;
+      // a request for a duplicate / in-lieu certificate says so wherever its number is shown
+      const number =
+        app.kind === 'application'
+          ? (app.fileNumber ?? app.number)
+          : `${app.fileNumber ?? app.number} (request for a ${app.kind === 'duplicate' ? 'duplicate' : 'certificate in lieu'} of certificate ${app.originalCertificateNumber})`;
       const ev = input.event;
       const messages: Omit<OutgoingMessage, 'key'>[] = [];
       const toExporter = (m: RenderedMail, event: string, round: number, extra: Partial<OutgoingMessage> = {}) => {

@@ -56,7 +56,7 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
       return deps.paymentGateway.createOrder(creds, {
         orderId: input.orderId,
         amountPaise: input.amountPaise,
-        description: `Certificate of Origin fee, application ${app.number}`,
+        description: app.kind === 'application' ? `Certificate of Origin fee, application ${app.number}` : `Duplicate/in-lieu Certificate of Origin fee, request ${app.number}`,
         callbackUrl: `${deps.publicBaseUrl}/v1/payments/callback`,
         returnUrl: `${deps.publicBaseUrl}/v1/applications/${app.id}`,
       });

@@ -30,7 +30,8 @@ export function quoteApplicationFee(reference: ReferenceIndex, app: ApplicationR
     agencyCode: app.agencyCode!,
     agreementCode: app.agreementCode!,
     officeCode: app.officeCode!,
-    kind: 'original',
+    // a request for a duplicate / in-lieu certificate pays the schedule's duplicate fee (seed 001: 600 + GST at EIC)
+    kind: app.kind === 'application' ? 'original' : 'duplicate',
     deliveryRequested: basic.deliveryRequested,
     exporterBranch: branch,
   });

@@ -61,6 +61,14 @@ function refuse(type: ErrorCode, message: string): never {
  * or Rejected / Expired. Every wait on a person is a condition with a timeout from the input.
  */
 export async function cooApplication(input: ApplicationWorkflowInput): Promise<ApplicationState> {
+  return fileLifecycle(input);
+}
+
+/**
+ * The lifecycle of a file, an application's or a request's (workflows/certificate-request): what differs
+ * between them is read by the activities from the file's kind.
+ */
+export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<ApplicationState> {
   const { workflowId } = workflowInfo();
   const key = (name: string) => executionKey(name);
   const t = input.timings;

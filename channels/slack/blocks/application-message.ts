@@ -9,12 +9,15 @@ import {
   goodsSection,
   headerText,
   mrkdwnSection,
+  requestSection,
   statusLine,
 } from './card-sections.js';
 import { displayNumber, escapeMrkdwn, truncate } from './format.js';
 import type { ActionsBlock, Button, SlackMessage } from './types.js';
 
 const GOODS_SHOWN = 5;
+/** corrections of an in-lieu request listed on the card */
+const CHANGES_SHOWN = 8;
 const ROUNDS_SHOWN = 3;
 const REMARKS_SHOWN = 500;
 /** A confirmation dialog's text holds 300 characters. */
@@ -33,6 +36,7 @@ export function buildApplicationMessage(card: ApplicationCard, opts: { actions?:
   const blocks = compact([
     { type: 'header', text: { type: 'plain_text', text: headerText(card), emoji: true } },
     mrkdwnSection(statusLine(card)),
+    requestSection(card, CHANGES_SHOWN),
     factFields(card),
     goodsSection(card, GOODS_SHOWN),
     attachmentsSection(card),

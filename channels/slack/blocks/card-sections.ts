@@ -145,7 +145,31 @@ export function decisionSection(card: ApplicationCard): SectionBlock | null {
 }
 
 export function headerText(card: ApplicationCard): string {
-  return truncate(`CoO ${displayNumber(card)}`, 150);
+  const what = card.request ? (card.request.kind === 'duplicate' ? 'Duplicate CoO' : 'CoO in lieu') : 'CoO';
+  return truncate(`${what} ${displayNumber(card)}`, 150);
+}
+
+const shown = (v: unknown): string => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * A request for a duplicate / in-lieu certificate: the certificate it is made against, the exporter's
+ * reason and, in lieu, each corrected field: the original value struck through, the new one after it.
+ */
+export function requestSection(card: ApplicationCard, changesShown: number): SectionBlock | null {
+  const r = card.request;
+  if (!r) return null;
+  const lines = [
+    `*${r.kind === 'duplicate' ? 'Duplicate of' : 'In lieu of'}* certificate ${escapeMrkdwn(r.originalCertificateNumber)}`,
+    `*Reason* ${escapeMrkdwn(truncate(r.reason, 500))}`,
+  ];
+  if (r.kind === 'in-lieu') {
+    lines.push(r.changes.length ? `*Corrections* (${r.changes.length})` : '*Corrections* none');
+    for (const c of r.changes.slice(0, changesShown)) {
+      lines.push(`• ${escapeMrkdwn(c.path)}: ~${escapeMrkdwn(truncate(shown(c.before), 120))}~ → ${escapeMrkdwn(truncate(shown(c.after), 120))}`);
+    }
+    if (r.changes.length > changesShown) lines.push(`…and ${r.changes.length - changesShown} more (see the request in the API)`);
+  }
+  return mrkdwnSection(truncate(lines.join('\n'), 2900));
 }
 
 export function compact(blocks: (Block | null)[]): Block[] {

@@ -34,11 +34,22 @@ describe('who sees which application', () => {
   it('turns the scope into SQL with its parameters in placeholder order', () => {
     const q = buildListQuery(base, visibilityOf({ ...officer, roles: ['officer', 'exporter'], iec: 'AAACR5055K' }));
     expect(q.where).toBe(
-      "(a.iec = ? or (a.office_code = ? and a.status in (?, ?, ?, ?, ?)))",
+      "(a.iec = ? or (a.office_code = ? and a.status in (?, ?, ?, ?, ?))) and a.kind = ?",
     );
-    expect(q.params).toEqual(['AAACR5055K', 'EIC-MUM', 'In-Process', 'Deficient', 'Approved Pending Issuance', 'Approved', 'Rejected']);
-    expect(buildListQuery(base, visibilityOf({ sub: 'x', name: 'x', roles: ['officer'] })).where).toBe('false');
-    expect(buildListQuery(base, visibilityOf(helpdesk)).where).toBe('true');
+    expect(q.params).toEqual(['AAACR5055K', 'EIC-MUM', 'In-Process', 'Deficient', 'Approved Pending Issuance', 'Approved', 'Rejected', 'application']);
+    expect(buildListQuery(base, visibilityOf({ sub: 'x', name: 'x', roles: ['officer'] })).where).toBe('false and a.kind = ?');
+    expect(buildListQuery(base, visibilityOf(helpdesk)).where).toBe('a.kind = ?');
+    expect(buildListQuery({ ...base, kind: 'any' }, visibilityOf(helpdesk)).where).toBe('true');
+  });
+
+  it('lists requests for duplicate / in-lieu certificates apart: by kind, by the certificate, the discrepancy list and the queue', () => {
+    const requests = buildListQuery({ ...base, kind: 'request', view: 'discrepancy', originalCertificateNumber: 'eic/2026/031/0000001a' }, visibilityOf(helpdesk));
+    expect(requests.where).toBe("a.kind <> 'application' and a.original_certificate_number = ? and a.status in (?)");
+    expect(requests.params).toEqual(['EIC/2026/031/0000001A', 'Deficient']);
+    const queue = buildListQuery({ ...base, kind: 'in-lieu', view: 'queue' }, visibilityOf(helpdesk));
+    expect(queue.where).toBe('a.kind = ? and a.status in (?)');
+    expect(queue.params).toEqual(['in-lieu', 'In-Process']);
+    expect(queue.orderBy).toBe('a.status_changed_at asc, a.number asc');
   });
 
   it('combines the list, status, dates, codes and number filters', () => {
@@ -55,10 +66,11 @@ describe('who sees which application', () => {
       visibilityOf(helpdesk),
     );
     expect(q.where).toBe(
-      "a.status in (?) and a.certificate_number is not null and a.status in (?) and a.created_at >= ? and a.created_at < ? and a.agreement_code = ? and " +
+      "a.kind = ? and a.status in (?) and a.certificate_number is not null and a.status in (?) and a.created_at >= ? and a.created_at < ? and a.agreement_code = ? and " +
         "(a.number like ? escape '!' or a.file_number like ? escape '!' or upper(a.certificate_number) like ? escape '!')",
     );
     expect(q.params).toEqual([
+      'application',
       'Approved',
       'Approved',
       new Date('2026-06-30T18:30:00.000Z'),

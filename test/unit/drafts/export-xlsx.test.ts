@@ -6,6 +6,8 @@ import type { ApplicationListItem } from '../../../api/drafts/list-applications.
 const item: ApplicationListItem = {
   id: 'x',
   number: 'DRAFTCOOAPPLY00000001AM27',
+  kind: 'application',
+  originalCertificateNumber: null,
   fileNumber: null,
   status: 'Draft',
   iec: 'AAACR5055K',
@@ -52,6 +54,6 @@ describe('Excel export', () => {
     expect(ws.rowCount).toBe(1);
     expect(ws.getRow(1).getCell(2).value).toBe('Application Number');
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(ws.autoFilter).toBe('A1:S1');
+    expect(ws.autoFilter).toBe('A1:U1');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../lib/errors.js';
 import {
   formatDraftNumber,
+  formatRequestNumber,
   formatFileNumber,
   isApplicationNumber,
   licensingYearCode,
@@ -32,6 +33,7 @@ describe('draft and file numbers', () => {
   it('parse back into their parts', () => {
     expect(parseApplicationNumber('DRAFTCOOAPPLY00229268AM25')).toEqual({
       kind: 'draft',
+      process: 'APPLY',
       officePrefix: undefined,
       sequence: 229268,
       financialYear: { startYear: 2024, endYear: 2025, label: '2024-25', firstDay: '2024-04-01', lastDay: '2025-03-31' },
@@ -39,6 +41,14 @@ describe('draft and file numbers', () => {
     });
     expect(parseFileNumber(' hqrccoapply00000019am25 ')).toMatchObject({ kind: 'file', officePrefix: 'HQRC', sequence: 19, text: 'HQRCCOAPPLY00000019AM25' });
     expect(parseDraftNumber(formatDraftNumber(42, '2026-11-21')).sequence).toBe(42);
+  });
+
+  it('number requests for a duplicate / in-lieu certificate as files of the DUPL sub-process', () => {
+    expect(formatRequestNumber(7, '2026-12-07')).toBe('DRAFTCOODUPL00000007AM27');
+    expect(parseDraftNumber('DRAFTCOODUPL00000007AM27')).toMatchObject({ kind: 'draft', process: 'DUPL', sequence: 7 });
+    expect(formatFileNumber('EIMU', 3, '2026-12-07', 'DUPL')).toBe('EIMUCODUPL00000003AM27');
+    expect(parseFileNumber('EIMUCODUPL00000003AM27')).toMatchObject({ kind: 'file', process: 'DUPL', officePrefix: 'EIMU', sequence: 3 });
+    expect(() => parseApplicationNumber('DRAFTCOODUPL0000007AM27')).toThrow('an 8-digit running number must follow APPLY (or DUPL)');
   });
 
   it('reject malformed numbers, saying what is wrong', () => {
