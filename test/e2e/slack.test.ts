@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { authenticatorFromConfig } from '../../api/http/auth.js';
 import { createSlackActivityDeps } from '../../services/slack/deps.js';
-import { AgencyOfficeRow, ApplicationRow, AuditEvent, CertificateRow, NotificationRow, SlackMessage, SlackUserLink, StaffUserRow } from '../../db/entities/index.js';
+import { AgencyOfficeRow, ApplicationRow, AuditEvent, CertificateRow, NotificationRow, SlackMessage, SlackUserLink, StaffUserRow, WalletRow } from '../../db/entities/index.js';
 import { createLogger } from '../../lib/logger.js';
 import type { SlackSettings } from '../../lib/config.js';
 import { applicationWorkflowId } from '../../workflows/application/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
-import { createCompleteDraft } from '../helpers/drafts.js';
+import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
 import { FakeSlack, type FakeMessage } from '../helpers/slack-fake.js';
 import { appHomeOpenedEvent, blockActions, checkboxValues, eventCallback, sendSigned, slashCommand, textValue, viewSubmission, type SlackResponse } from '../helpers/slack-sign.js';
@@ -257,6 +257,47 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
     expect(history(message())).toEqual(['In-Process', 'Deficient', 'In-Process', 'Approved Pending Issuance', 'Approved']);
     // one message for the file: every state was an update in place
     expect(fake.messagesIn(CHANNEL).filter((m) => m.threadTs === undefined && m.text?.includes(app.fileNumber))).toHaveLength(1);
+  });
+
+  it('shows a request for a duplicate, paid from the e-wallet, with its reason and approves it from a signed button; the duplicate is issued', async () => {
+    const app = await inProcess();
+    const priya = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
+    const approveApp = await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: priya });
+    expect(approveApp.status, JSON.stringify(approveApp.body)).toBe(200);
+    const issued = await waitForStatus(stack, t.raj, app.id, 'Approved');
+    const req = await api(stack, 'POST', '/v1/certificate-requests', { token: t.raj, body: { certificateNumber: issued.certificateNumber, kind: 'duplicate', reason: 'The original was damaged by water.' } });
+    expect(req.status, JSON.stringify(req.body)).toBe(201);
+    const upload = await fetch(`${stack.baseUrl}/v1/certificate-requests/${req.body.id}/supporting-documents?fileName=affidavit.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },
+      body: Buffer.from(await invoicePdf('AFFIDAVIT/2026/7')),
+    });
+    expect(upload.status).toBe(201);
+    await submitAndSign(stack, pki, t.raj, req.body.id, 'exporter-raj');
+    await waitForStatus(stack, t.raj, req.body.id, 'Pending Payment');
+    await stack.orm.em.fork().upsert(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-MUM', balancePaise: 70_800 });
+    const paid = await api(stack, 'POST', `/v1/applications/${req.body.id}/payment`, { token: t.raj, body: { method: 'ewallet' } });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    const inProcessRequest = await waitForStatus(stack, t.raj, req.body.id, 'In-Process');
+
+    const { ref, message } = await channelMessage(req.body.number);
+    await until('the request In-Process', () => showing(message(), 'In-Process'));
+    expect(message().text).toContain(inProcessRequest.fileNumber);
+    expect(textOf(message().blocks)).toContain('Duplicate CoO');
+    expect(textOf(message().blocks)).toContain(`Duplicate of* certificate ${issued.certificateNumber}`);
+    expect(textOf(message().blocks)).toContain('The original was damaged by water.');
+    expect(textOf(message().blocks)).toContain('Supporting document (affidavit.pdf)');
+    expect(buttons(message())).toEqual(['coo_approve', 'coo_raise_deficiency', 'coo_reject', 'coo_details']);
+
+    const approved = await click(U.priya, 'coo_approve', ref, req.body.number);
+    expect(approved.status).toBe(200);
+    const done = await waitForStatus(stack, t.raj, req.body.id, 'Approved');
+    expect(done.certificateNumber).toBe(`${issued.certificateNumber}/00000001`);
+    expect(done.decision).toMatchObject({ kind: 'approve', by: { id: 'officer-eic-mum', channel: 'slack' } });
+    await until('the request Approved', () => showing(message(), 'Approved') && textOf(message().blocks).includes(done.certificateNumber));
+    expect(buttons(message())).toEqual(['coo_details']);
+    const audit = await stack.orm.em.fork().findOneOrFail(AuditEvent, { subjectId: req.body.number, action: 'approved' });
+    expect(audit).toMatchObject({ channel: 'slack', subjectType: 'certificate-request' });
   });
 
   it('shows the officer only the files of the signed response: an unsigned attempt and unused uploads stay with the exporter', async () => {
