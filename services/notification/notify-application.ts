@@ -53,11 +53,9 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
       const agreement = reference.agreement(app.agreementCode ?? '');
       const ctx = deps.mail.context;
       const exporterName = iec.firmName;
-      // a request for a duplicate / in-lieu certificate says so wherever its number is shown
-      const number =
-        app.kind === 'application'
-          ? (app.fileNumber ?? app.number)
-          : `${app.fileNumber ?? app.number} (request for a ${app.kind === 'duplicate' ? 'duplicate' : 'certificate in lieu'} of certificate ${app.originalCertificateNumber})`;
+      const number = app.fileNumber ?? app.number;
+      // a request for a duplicate / in-lieu certificate: its mails name it so, and call the officer's query a discrepancy
+      const request = app.kind !== 'application' && app.originalCertificateNumber ? { kind: app.kind, originalCertificateNumber: app.originalCertificateNumber } : undefined;
       const ev = input.event;
       const messages: Omit<OutgoingMessage, 'key'>[] = [];
       const toExporter = (m: RenderedMail, event: string, round: number, extra: Partial<OutgoingMessage> = {}) => {
@@ -90,16 +88,20 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
               invoiceNumber: app.invoiceNumber ?? '',
               submittedAt: app.submittedAt ?? new Date(),
               amountPaid: ev.amountPaidPaise / 100,
+              request,
             }),
             'submission',
             0,
           );
           sms(`CoO application ${number} submitted to ${office?.name ?? app.officeCode}. Status: In-Process.`, 'submission');
+          const waiting = request
+            ? `A new request for ${request.kind === 'duplicate' ? 'a duplicate' : 'a certificate in lieu'} of certificate ${request.originalCertificateNumber}`
+            : 'A new application for a Certificate of Origin';
           for (const officer of reference.officersOfOffice(app.officeCode ?? '')) {
             const body = frame(ctx, {
               greeting: officer.name,
-              text: `A new application for a Certificate of Origin is waiting for your review.\n\nFile: ${number}\nExporter: ${exporterName} (IEC ${app.iec})\nAgreement: ${agreement?.title ?? ''}\nInvoice: ${app.invoiceNumber ?? ''}`,
-              html: html`<p>A new application for a Certificate of Origin is waiting for your review.</p><p>File: <b>${number}</b><br>Exporter: ${exporterName} (IEC ${app.iec})<br>Agreement: ${agreement?.title ?? ''}<br>Invoice: ${app.invoiceNumber ?? ''}</p>`,
+              text: `${waiting} is waiting for your review.\n\nFile: ${number}\nExporter: ${exporterName} (IEC ${app.iec})\nAgreement: ${agreement?.title ?? ''}\nInvoice: ${app.invoiceNumber ?? ''}`,
+              html: html`<p>${waiting} is waiting for your review.</p><p>File: <b>${number}</b><br>Exporter: ${exporterName} (IEC ${app.iec})<br>Agreement: ${agreement?.title ?? ''}<br>Invoice: ${app.invoiceNumber ?? ''}</p>`,
             });
             messages.push({ channel: 'email', to: officer.email, template: 'officer-new-file', subject: `New file ${number} from ${exporterName}`, text: body.text, html: body.html, applicationId: app.id });
           }
@@ -116,7 +118,7 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
         case 'deficiency-reminder': {
           const token = createReplyToken({ applicationNumber: app.number, round: ev.round }, deps.mail.replySecret);
           const address = replyAddress(deps.mail.replyMailbox, token);
-          const common = { ctx, exporterName, applicationNumber: number, round: ev.round, officerRemarks: ev.remarks, replyAddress: address, replyToken: token, respondBy: new Date(ev.respondBy) };
+          const common = { ctx, exporterName, applicationNumber: number, round: ev.round, officerRemarks: ev.remarks, replyAddress: address, replyToken: token, respondBy: new Date(ev.respondBy), request };
           if (ev.kind === 'deficiency-raised') {
             toExporter(renderDeficiencyRaised({ ...common, office: office?.name ?? '' }), 'deficiency', ev.round, { replyTo: address });
             sms(`CoO file ${number}: the officer raised a deficiency. Check your e-mail and respond by ${ev.respondBy.slice(0, 10)}.`, 'deficiency');
@@ -166,7 +168,7 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
           break;
         }
         case 'rejected':
-          toExporter(renderRejection({ ctx, exporterName, applicationNumber: number, office: office?.name ?? '', reason: ev.reason }), 'rejection', 0);
+          toExporter(renderRejection({ ctx, exporterName, applicationNumber: number, office: office?.name ?? '', reason: ev.reason, request }), 'rejection', 0);
           sms(`CoO file ${number} was rejected. Reason sent by e-mail.`, 'rejection');
           break;
         case 'expired': {

@@ -12,8 +12,11 @@ import {
   quoteHtml,
   quoteText,
   textList,
+  capitalised,
+  fileWords,
   type MailContext,
   type RenderedMail,
+  type RequestMention,
 } from './layout.js';
 
 export interface DeficiencyRaisedInput {
@@ -28,6 +31,8 @@ export interface DeficiencyRaisedInput {
   replyAddress: string;
   replyToken: string;
   respondBy?: Date;
+  /** a request for a duplicate / in-lieu certificate: named as such, its query a discrepancy */
+  request?: RequestMention | undefined;
 }
 
 /** The reply rules, shared by the deficiency mail and its reminder. */
@@ -43,16 +48,17 @@ export function replyRules(): string[] {
 
 /** Seed 004: "Deficient: officer raised a query, response to be submitted by the firm" (the "No" path by e-mail). */
 export function renderDeficiencyRaised(i: DeficiencyRaisedInput): RenderedMail {
+  const w = fileWords(i.request);
   const facts: [string, string][] = [
     ['File number', i.applicationNumber],
     ['Office', i.office],
-    ['Deficiency', `round ${i.round}`],
+    [capitalised(w.query), `round ${i.round}`],
     ...(i.respondBy ? ([['Respond by', formatDate(i.respondBy)]] as [string, string][]) : []),
   ];
-  const intro = `The officer at ${i.office} has raised a deficiency on your application ${i.applicationNumber}. Its status is now Deficient. The officer's remarks:`;
+  const intro = `The officer at ${i.office} has raised a ${w.query} on your ${w.named(i.applicationNumber)}. Its status is now Deficient. The officer's remarks:`;
   const how = 'You can respond in either of two ways:';
-  const portal = `On the portal: My Dashboard > Submitted Applications > Respond Deficiency, to edit the application ("Yes") or to answer without changing it ("No").`;
-  const byMail = `By e-mail, to answer without changing the application: reply to this message (it goes to ${i.replyAddress}).`;
+  const portal = `On the portal: ${w.portalPath}, to edit the ${w.noun} ("Yes") or to answer without changing it ("No").`;
+  const byMail = `By e-mail, to answer without changing the ${w.noun}: reply to this message (it goes to ${i.replyAddress}).`;
   const rules = replyRules();
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),
@@ -71,7 +77,7 @@ export function renderDeficiencyRaised(i: DeficiencyRaisedInput): RenderedMail {
 <p style="margin:0 0 4px"><strong>When replying by e-mail:</strong></p>${list(rules)}`,
   });
   return {
-    subject: `Deficiency raised on application ${i.applicationNumber} (round ${i.round}) ${subjectTag(i.replyToken)}`,
+    subject: `${capitalised(w.query)} raised on ${w.noun} ${i.applicationNumber} (round ${i.round}) ${subjectTag(i.replyToken)}`,
     text,
     html: body,
   };

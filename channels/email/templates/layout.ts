@@ -172,3 +172,40 @@ ${parts.html}
 `;
   return { text, html: body.value };
 }
+
+/**
+ * A request for a duplicate / in-lieu certificate (issue 11): its mails name it as such, and call the
+ * officer's query a discrepancy, as the legacy screens do (seed 001 "Discrepancy Duplicate Certificate").
+ */
+export interface RequestMention {
+  kind: 'duplicate' | 'in-lieu';
+  originalCertificateNumber: string;
+}
+
+export interface FileWords {
+  /** "application" | "request" */
+  noun: string;
+  /** "application 123" | "request 123 for a duplicate of certificate X" */
+  named: (number: string) => string;
+  /** "deficiency" | "discrepancy" */
+  query: string;
+  /** where the portal shows it */
+  portalPath: string;
+}
+
+export function fileWords(request?: RequestMention): FileWords {
+  if (!request) {
+    return { noun: 'application', named: (n) => `application ${n}`, query: 'deficiency', portalPath: 'My Dashboard > Submitted Applications > Respond Deficiency' };
+  }
+  const what = request.kind === 'duplicate' ? 'a duplicate' : 'a certificate in lieu';
+  return {
+    noun: 'request',
+    named: (n) => `request ${n} for ${what} of certificate ${request.originalCertificateNumber}`,
+    query: 'discrepancy',
+    portalPath: 'Duplicate/In-lieu Certificate for CoO > Discrepancy Duplicate Certificate',
+  };
+}
+
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -13,8 +13,11 @@ import {
   quoteHtml,
   quoteText,
   textList,
+  capitalised,
+  fileWords,
   type MailContext,
   type RenderedMail,
+  type RequestMention,
 } from './layout.js';
 
 export interface PaymentReminderInput {
@@ -57,16 +60,18 @@ export interface DeficiencyReminderInput {
   replyToken: string;
   respondBy: Date;
   reminderNumber: number;
+  request?: RequestMention | undefined;
 }
 
 export function renderDeficiencyReminder(i: DeficiencyReminderInput): RenderedMail {
+  const w = fileWords(i.request);
   const facts: [string, string][] = [
     ['File number', i.applicationNumber],
-    ['Deficiency', `round ${i.round}`],
+    [capitalised(w.query), `round ${i.round}`],
     ['Respond by', formatDate(i.respondBy)],
   ];
-  const intro = `We have not yet received your response to the deficiency raised on application ${i.applicationNumber}. The officer's remarks were:`;
-  const how = `Respond on the portal (My Dashboard > Submitted Applications > Respond Deficiency) or reply to this e-mail (it goes to ${i.replyAddress}).`;
+  const intro = `We have not yet received your response to the ${w.query} raised on ${w.named(i.applicationNumber)}. The officer's remarks were:`;
+  const how = `Respond on the portal (${w.portalPath}) or reply to this e-mail (it goes to ${i.replyAddress}).`;
   const rules = replyRules();
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),
@@ -75,7 +80,7 @@ export function renderDeficiencyReminder(i: DeficiencyReminderInput): RenderedMa
 <p style="margin:0 0 4px"><strong>When replying by e-mail:</strong></p>${list(rules)}`,
   });
   return {
-    subject: `Reminder${i.reminderNumber > 1 ? ` ${i.reminderNumber}` : ''}: respond to the deficiency on application ${i.applicationNumber} ${subjectTag(i.replyToken)}`,
+    subject: `Reminder${i.reminderNumber > 1 ? ` ${i.reminderNumber}` : ''}: respond to the ${w.query} on ${w.noun} ${i.applicationNumber} ${subjectTag(i.replyToken)}`,
     text,
     html: body,
   };

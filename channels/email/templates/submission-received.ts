@@ -1,4 +1,4 @@
-import { factsHtml, factsText, formatDateTime, formatRupees, frame, greetingName, html, type MailContext, type RenderedMail } from './layout.js';
+import { capitalised, factsHtml, factsText, fileWords, formatDateTime, formatRupees, frame, greetingName, html, type MailContext, type RenderedMail, type RequestMention } from './layout.js';
 
 export interface SubmissionReceivedInput {
   ctx: MailContext;
@@ -11,6 +11,7 @@ export interface SubmissionReceivedInput {
   invoiceNumber: string;
   submittedAt: Date;
   amountPaid: number;
+  request?: RequestMention | undefined;
 }
 
 /** Seed 001/004: after payment the file number is generated and the exporter is alerted by e-mail. */
@@ -23,12 +24,15 @@ export function renderSubmissionReceived(i: SubmissionReceivedInput): RenderedMa
     ['Submitted', formatDateTime(i.submittedAt)],
     ['Fee paid', formatRupees(i.amountPaid)],
   ];
-  const intro = `Your application for a preferential Certificate of Origin has been submitted to ${i.agency}, ${i.office}. Its status is now In-Process.`;
-  const next = `The officer will review it. If anything needs correcting you will receive a deficiency e-mail that you can answer by replying to it. You can follow the status under My Dashboard > Submitted Applications.`;
+  const w = fileWords(i.request);
+  const intro = i.request
+    ? `Your ${w.named(i.applicationNumber)} has been submitted to ${i.agency}, ${i.office}, which issued the certificate. Its status is now In-Process.`
+    : `Your application for a preferential Certificate of Origin has been submitted to ${i.agency}, ${i.office}. Its status is now In-Process.`;
+  const next = `The officer will review it. If anything needs correcting you will receive a ${w.query} e-mail that you can answer by replying to it. You can follow the status under ${i.request ? 'Duplicate/In-lieu Certificate for CoO > Submitted Duplicate Certificates' : 'My Dashboard > Submitted Applications'}.`;
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),
     text: `${intro}\n\n${factsText(facts)}\n\n${next}`,
     html: html`<p style="margin:0 0 12px">${intro}</p>${factsHtml(facts)}<p style="margin:0 0 12px">${next}</p>`,
   });
-  return { subject: `Application ${i.applicationNumber} submitted to ${i.agency}, ${i.office}`, text, html: body };
+  return { subject: `${capitalised(w.noun)} ${i.applicationNumber} submitted to ${i.agency}, ${i.office}`, text, html: body };
 }
