@@ -6,12 +6,17 @@ import { AuditEvent, CertificateRow, PaymentRow, TaxInvoiceRow, WalletEntry, Wal
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
-import { api, startStack, type Stack } from '../helpers/stack.js';
-import { createNssDb, pdfsig, runTool } from '../integration/certificate/helpers.js';
+import { api, type Stack } from '../helpers/stack.js';
+import { createNssDb, pdfsig, renderPages, runTool, zbar } from '../integration/certificate/helpers.js';
+import { parseQrContent } from '../../services/certificate/qr-payload.js';
+import { startMailStack, type MailStack } from './helpdesk-harness.js';
+
+const EXPORTS = 'exports@rajkumarexports.example'; // the IEC master record's e-mail
 
 // Issue 11 end to end through the HTTP API on the real services: requests for a duplicate and for a
 // certificate in lieu of an issued one, each its own workflow (coo-certificate-request/<number>).
 describe('duplicate and in-lieu certificates', () => {
+  let ms: MailStack;
   let stack: Stack;
   let pki: TestPki;
   let dir: string;
@@ -48,9 +53,9 @@ describe('duplicate and in-lieu certificates', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'certificate-requests' });
+    ms = await startMailStack({ name: 'certificate-requests', users: [{ address: EXPORTS, password: 'exports-pw' }] });
+    stack = ms.stack;
     pki = await testPki(stack);
-    await stack.startWorker();
     dir = await mkdtemp(join(tmpdir(), 'coo-requests-e2e-'));
     nssDir = await createNssDb(dir, [pki.rootCaPem]);
     t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
@@ -61,7 +66,7 @@ describe('duplicate and in-lieu certificates', () => {
     original = await approvedApplication();
   });
   afterAll(async () => {
-    await stack?.stop();
+    await ms?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -176,7 +181,7 @@ describe('duplicate and in-lieu certificates', () => {
     expect(found).toContain(`coo-certificate-request/${duplicate.number}`);
   });
 
-  it('issues a certificate in lieu with a corrected importer after a discrepancy round; the original is superseded at that moment', async () => {
+  it('issues a certificate in lieu with a corrected importer after a discrepancy answered by e-mail reply; the original is superseded at that moment', async () => {
     const req = await newRequest('in-lieu', 'The importer name was misspelt on the certificate.');
     const current = (await api(stack, 'GET', `/v1/applications/${req.id}`, { token: t.raj })).body.tabs;
     const details = structuredClone(current.certificateDetails);
@@ -203,12 +208,34 @@ describe('duplicate and in-lieu certificates', () => {
       body: { remarks: 'Attach the buyer’s letter confirming the correct name.', documentsRequested: ['Buyer letter'] },
     });
     expect(discrepancy.status, JSON.stringify(discrepancy.body)).toBe(200);
-    await waitForStatus(stack, t.raj, req.id, 'Deficient');
+    const deficient = await waitForStatus(stack, t.raj, req.id, 'Deficient');
     const toAnswer = await api(stack, 'GET', '/v1/certificate-requests?view=discrepancy', { token: t.raj });
     expect(toAnswer.body.items.map((i: any) => i.number)).toEqual([req.number]);
-    const prep = await api(stack, 'POST', `/v1/applications/${req.id}/deficiency-response`, { token: t.raj, body: { kind: 'clarification', clarification: 'The buyer confirms the corrected name; letter follows by courier.' } });
-    expect(prep.status, JSON.stringify(prep.body)).toBe(200);
-    const signed = await api(stack, 'POST', `/v1/applications/${req.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, 'exporter-raj', prep.body.contentB64) } });
+
+    // the exporter answers the discrepancy e-mail by replying to it, with the buyer's letter
+    const mail = await ms.waitForMail(EXPORTS, (m) => (m.subject ?? '').startsWith(`Discrepancy raised on request ${deficient.fileNumber} (round 1)`));
+    expect(mail.text).toContain(`request ${deficient.fileNumber} for a certificate in lieu of certificate ${original.certificateNumber}`);
+    const replyAddress = (mail.replyTo?.value[0]?.address ?? '').toLowerCase();
+    const letter = Buffer.from(await invoicePdf('BUYER/LETTER/2026/4'));
+    const replyId = await ms.send({
+      from: `Raj Kumar Sharma <${EXPORTS}>`,
+      to: replyAddress,
+      subject: `Re: ${mail.subject}`,
+      inReplyTo: mail.messageId!,
+      references: [mail.messageId!],
+      text: 'The buyer’s letter confirming the corrected name is attached.',
+      attachments: [{ filename: 'buyer letter.pdf', content: letter, contentType: 'application/pdf' }],
+    });
+    const inbound = await ms.waitFor(`the outcome of ${replyId}`, async () => {
+      const r = await ms.inbound(replyId);
+      return r?.outcome && r;
+    }, 60_000);
+    expect(inbound.outcome).toBe('deficiency-response');
+    const waiting = await waitForStatus(stack, t.raj, req.id, 'Deficient');
+    expect(waiting.signing.purpose).toBe('clarification');
+    const doc = JSON.parse(Buffer.from(waiting.signing.contentB64, 'base64').toString());
+    expect(doc.clarification).toBe('The buyer’s letter confirming the corrected name is attached.');
+    const signed = await api(stack, 'POST', `/v1/applications/${req.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, 'exporter-raj', waiting.signing.contentB64) } });
     expect(signed.status, JSON.stringify(signed.body)).toBe(200);
     await waitForStatus(stack, t.raj, req.id, 'In-Process');
     const approve = await api(stack, 'POST', `/v1/applications/${req.id}/decisions/approve`, { token: t.priya });
@@ -231,6 +258,11 @@ describe('duplicate and in-lieu certificates', () => {
     const text = (await runTool('pdftotext', ['-layout', file, '-'])).stdout;
     expect(text).toContain(`ISSUED IN LIEU OF ${original.certificateNumber}`);
     expect(text).toContain('(corrected)');
+    // its QR code decodes from the rendered page and names the new certificate
+    const [png] = await renderPages(file, join(dir, 'in-lieu-page'), { dpi: 200, first: 1, last: 1 });
+    const [qr] = await zbar(png!);
+    expect(qr).toBeDefined();
+    expect(parseQrContent(qr!).certificateNumber).toBe(done.certificateNumber);
 
     // the verification JSON of the original says which certificate is in force
     const live = await api(stack, 'GET', `/v1/public/certificates?no=${encodeURIComponent(original.certificateNumber)}&t=${orig.verificationToken}`, {});
