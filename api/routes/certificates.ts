@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { ApplicationRow, CertificateRow } from '../../db/entities/index.js';
 import type { StoredCertificateDocument } from '../../services/certificate/certificate-document.js';
 import { publicHistory } from '../../services/certificate/public-history.js';
+import { loadCertificateRecord } from '../../services/certificate/live-record.js';
+import { describeLiveStatus } from '../../domain/certificate/live-status.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
 import { verificationUrl } from '../../services/certificate/qr-payload.js';
 import { normaliseCertificateNumber } from '../../domain/numbering/certificate-number.js';
 import type { Principal } from '../../lib/auth/roles.js';
@@ -49,9 +52,17 @@ const metadataSchema = z.object({
   applicationId: z.string(),
   applicationNumber: z.string(),
   fileNumber: z.string().nullable(),
-  kind: z.string().describe('original or duplicate'),
-  originalNumber: z.string().nullable(),
+  kind: z.string().describe('original, duplicate or in-lieu'),
+  originalNumber: z.string().nullable().describe('a duplicate or in-lieu certificate: the certificate it was issued from'),
   status: z.string().describe('issued, superseded or cancelled'),
+  valid: z.boolean().describe('true only while the certificate is in force'),
+  statusText: z.string(),
+  statusDetails: z.array(z.string()).describe('the same sentences as the public verification: superseded by / cancelled on … — reason, duplicate of / in lieu of, its duplicates'),
+  supersededBy: z.string().nullable().describe('status superseded: the in-lieu certificate that replaced it'),
+  statusChangedAt: z.string().nullable().describe('when it stopped being issued (superseded or cancelled)'),
+  statusChangedBy: z.string().nullable().describe('who: "<id> (<name>)"'),
+  statusReason: z.string().nullable(),
+  duplicates: z.array(z.object({ certificateNumber: z.string(), kind: z.string(), issueDate: z.string(), verificationUrl: z.string().optional() })),
   issuedAt: z.string(),
   issuedBy: z.string().describe('id of the approving officer'),
   iec: z.string(),
@@ -97,6 +108,8 @@ export function certificateRoutes(deps: ApiDeps) {
         const row = await m.findOne(CertificateRow, { applicationId: app.id });
         if (!row) throw new AppError(ErrorCode.NotFound, `Application ${app.number} has no certificate yet: it is ${app.status}.`);
         const stored = row.document as unknown as StoredCertificateDocument;
+        const record = await loadCertificateRecord(m, () => loadReferenceIndex(m), row, base());
+        const live = describeLiveStatus(record);
         const size = (await m.getConnection().execute<{ size: number | null }[]>('select octet_length(pdf) as size from certificate where number = ?', [row.number]))[0]?.size;
         const signature = stored.signature;
         return {
@@ -107,6 +120,14 @@ export function certificateRoutes(deps: ApiDeps) {
           kind: row.kind,
           originalNumber: row.originalNumber ?? null,
           status: row.status,
+          valid: live.valid,
+          statusText: live.title,
+          statusDetails: live.lines.map((l) => l.text),
+          supersededBy: row.supersededBy ?? null,
+          statusChangedAt: row.statusChangedAt?.toISOString() ?? null,
+          statusChangedBy: row.statusChangedBy ?? null,
+          statusReason: row.statusReason ?? null,
+          duplicates: record.duplicates ?? [],
           issuedAt: row.issuedAt.toISOString(),
           issuedBy: row.issuedBy,
           iec: row.iec,
