@@ -75,16 +75,6 @@ export const AttachmentRowSchema = defineEntity({
   tableName: 'attachment',
   properties: {
     id: p.string().length(36).primary(),
-    /**
-     * 'application' (a CoO application) or a request against an issued certificate: 'duplicate' or
-     * 'in-lieu' (FileKind). A request is a file like an application: the same statuses, signature,
-     * payment, officer review and discrepancy rounds; its own workflow (workflows/certificate-request).
-     */
-    kind: p.string().length(12).default('application').$type<FileKind>(),
-    /** a request: the certificate it is made against */
-    originalCertificateNumber: p.string().length(60).nullable().index(),
-    /** a request: the exporter's reason / comments (mandatory) */
-    requestReason: p.text().nullable(),
     applicationId: p.string().length(36).index(),
     /** 'application' (tab 6) or 'deficiency-response' */
     purpose: p.string().length(30),
