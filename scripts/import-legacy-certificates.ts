@@ -30,6 +30,7 @@ try {
 const config = loadConfigOrExit();
 const db = await ensureDatabase(config);
 const orm = await createOrm(db.url);
+let status = 0;
 try {
   await migrate(orm);
   const summary = await importLegacyCertificates(
@@ -37,8 +38,10 @@ try {
     { text, format, fileName: path.basename(file) },
   );
   console.log(formatLegacySummary(summary));
-  if (summary.problems.length > 0 || summary.conflicts.length > 0) process.exitCode = 1;
+  if (summary.problems.length > 0 || summary.conflicts.length > 0) status = 1;
 } finally {
   await orm.close();
   await db.stop();
 }
+// explicitly: process.exitCode does not survive the ORM's shutdown
+process.exit(status);
