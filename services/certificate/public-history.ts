@@ -37,7 +37,12 @@ export function publicHistory(history: HistoryEntry[], officeName: string): Cert
         description = related ? `Duplicate certificate ${related} issued of it` : `A duplicate certificate was issued of it${note ? `: ${note}` : ''}`;
         break;
       case 'superseded':
-        description = `Superseded${related ? ` by certificate ${related}, issued in lieu of it` : ' by a certificate issued in lieu of it'}${note && note !== related ? ` (${note})` : ''}`;
+        {
+          // the note names the in-lieu certificate and the reason: the reason once, after the number
+          const rest = related ? (note ?? '').replace(`by ${related}`, '').replace(related, '') : (note ?? '');
+          const reason = rest.replace(/^[\s:,;.—-]+|[\s:,;.—-]+$/g, '');
+          description = `Superseded by ${related ? `certificate ${related}, issued in lieu of it` : 'a certificate issued in lieu of it'}${reason ? ` — ${reason}` : ''}`;
+        }
         break;
       case 'imported':
         description = 'Record imported from the legacy eCoO 1.0 platform';

@@ -104,7 +104,7 @@ describe('the public history of a certificate', () => {
     expect(h.map((e) => e.description)).toEqual([
       'Certificate issued and digitally signed',
       `Duplicate certificate ${DUPLICATE} issued of it`,
-      `Superseded by certificate ${IN_LIEU}, issued in lieu of it (by ${IN_LIEU}: Importer name corrected)`,
+      `Superseded by certificate ${IN_LIEU}, issued in lieu of it — Importer name corrected`,
       'Record imported from the legacy eCoO 1.0 platform',
     ]);
     expect(h[1]).toMatchObject({ type: 'duplicate_issued', relatedCertificateNumber: DUPLICATE, actor: 'EIC Mumbai' });
