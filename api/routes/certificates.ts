@@ -1,8 +1,17 @@
 import { sendStoredPdf } from '../http/stored-pdf.js';
+import type { Request } from 'express';
+import nodemailer from 'nodemailer';
 import { z } from 'zod';
+import { createKeptAnswerService } from '../../services/application/kept-answers.js';
+import { createCertificateCancellationService, type CancellationActor } from '../../services/certificate/cancel-certificate.js';
+import { OutboxNotifier } from '../../services/notification/notifier.js';
+import { identitySetupFor } from './identity-support.js';
 import { ApplicationRow, CertificateRow } from '../../db/entities/index.js';
 import type { StoredCertificateDocument } from '../../services/certificate/certificate-document.js';
 import { publicHistory } from '../../services/certificate/public-history.js';
+import { loadCertificateRecord } from '../../services/certificate/live-record.js';
+import { describeLiveStatus } from '../../domain/certificate/live-status.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
 import { verificationUrl } from '../../services/certificate/qr-payload.js';
 import { normaliseCertificateNumber } from '../../domain/numbering/certificate-number.js';
 import type { Principal } from '../../lib/auth/roles.js';
@@ -49,9 +58,17 @@ const metadataSchema = z.object({
   applicationId: z.string(),
   applicationNumber: z.string(),
   fileNumber: z.string().nullable(),
-  kind: z.string().describe('original or duplicate'),
-  originalNumber: z.string().nullable(),
+  kind: z.string().describe('original, duplicate or in-lieu'),
+  originalNumber: z.string().nullable().describe('a duplicate or in-lieu certificate: the certificate it was issued from'),
   status: z.string().describe('issued, superseded or cancelled'),
+  valid: z.boolean().describe('true only while the certificate is in force'),
+  statusText: z.string(),
+  statusDetails: z.array(z.string()).describe('the same sentences as the public verification: superseded by / cancelled on … — reason, duplicate of / in lieu of, its duplicates'),
+  supersededBy: z.string().nullable().describe('status superseded: the in-lieu certificate that replaced it'),
+  statusChangedAt: z.string().nullable().describe('when it stopped being issued (superseded or cancelled)'),
+  statusChangedBy: z.string().nullable().describe('who: "<id> (<name>)"'),
+  statusReason: z.string().nullable(),
+  duplicates: z.array(z.object({ certificateNumber: z.string(), kind: z.string(), issueDate: z.string(), verificationUrl: z.string().optional() })),
   issuedAt: z.string(),
   issuedBy: z.string().describe('id of the approving officer'),
   iec: z.string(),
@@ -71,6 +88,51 @@ const metadataSchema = z.object({
   history: z.array(historyEvent),
 });
 
+const cancellationBody = z.object({
+  reason: z.string().trim().min(3).max(2000).describe('why the certificate is cancelled: shown on its public verification and sent to the exporter'),
+});
+const cancelBody = cancellationBody.extend({
+  signatureB64: z.string().min(16).max(200_000).describe('detached CMS/PKCS#7 signature (DER as base64, or PEM) over contentB64 of the cancellation payload, by your registered DSC'),
+});
+const cancellationView = z.object({
+  certificateNumber: z.string(),
+  status: z.literal('cancelled'),
+  statusChangedAt: z.string(),
+  statusChangedBy: z.string().describe('"<id> (<name>)"'),
+  statusReason: z.string(),
+  signedBy: z.object({ name: z.string(), serialNumber: z.string() }),
+  exporterNotified: z.boolean().describe("the exporter was told by e-mail (to the IEC's registered address)"),
+});
+
+/** The Idempotency-Key of a request, when well formed. */
+function idempotencyKey(req: Request): string | undefined {
+  const k = req.headers['idempotency-key'];
+  return typeof k === 'string' && /^[\w.:-]{8,100}$/.test(k) ? k : undefined;
+}
+
+const actorOf = (p: Principal): CancellationActor => ({ id: p.sub, name: p.name, roles: p.roles, officeCode: p.officeCode, agencyCode: p.agencyCode });
+
+const cancellations = new WeakMap<ApiDeps, ReturnType<typeof createCertificateCancellationService>>();
+/** One per API: the outbox notifier over the configured SMTP server (or kept in the outbox, as the worker does without one). */
+function cancellationService(deps: ApiDeps) {
+  let s = cancellations.get(deps);
+  if (!s) {
+    const em = () => deps.orm.em.fork();
+    const mailer = deps.config.mail.smtpUrl ? nodemailer.createTransport(deps.config.mail.smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
+    s = createCertificateCancellationService({
+      em,
+      identity: identitySetupFor(deps),
+      reference: () => loadReferenceIndex(em()),
+      notifier: new OutboxNotifier({ em, mailer, from: deps.config.mail.from }),
+      mail: () => ({ platformName: 'CoO Trade Connect', portalUrl: deps.config.api.publicBaseUrl, helpdeskAddress: deps.config.mail.helpdeskAddress }),
+      publicBaseUrl: () => deps.config.api.publicBaseUrl,
+      onNotifyError: (e, number) => deps.logger.warn({ err: e, certificateNumber: number }, 'the e-mail telling the exporter of the cancellation could not be sent; it stays in the outbox'),
+    });
+    cancellations.set(deps, s);
+  }
+  return s;
+}
+
 function visibleTo(p: Principal, row: CertificateRow): boolean {
   // a certificate exists only for an approved file: officers of its office see it like the file
   return canSee(p, { iec: row.iec, officeCode: row.officeCode, agencyCode: row.agencyCode, status: 'Approved' });
@@ -79,6 +141,7 @@ function visibleTo(p: Principal, row: CertificateRow): boolean {
 export function certificateRoutes(deps: ApiDeps) {
   const em = () => deps.orm.em.fork();
   const base = () => deps.config.api.publicBaseUrl;
+  const answers = createKeptAnswerService({ em });
 
   return [
     defineRoute({
@@ -97,6 +160,8 @@ export function certificateRoutes(deps: ApiDeps) {
         const row = await m.findOne(CertificateRow, { applicationId: app.id });
         if (!row) throw new AppError(ErrorCode.NotFound, `Application ${app.number} has no certificate yet: it is ${app.status}.`);
         const stored = row.document as unknown as StoredCertificateDocument;
+        const record = await loadCertificateRecord(m, () => loadReferenceIndex(m), row, base());
+        const live = describeLiveStatus(record);
         const size = (await m.getConnection().execute<{ size: number | null }[]>('select octet_length(pdf) as size from certificate where number = ?', [row.number]))[0]?.size;
         const signature = stored.signature;
         return {
@@ -107,6 +172,14 @@ export function certificateRoutes(deps: ApiDeps) {
           kind: row.kind,
           originalNumber: row.originalNumber ?? null,
           status: row.status,
+          valid: live.valid,
+          statusText: live.title,
+          statusDetails: live.lines.map((l) => l.text),
+          supersededBy: row.supersededBy ?? null,
+          statusChangedAt: row.statusChangedAt?.toISOString() ?? null,
+          statusChangedBy: row.statusChangedBy ?? null,
+          statusReason: row.statusReason ?? null,
+          duplicates: record.duplicates ?? [],
           issuedAt: row.issuedAt.toISOString(),
           issuedBy: row.issuedBy,
           iec: row.iec,
@@ -167,6 +240,59 @@ export function certificateRoutes(deps: ApiDeps) {
             return row.pdf as Uint8Array;
           },
         });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/certificates/:number/cancellation-payload',
+      operationId: 'certificateCancellationPayload',
+      summary: 'The bytes to sign to cancel an issued certificate (officer of the issuing office, or agency administrator)',
+      description:
+        'Deterministic: the canonical JSON of {document: "coo-certificate-cancellation", certificateNumber, reason, officerId}, nothing kept. ' +
+        'Sign contentB64 with your registered DSC (scripts/sign.ts) and send the signature with the same reason to POST …/cancel. ' +
+        'Refused with 409 for a certificate already cancelled (naming when and by whom), superseded (naming by what) or issued on the legacy platform; 403 for anyone but an officer of the issuing office or an administrator of its agency.',
+      tags: ['certificates'],
+      auth: ['officer', 'agency-admin'],
+      params: numberParam,
+      body: cancellationBody,
+      responses: {
+        200: { description: 'the bytes to sign', schema: z.object({ certificateNumber: z.string(), reason: z.string(), officerId: z.string(), contentB64: z.string(), sha256: z.string() }) },
+        403: { description: 'not an officer of the issuing office nor an administrator of its agency' },
+        404: { description: 'no such certificate' },
+        409: { description: 'already cancelled, superseded, legacy, or not issued yet' },
+      },
+      handler: async ({ params, body, principal }) =>
+        cancellationService(deps).cancellationPayload({ number: normaliseCertificateNumber(params.number), reason: body.reason, actor: actorOf(principal!) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/certificates/:number/cancel',
+      operationId: 'cancelCertificate',
+      summary: 'Cancel an issued certificate: the reason and your DSC signature over the cancellation payload',
+      description:
+        'The payload is computed again from the number, the reason and you, and the signature checked against your registered, active DSC (every DSC rule, as for signing a certificate). ' +
+        'Then, in one transaction, the certificate becomes cancelled (shown at once on its public verification), its history and the audit trail say so; the exporter is told by e-mail. ' +
+        'Send Idempotency-Key: a repeat gets the first answer. A second cancellation is refused with 409 naming the first.',
+      tags: ['certificates'],
+      auth: ['officer', 'agency-admin'],
+      params: numberParam,
+      body: cancelBody,
+      responses: {
+        200: { description: 'cancelled', schema: cancellationView },
+        403: { description: 'not an officer of the issuing office nor an administrator of its agency' },
+        404: { description: 'no such certificate' },
+        409: { description: 'already cancelled (when, by whom), superseded (by what), legacy, or not issued yet' },
+        422: { description: "the signature is not valid over the payload, or not by the caller's registered DSC (the verifier's own code and message)" },
+      },
+      handler: async ({ req, params, body, principal }) => {
+        const number = normaliseCertificateNumber(params.number);
+        const key = idempotencyKey(req);
+        const scope = key ? `certificate-cancel/${number}/${principal!.sub}/${key}` : undefined;
+        const kept = scope ? await answers.find(scope) : null;
+        if (kept && !kept.reserved) return kept.body;
+        const view = await cancellationService(deps).cancelCertificate({ number, reason: body.reason, signatureB64: body.signatureB64, actor: actorOf(principal!) });
+        if (scope) await answers.keep(scope, 200, view);
+        return view;
       },
     }),
   ];

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CertificateRow } from '../../db/entities/index.js';
-import { certificateDocumentOf } from '../../services/certificate/load-certificate.js';
-import { certificateRecordOf } from '../../services/certificate/public-history.js';
+import { loadCertificateRecord } from '../../services/certificate/live-record.js';
 import { linkTokenMatches } from '../../services/certificate/link-token.js';
 import { createQrKeySource } from '../../services/certificate/qr-key-source.js';
 import { checkCaptcha, createCaptcha } from '../../services/certificate/captcha.js';
@@ -77,12 +76,10 @@ function verificationService(deps: ApiDeps): VerificationService {
   const limiter = createSharedRateLimiter({ em: () => deps.orm.em.fork(), scope: 'verification', limits: () => ({ perMinute: settings().rateLimitPerMinute, burst: settings().rateLimitBurst }) });
   const keys = createQrKeySource(deps.config.certificates.qrKey);
 
+  // the live record: status, what superseded it (its superseded_by column), what it replaces, its duplicates
   async function recordOf(row: CertificateRow): Promise<CertificateRecord> {
     const em = deps.orm.em.fork();
-    const document = await certificateDocumentOf(em, () => loadReferenceIndex(em), row);
-    const supersededBy =
-      row.status === 'superseded' ? (await em.findOne(CertificateRow, { originalNumber: row.number }, { orderBy: { issuedAt: 'desc' } }))?.number : undefined;
-    return certificateRecordOf(row, document, supersededBy);
+    return loadCertificateRecord(em, () => loadReferenceIndex(em), row, deps.config.api.publicBaseUrl);
   }
   // read-only: no identity map, no change-tracking snapshot of the (large) document
   const find = (number: string) => deps.orm.em.fork().findOne(CertificateRow, { number }, { disableIdentityMap: true });
@@ -207,17 +204,36 @@ const lookupQuery = z.object({
 });
 
 const historyEvent = z.object({ at: z.string(), type: z.string(), description: z.string(), relatedCertificateNumber: z.string().optional(), actor: z.string().optional() });
+const relatedCertificate = z.object({
+  certificateNumber: z.string(),
+  kind: z.enum(['original', 'duplicate', 'in-lieu']),
+  issueDate: z.string(),
+  verificationUrl: z.string().optional().describe("that certificate's own verification (the link of its QR code)"),
+});
 const publicView = z
   .object({
     certificateNumber: z.string(),
     status: z.enum(['issued', 'superseded', 'cancelled']),
+    kind: z.enum(['original', 'duplicate', 'in-lieu']),
+    source: z.enum(['platform', 'legacy']).describe('legacy: a record imported from the legacy eCoO 1.0 platform, whose verification continues there'),
+    valid: z.boolean().describe('true only for a certificate in force (issued); false when superseded or cancelled'),
     statusText: z.string(),
+    statusDetails: z.array(z.string()).describe('"Superseded by <number> on <date> — <reason>", "Cancelled on <date> — <reason>", "Duplicate of …", "Issued in lieu of <number> dated <date>", its duplicates'),
     issuedAt: z.string(),
     supersededBy: z.string().optional(),
-    cancellation: z.object({ at: z.string(), reason: z.string() }).optional(),
+    superseded: z.object({ by: relatedCertificate, at: z.string(), reason: z.string() }).optional(),
+    cancellation: z.object({ at: z.string(), reason: z.string(), by: z.string().optional() }).optional(),
+    replaces: relatedCertificate.optional().describe('a duplicate or in-lieu certificate: the certificate it was issued from'),
+    duplicates: z.array(relatedCertificate).optional().describe('an original: its duplicates'),
+    qrNotice: z.string().optional().describe("the QR code's signed summary still verifies offline after supersession or cancellation: the live status is what counts"),
     checkedAt: z.string().describe('when the live record was read'),
-    certificate: z.object({}).loose().describe('everything the certificate says: exporter, importer, transport and route, goods, invoice, declaration, certification'),
-    totals: z.object({ items: z.number(), packages: z.number(), value: z.number(), currency: z.string(), hsCodes: z.array(z.string()) }),
+    certificate: z.object({}).loose().optional().describe('everything the certificate says: exporter, importer, transport and route, goods, invoice, declaration, certification (absent for a legacy record)'),
+    legacy: z
+      .object({})
+      .loose()
+      .optional()
+      .describe("a legacy record: what the legacy platform's export said (number, issue date, agency, office, agreement, IEC, importer, goods summary, exporter)"),
+    totals: z.object({ items: z.number(), packages: z.number(), value: z.number(), currency: z.string(), hsCodes: z.array(z.string()) }).optional(),
     signature: z.object({ signedBy: z.object({ commonName: z.string(), serialNumber: z.string(), organization: z.string().optional() }).optional(), pdfSha256: z.string().optional() }),
     history: z.array(historyEvent),
   })

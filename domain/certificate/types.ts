@@ -122,7 +122,8 @@ export interface CertificateDocument {
 // ---- the live record shown on verification ----
 
 export type { CertificateStatus } from './life.js';
-import type { CertificateStatus } from './life.js';
+import type { CertificateKind, CertificateSource, CertificateStatus } from './life.js';
+import type { LegacyCertificateRecord } from './legacy.js';
 
 export type CertificateHistoryEventType =
   | 'issued'
@@ -138,24 +139,47 @@ export interface CertificateHistoryEvent {
   /** ISO date-time */
   at: string;
   type: CertificateHistoryEventType;
-  /** public, human-readable text, e.g. "Superseded by duplicate certificate EIC/…/D1" */
+  /** public, human-readable text, e.g. "Superseded by certificate EIC/…/00000001, issued in lieu of it" */
   description: string;
-  /** the other certificate involved (the duplicate, the original) */
+  /** the other certificate involved (the duplicate, the in-lieu certificate, the original) */
   relatedCertificateNumber?: string;
   /** who did it, as it may be shown publicly (office or role, never a personal e-mail) */
   actor?: string;
 }
 
+/** Another certificate of the same life (the original, a duplicate, the in-lieu certificate), as verification links to it. */
+export interface RelatedCertificate {
+  certificateNumber: string;
+  kind: CertificateKind;
+  /** its date of issue, YYYY-MM-DD */
+  issueDate: string;
+  /** opens its own verification (the link of its QR code) */
+  verificationUrl?: string;
+}
+
 export interface CertificateRecord {
   certificateNumber: string;
   status: CertificateStatus;
-  /** ISO date-time of issuance (signature time) */
+  /** 'original' when absent */
+  kind?: CertificateKind;
+  /** 'platform' when absent; a legacy record has no document but `legacy` */
+  source?: CertificateSource;
+  /** ISO date-time of issuance (signature time; for a legacy record the date of issue) */
   issuedAt: string;
-  document: CertificateDocument;
-  /** set when status is "superseded": the duplicate / in-lieu certificate that replaces this one */
+  /** what the certificate says; absent for a record imported from the legacy platform */
+  document?: CertificateDocument;
+  /** a record imported from the legacy platform: what its export said */
+  legacy?: LegacyCertificateRecord;
+  /** set when status is "superseded": the in-lieu certificate that replaces this one */
   supersededBy?: string;
-  /** set when status is "cancelled" */
-  cancellation?: { at: string; reason: string };
+  /** set when status is "superseded": by what, when and why */
+  superseded?: { by: RelatedCertificate; at: string; reason: string };
+  /** set when status is "cancelled"; `by`: the office, as shown publicly */
+  cancellation?: { at: string; reason: string; by?: string };
+  /** a duplicate or in-lieu certificate: the certificate it was issued from */
+  replaces?: RelatedCertificate;
+  /** an original: its duplicates (both stay valid and point at each other) */
+  duplicates?: RelatedCertificate[];
   history: CertificateHistoryEvent[];
   /** SHA-256 (hex) of the signed PDF as issued, so a holder can compare a file */
   pdfSha256?: string;

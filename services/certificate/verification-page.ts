@@ -2,7 +2,9 @@ import type { JSONWebKeySet } from 'jose';
 import { resolveAgreementForm } from '../../domain/certificate/agreement-forms.js';
 import { formatCertificateDate, formatMoney, formatQuantity } from '../../domain/certificate/format.js';
 import { summarizeCertificate } from '../../domain/certificate/summarize-certificate.js';
-import type { CertificateHistoryEvent, CertificateParty, CertificateRecord, CertificateStatus } from '../../domain/certificate/types.js';
+import { describeLiveStatus, liveDate, type LiveStatus } from '../../domain/certificate/live-status.js';
+import { LEGACY_PLATFORM } from '../../domain/certificate/life.js';
+import type { CertificateDocument, CertificateHistoryEvent, CertificateParty, CertificateRecord } from '../../domain/certificate/types.js';
 
 /**
  * Server-side HTML for the public verification module (seed 002 §6): the lookup form (number +
@@ -188,30 +190,20 @@ export function renderRateLimitedPage(ctx: VerificationPageContext, opts: { retr
 
 // ---- result ----
 
-const STATUS_TEXT: Record<CertificateStatus, string> = {
-  issued: 'Valid — issued',
-  superseded: 'Superseded',
-  cancelled: 'Cancelled — not valid',
-};
-
-function statusBanner(record: CertificateRecord): string {
-  let detail: string;
-  switch (record.status) {
-    case 'issued':
-      detail = `This certificate was issued on ${h(formatCertificateDate(record.issuedAt.slice(0, 10)))} and is in force.`;
-      break;
-    case 'superseded':
-      detail = record.supersededBy
-        ? `This certificate has been replaced by duplicate certificate <strong class="mono">${h(record.supersededBy)}</strong>. Only the replacement may be used to claim preference.`
-        : 'This certificate has been replaced by a duplicate. Only the replacement may be used to claim preference.';
-      break;
-    case 'cancelled':
-      detail = record.cancellation
-        ? `Cancelled on ${h(formatCertificateDate(record.cancellation.at.slice(0, 10)))}: ${h(record.cancellation.reason)}`
-        : 'This certificate has been cancelled.';
-      break;
-  }
-  return `<div class="status ${record.status}" role="status"><strong class="status-title">${h(STATUS_TEXT[record.status])}</strong><p>${detail}</p></div>`;
+/** The live status: in force or not, what replaced it or why it was cancelled, what it replaces, its duplicates (each linked). */
+function statusBanner(record: CertificateRecord, live: LiveStatus): string {
+  const cls = record.source === 'legacy' && record.status === 'issued' ? 'superseded' : record.status;
+  const lines = live.lines
+    .map((l) => {
+      const text = h(l.text);
+      if (!l.related?.verificationUrl) return `<p>${text}</p>`;
+      const n = h(l.related.certificateNumber);
+      // the number in the sentence becomes the link to that certificate's own verification
+      const linked = text.replace(n, `<a class="mono" href="${h(l.related.verificationUrl)}">${n}</a>`);
+      return `<p>${linked}</p>`;
+    })
+    .join('');
+  return `<div class="status ${h(cls)}" role="status"><strong class="status-title">${h(live.title)}</strong>${lines}</div>`;
 }
 
 function party(p: CertificateParty): string {
@@ -241,7 +233,7 @@ function historyList(events: CertificateHistoryEvent[]): string {
  * Checks the QR code's signed summary in the browser (it arrives in the URL fragment, which servers never
  * see) against the keys embedded in the page, and says whether it matches this record.
  */
-function sealCheckScript(jwks: JSONWebKeySet, expected: { no: string; tv: string; cur: string; hs: string[] }): string {
+function sealCheckScript(jwks: JSONWebKeySet, expected: { no: string; tv: string; cur: string; hs: string[]; live: string | null }): string {
   const data = JSON.stringify({ jwks, expected }).replace(/</g, '\\u003c');
   return `(function(){var d=${data};var out=document.getElementById('seal-check');var j=location.hash.slice(1);
 if(!out||!/^[\\w-]+\\.[\\w-]+\\.[\\w-]+$/.test(j)||!window.crypto||!crypto.subtle)return;
@@ -255,6 +247,7 @@ return crypto.subtle.verify({name:'ECDSA',hash:'SHA-256'},key,b(p[2]),new TextEn
 if(!v){say(false,'The signed summary in the QR code is NOT authentic: treat the paper as suspect.');return}
 var c=JSON.parse(new TextDecoder().decode(b(p[1]))),e=d.expected;
 var same=c.no===e.no&&c.tv===e.tv&&c.cur===e.cur&&JSON.stringify(c.hs)===JSON.stringify(e.hs.slice(0,c.hs.length));
+if(same&&e.live){say(false,'The signed summary in the QR code is authentic and matches this record, but the certificate is '+e.live+': the live status above is what counts.');return}
 say(same,same?'The signed summary in the QR code is authentic and matches this record.':'The signed summary in the QR code is authentic but does NOT match this record: compare the paper carefully.')
 }).catch(function(){say(false,'The signed summary in the QR code could not be checked.')})}catch(x){say(false,'The signed summary in the QR code could not be read.')}})();`;
 }
@@ -269,10 +262,12 @@ export interface ResultPageOptions {
 
 export function renderCertificatePage(ctx: VerificationPageContext, opts: ResultPageOptions): string {
   const { record } = opts;
+  const live = describeLiveStatus(record);
+  const checkedAt = (opts.checkedAt ?? new Date()).toISOString();
   const doc = record.document;
+  if (!doc) return renderLegacyPage(ctx, record, live, checkedAt);
   const form = resolveAgreementForm(doc.agreement);
   const summary = summarizeCertificate(doc);
-  const checkedAt = (opts.checkedAt ?? new Date()).toISOString();
   const cur = doc.invoice.currency;
 
   const goodsRows = doc.goods
@@ -284,8 +279,9 @@ export function renderCertificatePage(ctx: VerificationPageContext, opts: Result
   const body = `
 <h1>Certificate <span class="mono">${h(doc.certificateNumber)}</span></h1>
 <p class="lead">${h(doc.agreement.title)} · ${h(form.title.join(' — '))}${form.formName ? ` (${h(form.formName)})` : ''}</p>
-${statusBanner(record)}
+${statusBanner(record, live)}
 <p id="seal-check" class="seal-check" hidden aria-live="polite"></p>
+${live.qrNotice ? `<p class="hint" id="qr-notice">${h(live.qrNotice)}</p>` : ''}
 <p class="hint">Record read at <time datetime="${h(checkedAt)}">${h(checkedAt.replace('T', ' ').slice(0, 16))} UTC</time>.</p>
 
 <h2>Certificate</h2>
@@ -297,7 +293,8 @@ ${statusBanner(record)}
     ['Issuing office', h(doc.certification.officeName)],
     ['Issuing officer', h(doc.certification.officerName + (doc.certification.officerDesignation ? `, ${doc.certification.officerDesignation}` : ''))],
     ['Place of certification', h(`${doc.certification.place}, ${formatCertificateDate(doc.certification.date)}`)],
-    ['Replaces certificate', doc.replacesCertificateNumber ? `<span class="mono">${h(doc.replacesCertificateNumber)}</span>` : undefined],
+    ['Kind', record.kind === 'duplicate' ? 'Duplicate' : record.kind === 'in-lieu' ? 'Issued in lieu' : undefined],
+    ['Replaces certificate', replacesCell(record, doc)],
     ['Third-country invoicing', doc.thirdCountryInvoicing ? h(`Yes — ${doc.thirdCountryOperator ?? ''}`) : 'No'],
     ['Remarks', doc.remarks ? h(doc.remarks) : undefined],
   ])}</dl>
@@ -363,25 +360,72 @@ ${historyList(record.history)}
 <p><a href="${h(verifyPath(ctx))}">Verify another certificate</a></p>`;
 
   const script = opts.jwks
-    ? sealCheckScript(opts.jwks, { no: doc.certificateNumber, tv: summary.totalValue.toFixed(2), cur: summary.currency, hs: summary.hsCodes })
+    ? sealCheckScript(opts.jwks, { no: doc.certificateNumber, tv: summary.totalValue.toFixed(2), cur: summary.currency, hs: summary.hsCodes, live: live.valid ? null : record.status })
     : '';
   return layout(ctx, `Certificate ${doc.certificateNumber}`, body, script);
+}
+
+function replacesCell(record: CertificateRecord, doc: CertificateDocument): string | undefined {
+  const number = record.replaces?.certificateNumber ?? doc.replacesCertificateNumber;
+  if (!number) return undefined;
+  const url = record.replaces?.verificationUrl;
+  const dated = record.replaces ? `, dated ${h(liveDate(record.replaces.issueDate))}` : '';
+  return `${url ? `<a class="mono" href="${h(url)}">${h(number)}</a>` : `<span class="mono">${h(number)}</span>`}${dated}`;
+}
+
+/** A record imported from the legacy platform: what its export said, and where its verification continues. */
+function renderLegacyPage(ctx: VerificationPageContext, record: CertificateRecord, live: LiveStatus, checkedAt: string): string {
+  const l = record.legacy;
+  const body = `
+<h1>Certificate <span class="mono">${h(record.certificateNumber)}</span></h1>
+<p class="lead">Issued on the legacy platform · ${h(LEGACY_PLATFORM)}</p>
+${statusBanner(record, live)}
+<p class="hint">Record read at <time datetime="${h(checkedAt)}">${h(checkedAt.replace('T', ' ').slice(0, 16))} UTC</time>.</p>
+
+<h2>Certificate (as the legacy platform's records give it)</h2>
+<dl class="grid">${rows([
+    ['Certificate number', `<span class="mono">${h(record.certificateNumber)}</span>`],
+    ['Date of issue', l ? h(formatCertificateDate(l.issueDate)) : undefined],
+    ['Trade agreement', l ? h(l.agreement.title ?? l.agreement.code) : undefined],
+    ['Issuing agency', l ? h(l.agency.name ?? l.agency.code) : undefined],
+    ['Issuing office', l ? h(l.office.name ?? l.office.code) : undefined],
+    ['Exporter', l?.exporterName ? h(l.exporterName) : undefined],
+    ['IEC', l ? `<span class="mono">${h(l.iec)}</span>` : undefined],
+    ['Importer', l ? h(`${l.importer.name}\n${l.importer.country}`) : undefined],
+    ['Goods', l ? h(l.goodsSummary) : undefined],
+  ])}</dl>
+<p>Only this summary was imported from the legacy platform: the certificate itself, its goods items and its signature are held there.</p>
+
+<h2>Live record</h2>
+${historyList(record.history)}
+<p><a href="${h(verifyPath(ctx))}">Verify another certificate</a></p>`;
+  return layout(ctx, `Certificate ${record.certificateNumber}`, body);
 }
 
 /** The same information for the JSON API. */
 export function publicCertificateView(record: CertificateRecord, checkedAt: Date = new Date()) {
   const doc = record.document;
-  const summary = summarizeCertificate(doc);
+  const summary = doc ? summarizeCertificate(doc) : undefined;
+  const live = describeLiveStatus(record);
   return {
     certificateNumber: record.certificateNumber,
     status: record.status,
-    statusText: STATUS_TEXT[record.status],
+    kind: record.kind ?? 'original',
+    source: record.source ?? 'platform',
+    valid: live.valid,
+    statusText: live.title,
+    statusDetails: live.lines.map((l) => l.text),
     issuedAt: record.issuedAt,
     ...(record.supersededBy ? { supersededBy: record.supersededBy } : {}),
+    ...(record.superseded ? { superseded: record.superseded } : {}),
     ...(record.cancellation ? { cancellation: record.cancellation } : {}),
+    ...(record.replaces ? { replaces: record.replaces } : {}),
+    ...(record.duplicates ? { duplicates: record.duplicates } : {}),
+    ...(live.qrNotice ? { qrNotice: live.qrNotice } : {}),
     checkedAt: checkedAt.toISOString(),
-    certificate: doc,
-    totals: { items: summary.itemCount, packages: summary.totalPackages, value: summary.totalValue, currency: summary.currency, hsCodes: summary.hsCodes },
+    ...(doc ? { certificate: doc } : {}),
+    ...(record.legacy ? { legacy: record.legacy } : {}),
+    ...(summary ? { totals: { items: summary.itemCount, packages: summary.totalPackages, value: summary.totalValue, currency: summary.currency, hsCodes: summary.hsCodes } } : {}),
     signature: { ...(record.signedBy ? { signedBy: record.signedBy } : {}), ...(record.pdfSha256 ? { pdfSha256: record.pdfSha256 } : {}) },
     history: [...record.history].sort((a, b) => a.at.localeCompare(b.at)),
   };

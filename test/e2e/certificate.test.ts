@@ -255,7 +255,7 @@ describe('what the certificate prints from the application', () => {
     const h = publicHistory(
       [
         { at: '2026-06-02T09:00:00.000Z', event: 'issued', note: 'by Priya Deshpande' },
-        { at: '2026-06-20T09:00:00.000Z', event: 'superseded', note: 'duplicate EIC/2026/031/0000001A/00000001 issued' },
+        { at: '2026-06-20T09:00:00.000Z', event: 'superseded', note: 'by EIC/2026/031/0000001A/00000001: importer name corrected' },
         { at: '2026-06-21T09:00:00.000Z', event: 'something-new', note: 'Corrected the route' },
       ],
       'EIC - Mumbai (Regional Office)',
@@ -265,7 +265,7 @@ describe('what the certificate prints from the application', () => {
       {
         at: '2026-06-20T09:00:00.000Z',
         type: 'superseded',
-        description: 'Superseded by duplicate certificate EIC/2026/031/0000001A/00000001',
+        description: 'Superseded by certificate EIC/2026/031/0000001A/00000001, issued in lieu of it — importer name corrected',
         relatedCertificateNumber: 'EIC/2026/031/0000001A/00000001',
         actor: 'EIC - Mumbai (Regional Office)',
       },

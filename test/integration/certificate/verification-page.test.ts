@@ -177,7 +177,7 @@ describe('verification page in Chromium', () => {
     expect(text).toContain('NHAVA SHEVA (INNSA1) TO SOHAR (OMSOH) BY SEA');
     expect(text).toContain('Certificate issued and digitally signed');
     expect(text).toContain('EIC-MUM e-Seal');
-    expect(await page.locator('table tbody tr').count()).toBe(issued.document.goods.length);
+    expect(await page.locator('table tbody tr').count()).toBe(issued.document!.goods.length);
     await page.close();
   });
 
@@ -201,7 +201,7 @@ describe('verification page in Chromium', () => {
   });
 
   it('opens from the QR link without a captcha and checks the signed summary in the fragment', async () => {
-    const qr = await createCertificateQrContent({ document: issued.document, key: qrKey, publicBaseUrl: base, linkSecret: LINK_SECRET });
+    const qr = await createCertificateQrContent({ document: issued.document!, key: qrKey, publicBaseUrl: base, linkSecret: LINK_SECRET });
     const { page, status } = await open(qr.text.slice(base.length));
     expect(status).toBe(200);
     const seal = page.locator('#seal-check:not([hidden])');
@@ -221,11 +221,12 @@ describe('verification page in Chromium', () => {
   });
 
   it('shows a superseded certificate with its replacement and history', async () => {
-    const qr = await createCertificateQrContent({ document: superseded.document, key: qrKey, publicBaseUrl: base, linkSecret: LINK_SECRET });
+    const qr = await createCertificateQrContent({ document: superseded.document!, key: qrKey, publicBaseUrl: base, linkSecret: LINK_SECRET });
     const { page } = await open(qr.url.slice(base.length));
     const text = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
     expect(text).toContain('Superseded');
-    expect(text).toContain(`replaced by duplicate certificate ${superseded.supersededBy}`);
+    expect(text).toContain(`Superseded by ${superseded.supersededBy}`);
+    expect(text).toContain('The live status shown here is what counts');
     expect(text).toContain('FORM AI');
     expect(await page.locator('ol.history li').count()).toBe(2);
     await page.close();

@@ -43,7 +43,7 @@ describe('verification pages', () => {
 
   it('escape everything that comes from the application', () => {
     const r = record();
-    r.document.exporter.name = '<script>alert(1)</script> & "Sons"';
+    r.document!.exporter.name = '<script>alert(1)</script> & "Sons"';
     r.history.push({ at: '2026-06-03T00:00:00.000Z', type: 'note', description: '<img src=x onerror=alert(1)>' });
     const html = renderCertificatePage({}, { record: r });
     expect(html).not.toContain('<script>alert(1)');
@@ -68,14 +68,19 @@ describe('verification pages', () => {
     expect(html).not.toMatch(/similar|did you mean|exists/i);
   });
 
-  it('shows the live status: issued, superseded by a duplicate, cancelled', () => {
+  it('shows the live status: issued, superseded by an in-lieu certificate (linked), cancelled', () => {
     expect(renderCertificatePage({}, { record: record() })).toContain('Valid — issued');
-    const sup = renderCertificatePage({}, { record: record({ status: 'superseded', supersededBy: 'EIC/MUM/IOCEPA/2026/000142/D1' }) });
-    expect(sup).toContain('Superseded');
-    expect(sup).toContain('replaced by duplicate certificate <strong class="mono">EIC/MUM/IOCEPA/2026/000142/D1</strong>');
+    const by = { certificateNumber: 'EIC/2026/031/0000001A/00000001', kind: 'in-lieu' as const, issueDate: '2026-06-20', verificationUrl: 'https://coo.test/verify?no=EIC/2026/031/0000001A/00000001&t=tok' };
+    const sup = renderCertificatePage({}, { record: record({ status: 'superseded', supersededBy: by.certificateNumber, superseded: { by, at: '2026-06-20T08:15:00Z', reason: 'Importer name corrected' } }) });
+    expect(sup).toContain('Superseded — not in force');
+    expect(sup).toContain(
+      'Superseded by <a class="mono" href="https://coo.test/verify?no=EIC/2026/031/0000001A/00000001&amp;t=tok">EIC/2026/031/0000001A/00000001</a> on 20 JUN 2026 — Importer name corrected',
+    );
+    expect(sup).toContain('keeps verifying cryptographically');
     const rev = renderCertificatePage({}, { record: record({ status: 'cancelled', cancellation: { at: '2026-07-01T00:00:00Z', reason: 'Issued on forged invoice' } }) });
     expect(rev).toContain('Cancelled — not valid');
-    expect(rev).toContain('Cancelled on 01 JUL 2026: Issued on forged invoice');
+    expect(rev).toContain('Cancelled on 01 JUL 2026 — Issued on forged invoice');
+    expect(rev).toContain('This certificate is NOT valid');
   });
 
   it('puts the nonce on inline style and script when given', () => {
@@ -89,11 +94,13 @@ describe('verification pages', () => {
     expect(view).toMatchObject({
       certificateNumber: 'EIC/MUM/IOCEPA/2026/000142',
       status: 'superseded',
-      statusText: 'Superseded',
+      valid: false,
+      statusText: 'Superseded — not in force',
+      statusDetails: ['Superseded by X/D1', 'Only certificate X/D1 may be used to claim preference.'],
       supersededBy: 'X/D1',
       checkedAt: '2026-06-05T00:00:00.000Z',
       totals: { items: 3, currency: 'USD', hsCodes: ['030617', '030743', '160414'] },
     });
-    expect(view.certificate.exporter.iec).toBe('AAACR5055K');
+    expect(view.certificate!.exporter.iec).toBe('AAACR5055K');
   });
 });
