@@ -8,6 +8,8 @@ import {
   uploadSupportingDocument,
 } from '../../services/application/certificate-requests.js';
 import { fileWorkflowOf } from '../../workflows/certificate-request/contract.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
+import { PREVIEW_WATERMARK, renderRequestPreview } from '../../services/certificate/preview.js';
 import type { ApiDeps } from '../deps.js';
 import { applicationNotFound, canSee, exporterIec, isOwner } from '../drafts/access.js';
 import { fileTooLarge } from '../drafts/attachments.js';
@@ -140,6 +142,34 @@ export function certificateRequestRoutes(deps: ApiDeps) {
         await uploadSupportingDocument(m, fresh, principal!.sub, { fileName: query.fileName, bytes });
         res.status(201);
         return view(fresh);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/certificate-requests/:id/preview.pdf',
+      operationId: 'previewCertificateRequest',
+      summary: 'Preview the certificate the request would be issued as (seed 001 "PREVIEW CERTIFICATE"), before paying',
+      description:
+        'The agreement\'s layout with the content the request carries (an in-lieu request\'s corrections included), the number it would get and its DUPLICATE / IN LIEU mark, ' +
+        `"${PREVIEW_WATERMARK}" across every page; no signature, no stamp, and a QR code that verifies nothing.`,
+      tags: ['certificate requests'],
+      auth: ['exporter', 'officer', 'agency-admin', 'helpdesk', 'admin'],
+      params: idParam,
+      responses: {
+        200: { description: 'the preview', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' },
+        404: { description: 'no such request (or not yours to see)' },
+      },
+      handler: async ({ params, principal, res }) => {
+        const row = await loadRequest(params.id);
+        if (!canSee(principal!, row)) throw applicationNotFound(params.id);
+        const m = em();
+        const pdf = await renderRequestPreview(m, await loadReferenceIndex(m), row);
+        res.setHeader('Content-Type', 'application/pdf');
+        res.setHeader('Content-Disposition', `inline; filename="preview-${row.number}.pdf"`);
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.status(200).end(Buffer.from(pdf));
+        return undefined;
       },
     }),
   ];

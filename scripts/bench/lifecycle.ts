@@ -4,7 +4,11 @@
  * real PostgreSQL and Temporal dev server started here — next to a bare workflow running the same
  * number of no-op activities on the same server, in the same run. The ratio is our overhead.
  *
- *   npx tsx scripts/bench/lifecycle.ts [N=40] [concurrency=8]
+ * With --requests, the N certificates so issued then get a request for a duplicate each (created, with
+ * its supporting document, before the clock starts), driven the same way from submission to the issued
+ * duplicate: a request's lifecycle against the application's, in the same run.
+ *
+ *   npx tsx scripts/bench/lifecycle.ts [N=40] [concurrency=8] [--requests]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,12 +18,16 @@ import { WalletRow } from '../../db/entities/index.js';
 import { ensureTestPki } from '../pki/test-pki.js';
 import { createDetachedSignature } from '../../domain/identity/create-signature.js';
 import { applicationWorkflowId, stateQuery, TASK_QUEUE } from '../../workflows/application/contract.js';
+import { fileWorkflowOf } from '../../workflows/certificate-request/contract.js';
+import type { FileKind } from '../../domain/application/file-status.js';
 import { api } from '../lib/api-client.js';
-import { createCompleteDraft } from '../lib/sample-application.js';
+import { createCompleteDraft, invoicePdf } from '../lib/sample-application.js';
 import { startStack, type Stack } from '../lib/stack.js';
 
-const N = Number(process.argv[2] ?? 40);
-const CONCURRENCY = Number(process.argv[3] ?? 8);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const N = Number(positional[0] ?? 40);
+const CONCURRENCY = Number(positional[1] ?? 8);
+const REQUESTS = process.argv.includes('--requests');
 
 function must<T extends { status: number; body: any }>(r: T, status: number | number[], what: string): T {
   if (!(Array.isArray(status) ? status : [status]).includes(r.status)) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
@@ -71,25 +79,25 @@ try {
 
   console.log(`setting up ${N} complete drafts…`);
   const drafts = [];
-  for (let i = 0; i < N + 2; i++) drafts.push(await createCompleteDraft(stack, raj));
+  for (let i = 0; i < N + 2; i++) drafts.push({ ...(await createCompleteDraft(stack, raj)), kind: 'application' as const });
 
-  const waitFor = async (number: string, status: string) => {
-    const h = stack!.client.workflow.getHandle(applicationWorkflowId(number));
+  const waitFor = async (file: { kind: FileKind; number: string }, status: string) => {
+    const h = stack!.client.workflow.getHandle(fileWorkflowOf(file).workflowId);
     for (;;) {
       const s = await h.query(stateQuery);
       if (s.status === status) return;
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const run = async (d: { id: string; number: string }) => {
+  const run = async (d: { id: string; number: string; kind: FileKind }) => {
     const t0 = performance.now();
     const sub = must(await api(stack!, 'POST', `/v1/applications/${d.id}/submit`, { token: raj }), 202, 'submit');
     must(await api(stack!, 'POST', `/v1/applications/${d.id}/signature`, { token: raj, body: { signatureB64: signB64(sub.body.signing.contentB64) } }), 200, 'sign');
-    await waitFor(d.number, 'Pending Payment');
+    await waitFor(d, 'Pending Payment');
     must(await api(stack!, 'POST', `/v1/applications/${d.id}/payment`, { token: raj, body: { method: 'ewallet' } }), 200, 'pay');
-    await waitFor(d.number, 'In-Process');
+    await waitFor(d, 'In-Process');
     must(await api(stack!, 'POST', `/v1/applications/${d.id}/decisions/approve`, { token: officer }), 200, 'approve');
-    await stack!.client.workflow.getHandle(applicationWorkflowId(d.number)).result();
+    await stack!.client.workflow.getHandle(fileWorkflowOf(d).workflowId).result();
     return performance.now() - t0;
   };
 
@@ -102,6 +110,26 @@ try {
   }
 
   const app = await pool(drafts.slice(0, N), CONCURRENCY, run);
+
+  // requests for a duplicate of each certificate just issued (set up before the clock starts)
+  let req: { latencies: number[]; seconds: number } | undefined;
+  if (REQUESTS) {
+    console.log(`setting up ${N} requests for a duplicate…`);
+    const evidence = Buffer.from(await invoicePdf('AFFIDAVIT/1'));
+    const requests = [];
+    for (const d of drafts.slice(0, N)) {
+      const cert = (await stack.client.workflow.getHandle(applicationWorkflowId(d.number)).query(stateQuery)).certificateNumber!;
+      const r = must(await api(stack, 'POST', '/v1/certificate-requests', { token: raj, body: { certificateNumber: cert, kind: 'duplicate', reason: 'Lost in transit.' } }), 201, 'request');
+      const up = await fetch(`${stack.baseUrl}/v1/certificate-requests/${r.body.id}/supporting-documents?fileName=affidavit.pdf`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${raj}`, 'content-type': 'application/pdf' },
+        body: evidence,
+      });
+      if (up.status !== 201) throw new Error(`supporting document: HTTP ${up.status}`);
+      requests.push({ id: r.body.id as string, number: r.body.number as string, kind: 'duplicate' as const });
+    }
+    req = await pool(requests, CONCURRENCY, run);
+  }
   let k = 0;
   const base = await pool(Array.from({ length: N }, (_, i) => i), CONCURRENCY, async () => {
     const t0 = performance.now();
@@ -114,6 +142,7 @@ try {
   console.log(`\n${N} runs, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Temporal dev server (SQLite) + embedded PostgreSQL on this machine`);
   console.log(`each application: ${activities} activities, 3 updates (sign, pay, approve), 5 HTTP calls + state polling`);
   console.log(`application, submission → Approved   ${fmt(app)}`);
+  if (req) console.log(`duplicate request, submission → issued ${fmt(req)}`);
   console.log(`bare workflow, ${activities} no-op activities  ${fmt(base)}`);
   console.log(`ratio (bare / application throughput): ${(N / base.seconds / (N / app.seconds)).toFixed(2)}×; p50 latency ratio ${(percentile(app.latencies, 50) / percentile(base.latencies, 50)).toFixed(2)}×`);
 } finally {

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent, CertificateRow, NotificationRow, PaymentRow, SignedVersion, TaxInvoiceRow } from '../../db/entities/index.js';
 import { applicationWorkflowId } from '../../workflows/application/contract.js';
+import { fileWorkflowOf } from '../../workflows/certificate-request/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
-import { createCompleteDraft } from '../helpers/drafts.js';
+import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -96,5 +97,45 @@ describe('worker killed mid-flow', () => {
     for (const m of mails) perTemplateAndRecipient.set(`${m.template}/${m.recipient}`, (perTemplateAndRecipient.get(`${m.template}/${m.recipient}`) ?? 0) + 1);
     expect([...perTemplateAndRecipient.values()].every((n) => n === 1)).toBe(true);
     expect(mails.every((m) => m.sentAt)).toBe(true);
+  });
+
+  it('issues an in-lieu certificate once when killed during its issuance: one new certificate, the original superseded once', async () => {
+    const draft = await createCompleteDraft(stack, t.raj);
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    await payAtGateway(stack, t.raj, draft.id, 'success');
+    await waitForStatus(stack, t.raj, draft.id, 'In-Process', 90_000);
+    expect((await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya })).status).toBe(200);
+    const original = (await waitForStatus(stack, t.raj, draft.id, 'Approved', 90_000)).certificateNumber as string;
+
+    const req = await api(stack, 'POST', '/v1/certificate-requests', { token: t.raj, body: { certificateNumber: original, kind: 'in-lieu', reason: 'The route omitted the transhipment at Jebel Ali.' } });
+    expect(req.status, JSON.stringify(req.body)).toBe(201);
+    const tabs = (await api(stack, 'GET', `/v1/applications/${req.body.id}`, { token: t.raj })).body.tabs;
+    const saved = await api(stack, 'PUT', `/v1/applications/${req.body.id}/tabs/shipment`, { token: t.raj, body: { ...tabs.shipment, route: `${tabs.shipment.route} via Jebel Ali` } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const up = await fetch(`${stack.baseUrl}/v1/certificate-requests/${req.body.id}/supporting-documents?fileName=bl.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },
+      body: Buffer.from(await invoicePdf('BL/2026/55')),
+    });
+    expect(up.status).toBe(201);
+    await submitAndSign(stack, pki, t.raj, req.body.id, 'exporter-raj');
+    await payAtGateway(stack, t.raj, req.body.id, 'success');
+    await waitForStatus(stack, t.raj, req.body.id, 'In-Process', 90_000);
+    expect((await api(stack, 'POST', `/v1/applications/${req.body.id}/decisions/approve`, { token: t.priya })).status).toBe(200);
+    await killWorker(); // the derived number, the supersession, the PDF and the e-mails still to come
+    await startWorkerProcess();
+    const done = await waitForStatus(stack, t.raj, req.body.id, 'Approved', 90_000);
+    await stack.client.workflow.getHandle(fileWorkflowOf({ kind: 'in-lieu', number: req.body.number }).workflowId).result();
+
+    const em = stack.orm.em.fork();
+    expect(done.certificateNumber).toBe(`${original}/00000001`);
+    expect(await em.count(CertificateRow, { applicationId: req.body.id })).toBe(1);
+    expect(await em.count(CertificateRow, { originalNumber: original })).toBe(1);
+    const orig = await em.findOneOrFail(CertificateRow, { number: original });
+    expect(orig).toMatchObject({ status: 'superseded', supersededBy: done.certificateNumber });
+    expect(orig.history.filter((h) => h.event === 'superseded')).toHaveLength(1);
+    expect(await em.count(AuditEvent, { subjectType: 'certificate', subjectId: original, action: 'certificate.superseded' })).toBe(1);
+    expect(await em.count(PaymentRow, { applicationId: req.body.id })).toBe(1);
+    expect(await em.count(TaxInvoiceRow, { applicationId: req.body.id })).toBe(1);
   });
 });

@@ -7,11 +7,11 @@ import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveDate } from '../../domain/certificate/live-status.js';
-import { whichSync } from '../../scripts/infra/process.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { findChromium } from '../helpers/chromium.js';
 
 // Issue 11 items 5–7 end to end, through the HTTP API on the real services (PostgreSQL, Temporal, the
 // worker issuing the certificates): a certificate cancelled by its office with a DSC signature and shown
@@ -21,11 +21,6 @@ import { api, startStack, type Stack } from '../helpers/stack.js';
 
 const run = promisify(execFile);
 
-function findChromium(): string {
-  const found = process.env.CHROMIUM_PATH ?? whichSync('chromium') ?? whichSync('chromium-browser');
-  if (!found) throw new Error('Chromium not found on PATH (install the Debian package "chromium" or set CHROMIUM_PATH)');
-  return found;
-}
 
 describe("a certificate's life: cancelled, superseded, legacy records", () => {
   let stack: Stack;

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, type Stack } from '../helpers/stack.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { createNssDb, pdfsig, renderPages, runTool, zbar } from '../integration/certificate/helpers.js';
 import { parseQrContent } from '../../services/certificate/qr-payload.js';
 import { startMailStack, type MailStack } from './helpdesk-harness.js';
@@ -132,6 +134,18 @@ describe('duplicate and in-lieu certificates', () => {
     const pending = await waitForStatus(stack, t.raj, duplicate.id, 'Pending Payment');
     // seed 001: a duplicate at EIC costs 600 + GST 18% = 708
     expect(pending.fee.totalPaise).toBe(70_800);
+    // the preview before paying: watermarked, marked DUPLICATE with the number it will get, not signed
+    const preview = await fetch(`${stack.baseUrl}/v1/certificate-requests/${duplicate.id}/preview.pdf`, { headers: { authorization: `Bearer ${t.raj}` } });
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get('content-type')).toBe('application/pdf');
+    const previewFile = join(dir, 'preview.pdf');
+    await writeFile(previewFile, Buffer.from(await preview.arrayBuffer()));
+    const previewText = (await runTool('pdftotext', ['-layout', previewFile, '-'])).stdout;
+    expect(previewText).toContain('DRAFT - NOT VALID');
+    expect(previewText).toContain(`${original.certificateNumber}/00000001`);
+    expect(previewText).toContain(`DUPLICATE — of certificate No. ${original.certificateNumber}`);
+    expect(await pdfsig(previewFile, nssDir)).toContain('does not contain any signatures');
+    expect((await api(stack, 'GET', `/v1/certificate-requests/${duplicate.id}/preview.pdf`, { token: t.anita })).status).toBe(404);
     const em = stack.orm.em.fork();
     await em.upsert(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-MUM', balancePaise: 100_000 });
     const paid = await api(stack, 'POST', `/v1/applications/${duplicate.id}/payment`, { token: t.raj, body: { method: 'ewallet' } });
@@ -174,6 +188,19 @@ describe('duplicate and in-lieu certificates', () => {
     expect(await rows.count(TaxInvoiceRow, { applicationId: duplicate.id })).toBe(1);
     expect(await rows.count(WalletEntry, { iec: 'AAACR5055K', officeCode: 'EIC-MUM' })).toBe(1);
     expect(await rows.count(AuditEvent, { subjectType: 'certificate-request', subjectId: duplicate.number })).toBeGreaterThanOrEqual(5);
+
+    // the exporter's list of requests, and its Excel export (seed 001's "Application Request For")
+    const listed = await api(stack, 'GET', '/v1/certificate-requests?view=issued', { token: t.raj });
+    expect(listed.body.items).toEqual([expect.objectContaining({ number: duplicate.number, kind: 'duplicate', originalCertificateNumber: original.certificateNumber, certificateNumber: done.certificateNumber })]);
+    const xlsx = await fetch(`${stack.baseUrl}/v1/certificate-requests/export.xlsx?view=issued`, { headers: { authorization: `Bearer ${t.raj}` } });
+    expect(xlsx.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = book.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const row = sheet.getRow(2);
+    expect(row.getCell(header.indexOf('Application Request For') + 1).value).toBe('Request for Duplicate Certificate');
+    expect(row.getCell(header.indexOf('Original Certificate') + 1).value).toBe(original.certificateNumber);
 
     // the Temporal UI finds every request of a certificate
     const found: string[] = [];
@@ -268,6 +295,20 @@ describe('duplicate and in-lieu certificates', () => {
     const live = await api(stack, 'GET', `/v1/public/certificates?no=${encodeURIComponent(original.certificateNumber)}&t=${orig.verificationToken}`, {});
     expect(live.status, JSON.stringify(live.body)).toBe(200);
     expect(live.body).toMatchObject({ status: 'superseded', supersededBy: done.certificateNumber });
+
+    // the original's QR link, opened in a real browser, says which certificate is in force
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const meta = (await api(stack, 'GET', `/v1/applications/${original.id}/certificate`, { token: t.raj })).body;
+      expect((await page.goto(meta.verificationUrl))?.status()).toBe(200);
+      const shown = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+      expect(shown).toContain('Superseded — not in force');
+      expect(shown).toContain(`Superseded by ${done.certificateNumber}`);
+      expect(shown).toContain('The importer name was misspelt on the certificate.');
+    } finally {
+      await browser.close();
+    }
 
     // nothing more can be requested of a superseded certificate
     const again = await api(stack, 'POST', '/v1/certificate-requests', { token: t.raj, body: { certificateNumber: original.certificateNumber, kind: 'duplicate', reason: 'lost again' } });

@@ -209,10 +209,12 @@ describe('lists: drafts, submitted, pending payment, issued; filters, pages, Exc
       'Submitted (IST)',
       'Certificate Number',
       'Status Changed (IST)',
+      'Application Request For',
+      'Original Certificate',
     ]);
     expect(ws.getRow(1).font?.bold).toBe(true);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(ws.autoFilter).toBe('A1:S7');
+    expect(ws.autoFilter).toBe('A1:U7');
 
     const col = (h: string) => header.indexOf(h) + 1;
     const rowOf = (number: string) => {

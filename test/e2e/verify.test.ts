@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaptcha } from '../../services/certificate/captcha.js';
 import { clientKey } from '../../api/routes/verify.js';
 import { createSharedCaptchaGuard, createSharedRateLimiter } from '../../services/certificate/shared-limits.js';
-import { whichSync } from '../../scripts/infra/process.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { renderPages, zbar } from '../integration/certificate/helpers.js';
+import { findChromium } from '../helpers/chromium.js';
 
 // The public verification module (seed 002 §6) in a real browser against the real API, PostgreSQL and
 // Temporal: the certificate comes from an application approved through the workflow. Every browser
@@ -23,11 +23,6 @@ import { renderPages, zbar } from '../integration/certificate/helpers.js';
 const UNKNOWN = 'EIC/2026/031/9999999A';
 const ANSWER = 'K7P2X';
 
-function findChromium(): string {
-  const found = process.env.CHROMIUM_PATH ?? whichSync('chromium') ?? whichSync('chromium-browser');
-  if (!found) throw new Error('Chromium not found on PATH (install the Debian package "chromium" or set CHROMIUM_PATH)');
-  return found;
-}
 
 describe('public certificate verification in headless Chromium', () => {
   let stack: Stack;

@@ -21,12 +21,13 @@ import { startLocalServices } from '../../scripts/infra/local-services.js';
 import { AgencyOfficeRow, HelpdeskTicket, InboundMail, NotificationRow, WalletRow } from '../../db/entities/index.js';
 import type { Config } from '../../lib/config.js';
 import { applicationWorkflowId } from '../../workflows/application/contract.js';
+import { certificateRequestWorkflowId } from '../../workflows/certificate-request/contract.js';
 import { exporterRegistrationWorkflowId } from '../../workflows/exporter-registration/contract.js';
 import { iecRefreshWorkflowId } from '../../workflows/iec-refresh/contract.js';
 import { ticketStateQuery } from '../../workflows/helpdesk-ticket/contract.js';
 import { api } from '../helpers/stack.js';
 import { startStack, type Stack } from '../../scripts/lib/stack.js';
-import { createCompleteDraft } from '../helpers/drafts.js';
+import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { HELPDESK, startMailStack, type MailStack } from '../../scripts/lib/mail-stack.js';
@@ -128,6 +129,31 @@ async function applicationScenarios(stack: Stack, pki: TestPki, t: People): Prom
       must(await api(stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya }), 200, 'approve');
       await waitForStatus(stack, t.raj, app.id, 'Approved');
       await record(stack.client, 'cooApplication-happy-path.json', applicationWorkflowId(app.number));
+      // a certificate in lieu of that certificate: the importer corrected, one discrepancy answered, issued
+      const cert = (await workflowState(stack, t.raj, app.id)).certificateNumber as string;
+      const req = must(await api(stack, 'POST', '/v1/certificate-requests', { token: t.raj, body: { certificateNumber: cert, kind: 'in-lieu', reason: 'The importer name was misspelt.' } }), 201, 'in-lieu request');
+      const tabs = must(await api(stack, 'GET', `/v1/applications/${req.body.id}`, { token: t.raj }), 200, 'read the request').body.tabs;
+      const details = { ...tabs.certificateDetails, importer: { ...tabs.certificateDetails.importer, name: `${tabs.certificateDetails.importer.name} (corrected)` } };
+      must(await api(stack, 'PUT', `/v1/applications/${req.body.id}/tabs/certificateDetails`, { token: t.raj, body: details }), 200, 'correct the importer');
+      const doc = await fetch(`${stack.baseUrl}/v1/certificate-requests/${req.body.id}/supporting-documents?fileName=buyer-letter.pdf`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },
+        body: Buffer.from(await invoicePdf('BUYER/LETTER/1')),
+      });
+      if (doc.status !== 201) throw new Error(`uploading the supporting document: HTTP ${doc.status} ${await doc.text()}`);
+      const sub = must(await api(stack, 'POST', `/v1/applications/${req.body.id}/submit`, { token: t.raj }), 202, 'submit the request');
+      must(await api(stack, 'POST', `/v1/applications/${req.body.id}/signature`, { token: t.raj, body: { signatureB64: rajSigns(sub.body.signing.contentB64) } }), 200, 'sign the request');
+      await waitForStatus(stack, t.raj, req.body.id, 'Pending Payment');
+      must(await api(stack, 'POST', `/v1/applications/${req.body.id}/payment`, { token: t.raj, body: { method: 'ewallet' } }), 200, 'pay the request');
+      await waitForStatus(stack, t.raj, req.body.id, 'In-Process');
+      must(await api(stack, 'POST', `/v1/applications/${req.body.id}/decisions/deficiency`, { token: t.priya, body: { remarks: 'Attach the buyer’s letter.', documentsRequested: [] } }), 200, 'discrepancy');
+      await waitForStatus(stack, t.raj, req.body.id, 'Deficient');
+      const answer = must(await api(stack, 'POST', `/v1/applications/${req.body.id}/deficiency-response`, { token: t.raj, body: { kind: 'clarification', clarification: 'Letter sent by courier.' } }), 200, 'answer');
+      must(await api(stack, 'POST', `/v1/applications/${req.body.id}/signature`, { token: t.raj, body: { signatureB64: rajSigns(answer.body.contentB64) } }), 200, 'sign the answer');
+      await waitForStatus(stack, t.raj, req.body.id, 'In-Process');
+      must(await api(stack, 'POST', `/v1/applications/${req.body.id}/decisions/approve`, { token: t.priya }), 200, 'approve the request');
+      await waitForStatus(stack, t.raj, req.body.id, 'Approved');
+      await record(stack.client, 'cooCertificateRequest-in-lieu.json', certificateRequestWorkflowId(req.body.number));
     })(),
     (async () => {
       const app = await inProcess('ewallet');

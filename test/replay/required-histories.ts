@@ -15,6 +15,8 @@ export const REQUIRED_HISTORIES = {
   'cooApplication-officer-deadlines.json':
     "paid at the gateway, no decision past a review reminder and the escalation (the 'officer-review-deadlines' and 'officer-card-activity' patches), then approved",
   'cooApplication-officer-dsc.json': "an office whose certificates the approving officer signs with the DSC: approved, drawn, signed by the officer (the 'officer-dsc-signing' patch)",
+  'cooCertificateRequest-in-lieu.json':
+    'a certificate in lieu of the happy path\'s certificate: the importer corrected, a supporting document, signed, paid from the e-wallet, one discrepancy answered by a signed clarification, approved: the original superseded',
   'registerExporter-new-exporter.json': 'an IEC registered: fetched from the IEC master, saved, the account and master user created',
   'refreshIecRecord-refresh.json': "an IEC master record refreshed by an administrator",
   'helpdeskTicket-resolved.json': 'opened by e-mail, acknowledged, taken, answered, the requester writes again, resolved, closed',

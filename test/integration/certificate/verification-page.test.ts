@@ -1,7 +1,5 @@
-import { accessSync, constants } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCaptcha, createCaptcha } from '../../../services/certificate/captcha.js';
@@ -22,6 +20,7 @@ import {
   type VerificationPageContext,
 } from '../../../services/certificate/verification-page.js';
 import type { CertificateRecord } from '../../../domain/certificate/types.js';
+import { findChromium } from '../../helpers/chromium.js';
 
 /**
  * The verification pages in a real browser, behind a minimal node:http stand-in for the API routes
@@ -31,21 +30,6 @@ import type { CertificateRecord } from '../../../domain/certificate/types.js';
 const CAPTCHA_SECRET = 'captcha-secret-for-tests';
 const LINK_SECRET = 'link-secret-for-tests';
 const KNOWN_ANSWER = 'K7P2X';
-
-function findChromium(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-      try {
-        accessSync(join(dir, name), constants.X_OK);
-        return join(dir, name);
-      } catch {
-        // keep looking
-      }
-    }
-  }
-  throw new Error('Chromium not found on PATH (install the Debian package "chromium" or set CHROMIUM_PATH)');
-}
 
 const issued: CertificateRecord = {
   certificateNumber: 'EIC/MUM/IOCEPA/2026/000142',
