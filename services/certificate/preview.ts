@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { degrees, rgb, StandardFonts } from 'pdf-lib';
 import { CertificateRow, IecRecord, type ApplicationRow } from '../../db/entities/index.js';
 import { indianDateOf } from '../../domain/application/financial-year.js';
 import type { ApplicationDraft } from '../../domain/application/schemas.js';
@@ -56,27 +55,10 @@ export async function renderRequestPreview(em: EntityManager, reference: Referen
     document: doc,
     images: { signature: NOTHING, stamp: NOTHING },
     qrText: `PREVIEW ${row.number}: ${PREVIEW_WATERMARK}. Not a certificate of origin.`,
-    verifyAtUrl: 'not valid: a preview before payment',
+    verifyAtUrl: 'no address: a preview cannot be verified',
     createdAt: now,
+    watermark: PREVIEW_WATERMARK,
   });
-  const font = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const text = PREVIEW_WATERMARK.replace('–', '-'); // the standard font has no en dash
-  for (const page of pdf.getPages()) {
-    const { width, height } = page.getSize();
-    const size = 64;
-    const w = font.widthOfTextAtSize(text, size);
-    // centred along the page's diagonal
-    const angle = Math.atan2(height, width);
-    page.drawText(text, {
-      x: width / 2 - (w / 2) * Math.cos(angle) + (size / 3) * Math.sin(angle),
-      y: height / 2 - (w / 2) * Math.sin(angle) - (size / 3) * Math.cos(angle),
-      size,
-      font,
-      color: rgb(0.8, 0.1, 0.1),
-      opacity: 0.25,
-      rotate: degrees((angle * 180) / Math.PI),
-    });
-  }
   pdf.setTitle(`PREVIEW — ${PREVIEW_WATERMARK} — request ${row.number}`);
   pdf.setKeywords(['preview', 'not valid', row.number]);
   return pdf.save();

@@ -1,4 +1,4 @@
-import { PDFDocument, rgb, type PDFPage, type PDFRef, type RGB } from 'pdf-lib';
+import { degrees, PDFDocument, rgb, type PDFFont, type PDFPage, type PDFRef, type RGB } from 'pdf-lib';
 import { goodsCellText, resolveAgreementForm, type AgreementForm, type GoodsColumn } from '../../domain/certificate/agreement-forms.js';
 import { formatCertificateDate, formatMoney } from '../../domain/certificate/format.js';
 import { summarizeCertificate } from '../../domain/certificate/summarize-certificate.js';
@@ -37,6 +37,11 @@ export interface RenderCertificateInput {
   qrErrorCorrection?: QrErrorCorrection;
   /** document creation date in the PDF metadata; default now */
   createdAt?: Date;
+  /**
+   * A preview, not a certificate (seed 001 "PREVIEW CERTIFICATE"): the text runs across every page, the
+   * banner and the footer say it is not valid. Never set for what is signed.
+   */
+  watermark?: string;
 }
 
 export interface RenderedCertificate {
@@ -97,6 +102,7 @@ function makeStyles(f: CertificateFonts): Styles {
 
 interface Ctx {
   doc: CertificateDocument;
+  watermark?: string | undefined;
   form: AgreementForm;
   s: Styles;
   signatureRef: PDFRef;
@@ -250,16 +256,18 @@ function drawGoods(page: PDFPage, ctx: Ctx, columns: Column[], top: number, bott
 
 function drawBanner(page: PDFPage, ctx: Ctx, pageIndex: number, continuation: boolean): void {
   const y = GRID_TOP + 5;
-  const label = continuation ? 'ELECTRONIC COPY · CONTINUATION SHEET' : 'ELECTRONIC COPY';
+  const kind = ctx.watermark ? `PREVIEW — ${ctx.watermark}` : 'ELECTRONIC COPY';
+  const label = continuation ? `${kind} · CONTINUATION SHEET` : kind;
   drawLine(page, label, MARGIN, y, { ...ctx.s.bodyBold, size: 8, color: ALERT });
   const right = `Certificate No. ${ctx.doc.certificateNumber}   ·   Page ${pageIndex + 1} of ${ctx.pageCount}`;
   drawLine(page, right, MARGIN + CONTENT_W - measureText(right, ctx.s.small), y, ctx.s.small);
 }
 
 function drawFooter(page: PDFPage, ctx: Ctx): void {
-  const text =
-    `Electronic copy digitally signed on behalf of ${ctx.doc.certification.agencyName}, ${ctx.doc.certification.officeName}. ` +
-    `Verify it at ${ctx.verifyAtUrl} with the certificate number, or scan the QR code. Any alteration invalidates the digital signature.`;
+  const text = ctx.watermark
+    ? `Preview of the certificate to be issued: ${ctx.watermark}. It carries no signature, no stamp and no digital signature, and it cannot be verified.`
+    : `Electronic copy digitally signed on behalf of ${ctx.doc.certification.agencyName}, ${ctx.doc.certification.officeName}. ` +
+      `Verify it at ${ctx.verifyAtUrl} with the certificate number, or scan the QR code. Any alteration invalidates the digital signature.`;
   drawParagraph(page, text, { x: MARGIN, top: MARGIN + FOOTER_H - 4, width: CONTENT_W }, { ...ctx.s.small, size: 6 }, { align: 'center', maxLines: 2 });
 }
 
@@ -528,6 +536,7 @@ export async function renderCertificate(input: RenderCertificateInput): Promise<
   const qr = encodeQr(input.qrText, input.qrErrorCorrection ?? 'M');
   const ctx: Ctx = {
     doc,
+    watermark: input.watermark,
     form,
     s,
     signatureRef: embedPreparedImage(pdf, input.images.signature),
@@ -562,6 +571,7 @@ export async function renderCertificate(input: RenderCertificateInput): Promise<
     else drawContinuationPage(page, ctx, i, columns, pageRows, last, closing, remaining);
   });
 
+  if (input.watermark) for (const page of pdf.getPages()) drawWatermark(page, input.watermark, s.bodyBold.fonts.latin);
   compressPageContents(pdf);
 
   const created = input.createdAt ?? new Date();
@@ -582,6 +592,24 @@ export async function renderCertificate(input: RenderCertificateInput): Promise<
     qr: { version: qr.version, modules: qr.size, errorCorrection: qr.errorCorrection, sidePt: QR_SIDE },
     signatureRect: ctx.signatureRect,
   };
+}
+
+/** The preview's text across the page's diagonal, large and translucent. */
+function drawWatermark(page: PDFPage, text: string, font: PDFFont): void {
+  const { width, height } = page.getSize();
+  const angle = Math.atan2(height, width);
+  const size = Math.min(72, ((Math.hypot(width, height) * 0.8) / font.widthOfTextAtSize(text, 1)));
+  const w = font.widthOfTextAtSize(text, size);
+  page.drawText(text, {
+    // the baseline's start, so that the text's middle sits at the page's centre
+    x: width / 2 - (w / 2) * Math.cos(angle) + (size / 3) * Math.sin(angle),
+    y: height / 2 - (w / 2) * Math.sin(angle) - (size / 3) * Math.cos(angle),
+    size,
+    font,
+    color: ALERT,
+    opacity: 0.22,
+    rotate: degrees((angle * 180) / Math.PI),
+  });
 }
 
 /** Rendered and saved, unsigned (previews, tests). */

@@ -141,9 +141,11 @@ describe('duplicate and in-lieu certificates', () => {
     const previewFile = join(dir, 'preview.pdf');
     await writeFile(previewFile, Buffer.from(await preview.arrayBuffer()));
     const previewText = (await runTool('pdftotext', ['-layout', previewFile, '-'])).stdout;
-    expect(previewText).toContain('DRAFT - NOT VALID');
+    // the watermark runs diagonally: read in the content stream's order
+    expect((await runTool('pdftotext', ['-raw', previewFile, '-'])).stdout).toContain('DRAFT – NOT VALID');
     expect(previewText).toContain(`${original.certificateNumber}/00000001`);
     expect(previewText).toContain(`DUPLICATE — of certificate No. ${original.certificateNumber}`);
+    expect(previewText).toContain('PREVIEW — DRAFT – NOT VALID');
     expect(await pdfsig(previewFile, nssDir)).toContain('does not contain any signatures');
     expect((await api(stack, 'GET', `/v1/certificate-requests/${duplicate.id}/preview.pdf`, { token: t.anita })).status).toBe(404);
     const em = stack.orm.em.fork();
