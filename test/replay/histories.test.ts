@@ -43,9 +43,9 @@ const dataConverter = temporalDataConverter(codecKeys);
 
 /**
  * Encrypts, in place, every `Payloads` list of a history (inputs, results, signal and update data, failure
- * details) as the SDK hands them to the codec. Left as they are: search attributes and memos (the server
+ * details) as the SDK hands them to the codec; a history recorded since the codec is left as it was written. Left as they are: search attributes and memos (the server
  * reads them) and markers (the SDK core writes and reads its patch markers itself, outside the codec).
- * Returns how many payloads it encrypted.
+ * Returns how many payloads the history now holds encrypted.
  */
 async function encryptPayloads(node: unknown): Promise<number> {
   if (!node || typeof node !== 'object' || ArrayBuffer.isView(node)) return 0;
@@ -57,7 +57,10 @@ async function encryptPayloads(node: unknown): Promise<number> {
   const record = node as Record<string, unknown>;
   for (const [key, value] of Object.entries(record)) {
     if (key === 'payloads' && Array.isArray(value)) {
-      record[key] = await encryptionCodec(codecKeys).encode(value as Payload[]);
+      // a history recorded since the codec holds encrypted payloads already: as the worker wrote them
+      const clear = (value as Payload[]).filter((p) => !isEncryptedPayload(p));
+      if (clear.length === value.length) record[key] = await encryptionCodec(codecKeys).encode(value as Payload[]);
+      else if (clear.length > 0) throw new Error('a payload list mixes encrypted and clear payloads');
       n += value.length;
     } else if (key !== 'searchAttributes' && key !== 'memo' && key !== 'markerRecordedEventAttributes') {
       n += await encryptPayloads(value);
