@@ -15,6 +15,7 @@ import { identityRoutes } from './routes/identity.js';
 import { signatureRoutes } from './routes/signatures.js';
 import { applicationListRoutes } from './routes/application-lists.js';
 import { certificateRequestRoutes } from './routes/certificate-requests.js';
+import { agencyOfficeRoutes } from './routes/agency-offices.js';
 import { draftRoutes } from './routes/drafts.js';
 import { referenceRoutes } from './routes/reference.js';
 import { applicationWorkflowRoutes } from './routes/application-workflow.js';
@@ -26,11 +27,11 @@ import { helpdeskRoutes } from './routes/helpdesk.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verificationPages, verificationRoutes } from './routes/verify.js';
 import { createSandboxGateway } from './sandbox/payment-gateway.js';
+import { checksumKeyOfMerchant } from '../services/payment/gateway-credentials.js';
 import { CODEC_PATH, codecMiddleware, codecRoutes, codecSessionPages } from './routes/codec.js';
-import { loadReferenceIndex } from '../db/reference-index.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...certificateRequestRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps), ...codecRoutes(deps)];
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...certificateRequestRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...agencyOfficeRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps), ...codecRoutes(deps)];
 }
 
 const docsPage = `<!doctype html>
@@ -85,11 +86,8 @@ export function createApp(deps: ApiDeps): express.Express {
     // the local payment gateway (development and tests): checkout page, status API, callbacks
     const sandbox = createSandboxGateway({
       publicBaseUrl: () => deps.config.api.publicBaseUrl,
-      checksumKeyOf: async (merchantId) => {
-        const ref = await loadReferenceIndex(deps.orm.em.fork());
-        const all = [...ref.data.issuingAgencies.map((a) => a.paymentGateway), ...ref.data.offices.flatMap((o) => (o.paymentGateway ? [o.paymentGateway] : []))];
-        return all.find((g) => g.merchantId === merchantId)?.checksumKey;
-      },
+      // the sandbox plays the gateway's side: it knows the merchants' keys as the administrators set them
+      checksumKeyOf: (merchantId) => checksumKeyOfMerchant(deps.orm.em.fork(), deps.config.temporal.codec, merchantId),
     });
     app.use('/sandbox/gateway', sandbox.router);
   }

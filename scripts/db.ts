@@ -19,7 +19,7 @@ try {
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
   } else if (command === 'seed') {
     await migrate(orm);
-    console.log(JSON.stringify(await seed(orm), null, 2));
+    console.log(JSON.stringify(await seed(orm, { demo: config.env !== 'production', keys: config.temporal.codec }), null, 2));
   } else if (command === 'create-migration') {
     await migrate(orm);
     const result = await orm.migrator.create(undefined, false, false, name);

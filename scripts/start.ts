@@ -61,7 +61,7 @@ try {
   const orm = await createOrm(db.url);
   const applied = await migrate(orm);
   say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: up to date');
-  const seeded = await seed(orm);
+  const seeded = await seed(orm, { demo: config.env !== 'production', keys: config.temporal.codec });
   say(`reference and demo data: ${Object.entries(seeded).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to seed'}`);
   await orm.close();
 

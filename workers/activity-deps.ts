@@ -11,6 +11,7 @@ import { LocalIecDirectory } from '../services/iec/iec-directory.js';
 import { identitySetupFromConfig } from '../services/identity/identity-setup.js';
 import { identitySignatureVerifier } from '../services/identity/signature-verifier.js';
 import { HttpPaymentGateway } from '../services/payment/gateway.js';
+import { createGatewayCredentialSource } from '../services/payment/gateway-credentials.js';
 import { OutboxNotifier } from '../services/notification/notifier.js';
 import { cachedReferenceIndex } from '../db/reference-index.js';
 import { helpdeskSettingsFromConfig } from '../services/helpdesk/settings.js';
@@ -45,6 +46,7 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
     reference,
     signatureVerifier: identitySignatureVerifier({ em, identity }),
     paymentGateway: new HttpPaymentGateway(config.payment.gatewayUrl),
+    gatewayCredentials: createGatewayCredentialSource({ em, reference, keys: config.temporal.codec }),
     notifier: new OutboxNotifier({ em, mailer, from: config.mail.from }),
     publicBaseUrl: config.api.publicBaseUrl,
     // tax invoices are sealed with the office's e-seal, like its certificates; without one they are not sealed

@@ -9,7 +9,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { buildSigningPayload } from '../../services/application/signing.js';
 import { createKeptAnswerService } from '../../services/application/kept-answers.js';
-import { gatewayCredentials } from '../../services/payment/application-payment.js';
+import { createGatewayCredentialSource } from '../../services/payment/gateway-credentials.js';
 import { verifyCallbackChecksum } from '../../services/payment/gateway.js';
 import { DEFICIENCY_RESPONSE_POLICY, inspectUpload } from '../../domain/application/check-upload.js';
 import { ATTACHMENT_DOCUMENT_TYPES } from '../../domain/application/schemas.js';
@@ -259,7 +259,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
         const em = deps.orm.em.fork();
         const payment = await em.findOne(PaymentRow, { orderId: body.orderId });
         if (!payment) throw new AppError(ErrorCode.NotFound, `Order ${body.orderId} is not known.`);
-        const creds = gatewayCredentials(await loadReferenceIndex(em), payment.officeCode);
+        const creds = await createGatewayCredentialSource({ em: () => deps.orm.em.fork(), reference: () => loadReferenceIndex(deps.orm.em.fork()), keys: deps.config.temporal.codec }).credentialsFor(payment.officeCode);
         if (creds.merchantId !== body.merchantId || !verifyCallbackChecksum(creds.checksumKey, body)) {
           throw new AppError(ErrorCode.ChecksumInvalid, 'The checksum does not match: the callback was not sent by the gateway, or was altered.');
         }

@@ -6,7 +6,7 @@ import { SignedDocumentSchema, SigningRequestSchema, UserDscSchema, UserIdentity
 import { NotificationRowSchema } from './notification.js';
 import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema } from './payment.js';
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
-import { AgencyOfficeRowSchema, FeeScheduleRowSchema, IssuingAgencyRowSchema, TradeAgreementRowSchema } from './reference.js';
+import { AgencyOfficeRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, TradeAgreementRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
 import { SlackLinkCodeSchema, SlackLinkFailureSchema, SlackMessageSchema, SlackUserLinkSchema } from './slack.js';
 import { HelpdeskMessageSchema, HelpdeskTicketSchema } from './helpdesk.js';
@@ -38,6 +38,7 @@ export const entities = [
   IssuingAgencyRowSchema,
   AgencyOfficeRowSchema,
   FeeScheduleRowSchema,
+  GatewayCredentialRowSchema,
   StaffUserRowSchema,
   ApplicationRowSchema,
   InvoiceClaimSchema,

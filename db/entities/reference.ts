@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import type { SealedSecret } from '../../lib/sealed-secret.js';
 import type { FeeScheduleEntry, IssuingAgency, RegionalOffice, TradeAgreement, DeliveryCharge } from '../../domain/reference/types.js';
 
 /**
@@ -64,3 +65,27 @@ export const FeeScheduleRowSchema = defineEntity({
 });
 export class FeeScheduleRow extends FeeScheduleRowSchema.class {}
 FeeScheduleRowSchema.setClass(FeeScheduleRow);
+
+/**
+ * An agency's payment gateway parameters (scope `agency:<code>`), or an office's own (`office:<code>`),
+ * set by the agency's administrator (seed 002 §3.I.iii). The checksum key is stored encrypted (an
+ * AES-256-GCM payload of the keyring that also encrypts Temporal's payloads, lib/temporal-codec.ts) and
+ * never returned: only its last four characters are shown.
+ */
+export const GatewayCredentialRowSchema = defineEntity({
+  name: 'GatewayCredentialRow',
+  tableName: 'gateway_credential',
+  properties: {
+    scope: p.string().length(40).primary(),
+    agencyCode: p.string().length(10).index(),
+    officeCode: p.string().length(20).nullable(),
+    merchantId: p.string().length(64),
+    /** the encrypted payload: { metadata: { name: base64 }, data: base64 } */
+    checksumKeyEncrypted: p.json<SealedSecret>(),
+    checksumKeyLast4: p.string().length(4),
+    updatedBy: p.string().length(120),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export class GatewayCredentialRow extends GatewayCredentialRowSchema.class {}
+GatewayCredentialRowSchema.setClass(GatewayCredentialRow);

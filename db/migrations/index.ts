@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261207120000_gateway_credentials } from './Migration20261207120000_gateway_credentials.js';
 import { Migration20261207100000_certificate_life } from './Migration20261207100000_certificate_life.js';
 import { Migration20261202192000_attachment_submitted } from './Migration20261202192000_attachment_submitted.js';
 import { Migration20261202191000_rate_limit_unlogged } from './Migration20261202191000_rate_limit_unlogged.js';
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202191000_rate_limit_unlogged', class: Migration20261202191000_rate_limit_unlogged },
   { name: 'Migration20261202192000_attachment_submitted', class: Migration20261202192000_attachment_submitted },
   { name: 'Migration20261207100000_certificate_life', class: Migration20261207100000_certificate_life },
+  { name: 'Migration20261207120000_gateway_credentials', class: Migration20261207120000_gateway_credentials },
 ];

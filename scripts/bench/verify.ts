@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   try {
     orm = await createOrm(pgServer.url);
     await migrate(orm);
-    await seed(orm);
+    await seed(orm, { demo: true, keys: loadConfig({ NODE_ENV: 'test' }).temporal.codec });
 
     // 1,000 issued certificates with their frozen documents, as issuance leaves them
     const certs: { number: string; token: string }[] = [];

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../lib/config.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,7 +63,8 @@ export async function startLocalServices(opts: {
   try {
     const orm = await createOrm(pg.url);
     await migrate(orm);
-    await seed(orm);
+    // the demo agencies, and the keyring every test stack's configuration has (the development key)
+    await seed(orm, { demo: true, keys: loadConfig({ NODE_ENV: 'test' }).temporal.codec });
     await orm.close();
     const conn = await Connection.connect({ address: temporal.address });
     await registerSearchAttributes(conn, 'default');

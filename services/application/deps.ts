@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import type { PaymentGateway } from '../payment/gateway.js';
+import type { GatewayCredentialSource } from '../payment/gateway-credentials.js';
 import type { Notifier } from '../notification/notifier.js';
 import type { TaxInvoiceSigner } from '../payment/tax-invoice-pdf.js';
 
@@ -21,6 +22,8 @@ export interface ApplicationServiceDeps {
   reference: () => Promise<ReferenceIndex>;
   signatureVerifier: SignatureVerifier;
   paymentGateway: PaymentGateway;
+  /** the agencies' and offices' gateway parameters, the checksum keys decrypted only here */
+  gatewayCredentials: GatewayCredentialSource;
   notifier: Notifier;
   /** where links in notifications and gateway return URLs point */
   publicBaseUrl: string;

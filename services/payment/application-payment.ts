@@ -2,23 +2,13 @@ import { LockMode } from '@mikro-orm/postgresql';
 import { ApplicationRow, IecRecord, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import { nextSequence } from '../../db/sequence.js';
 import { financialYearOf } from '../../domain/application/financial-year.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
 import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.js';
 import { formatRupees } from '../../domain/fees/format-paise.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { FeeSummary, PaymentCallback } from '../../workflows/application/contract.js';
-import type { GatewayCredentials, GatewayOrderStatus } from '../payment/gateway.js';
+import type { GatewayOrderStatus } from '../payment/gateway.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
 import { ensureTaxInvoicePdf, loadTaxInvoiceSources, paidQuote, quoteApplicationFee, taxInvoiceDocument } from '../payment/tax-invoice.js';
-
-/** The office's gateway parameters, else its agency's (seed 002: set by the agency administrator). */
-export function gatewayCredentials(reference: ReferenceIndex, officeCode: string): GatewayCredentials {
-  const office = reference.office(officeCode);
-  const agency = office ? reference.agency(office.agencyCode) : undefined;
-  const gw = office?.paymentGateway ?? agency?.paymentGateway;
-  if (!gw) throw new AppError(ErrorCode.DependencyUnavailable, `No payment gateway is configured for office ${officeCode}`);
-  return { merchantId: gw.merchantId, checksumKey: gw.checksumKey };
-}
 
 export function createPaymentService(deps: ApplicationServiceDeps) {
   return {
@@ -52,7 +42,7 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
          values (?, ?, 'gateway', ?, ?, 'open', 0, now()) on conflict (order_id) do nothing`,
         [input.orderId, input.applicationId, input.amountPaise, input.officeCode],
       );
-      const creds = gatewayCredentials(await deps.reference(), input.officeCode);
+      const creds = await deps.gatewayCredentials.credentialsFor(input.officeCode);
       return deps.paymentGateway.createOrder(creds, {
         orderId: input.orderId,
         amountPaise: input.amountPaise,
@@ -64,7 +54,7 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
 
     /** Reconciliation: asks the gateway what happened to an order whose callback has not arrived. */
     async getGatewayOrderStatus(input: { orderId: string; officeCode: string }): Promise<{ status: GatewayOrderStatus; gatewayTxnId?: string; amountPaise?: number }> {
-      const creds = gatewayCredentials(await deps.reference(), input.officeCode);
+      const creds = await deps.gatewayCredentials.credentialsFor(input.officeCode);
       return deps.paymentGateway.getStatus(creds, input.orderId);
     },
 
@@ -74,6 +64,11 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
       return em.transactional(async (tx) => {
         const done = await tx.findOne(WalletEntry, { entryKey: input.orderId });
         if (done) return { balanceAfterPaise: done.balanceAfterPaise };
+        // seed 002 §3.I.iv: the agency's administrator enables the e-wallet per office
+        const office = (await deps.reference()).office(input.officeCode);
+        if (!office?.eWallet.enabled) {
+          throw new AppError(ErrorCode.PaymentFailed, `Office ${input.officeCode} does not take e-wallet payments (its administrator has not enabled the e-wallet there): pay through the payment gateway.`);
+        }
         const wallet = await tx.findOne(WalletRow, { iec: input.iec, officeCode: input.officeCode }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!wallet) {
           throw new AppError(ErrorCode.PaymentFailed, `You have no e-wallet at office ${input.officeCode}. Pay through the payment gateway, or ask the office to open one.`);

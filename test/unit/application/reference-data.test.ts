@@ -1,3 +1,4 @@
+import { checkGatewayParameters } from '../../../domain/agency/gateway-parameters.js';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../lib/errors.js';
@@ -65,7 +66,7 @@ describe('reference data fixture', () => {
 
   it('keeps payment gateway parameters free of spaces and every GSTIN valid', () => {
     for (const agency of referenceData.issuingAgencies) {
-      expect(agency.paymentGateway.merchantId).not.toMatch(/\s/);
+      expect(checkGatewayParameters(agency.paymentGateway ?? {})).toEqual([]);
       expect(isValidGstin(agency.gstin)).toBe(true);
     }
     for (const office of referenceData.offices) expect(isValidGstin(office.gstin), office.code).toBe(true);
