@@ -13,6 +13,7 @@
  * another office and an unlinked Slack user: each is allowed exactly when the mirrored operation's `x-roles` allow
  * the role (and, for a decision, the officer belongs to the file's office), and a refusal changes nothing.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
@@ -301,6 +302,14 @@ describe('the authorisation matrix: every operation × every role, and the Slack
       `authz matrix: ${operations.length} operations (${publicOps} public), ${identities.length} identities (${ROLES.length} roles, ${NOBODY.length} without a valid token), ` +
         `${verdicts.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; answers ${summary}`,
     );
+    if (process.env.AUTHZ_MATRIX_REPORT) {
+      // one line per operation: its roles, then each identity's answer
+      const lines = operations.map((op) => {
+        const answers = identities.map((i) => `${i}=${verdicts.find((v) => v.op === op && v.identity === i)?.status ?? '-'}`).join(' ');
+        return `${op.id} ${op.method} ${op.template} [${op.roles === 'public' ? 'public' : op.roles.join(',')}] ${answers}`;
+      });
+      fs.writeFileSync(process.env.AUTHZ_MATRIX_REPORT, `${lines.join('\n')}\n`);
+    }
     const failures = verdicts.filter((v) => v.problem).map((v) => `${v.op.id} (${v.op.method} ${v.op.template}, roles ${v.op.roles === 'public' ? 'public' : v.op.roles.join(',')}) as ${v.identity}: ${v.problem}`);
     expect(failures).toEqual([]);
     expect(verdicts.length).toBe(operations.length * identities.length);
@@ -380,6 +389,10 @@ describe('the authorisation matrix: every operation × every role, and the Slack
       }
       // every role but the office's officer, the other office's officer and the stranger: 6 users - 1 allowed, 5 actions
       expect(refusals).toHaveLength((SLACK_USERS.length - 1) * ACTIONS.length);
+      // over HTTP, the other office's officer (whose role the operation allows) is refused the same file
+      const kochi = await ms.stack.token({ sub: 'officer-eic-koc', name: 'Thomas Varghese', roles: ['officer'], officeCode: 'EIC-KOC', agencyCode: 'EIC' });
+      const overHttp = await api({ ...ms.stack, baseUrl: base }, 'POST', `/v1/applications/${file.id}/decisions/approve`, { token: kochi, body: {} });
+      expect([403, 404], JSON.stringify(overHttp.body)).toContain(overHttp.status);
       expect(await fileState(file)).toEqual(before);
       expect(officersFake.callsTo('chat.update')).toEqual([]);
     });
