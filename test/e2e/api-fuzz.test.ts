@@ -11,6 +11,7 @@ import {
   getAt,
   pathsOf,
   REMOVE,
+  renderPath,
   Rng,
   runPool,
   sampleOf,
@@ -19,8 +20,11 @@ import {
   stringMatching,
   withAt,
   wrongValueFor,
+  operationsOf,
   type KnownValues,
-  type Schema,
+  type OpenApiDocument,
+  type Operation,
+  type Param,
   type WireOutcome,
   type WireRequest,
 } from '../helpers/api-fuzz.js';
@@ -84,23 +88,6 @@ const SLACK = { team: 'T0FUZZ', secret: 'fuzz-officers-signing-secret', botToken
 type TokenName = 'none' | 'exporter' | 'officer' | 'admin' | 'helpdesk' | 'agency-admin' | 'bad-claims';
 const ROLE_TOKENS: TokenName[] = ['exporter', 'officer', 'admin', 'helpdesk', 'agency-admin'];
 
-interface Param {
-  name: string;
-  required: boolean;
-  schema: Schema;
-}
-interface Operation {
-  id: string;
-  method: string;
-  template: string;
-  roles: string[] | 'public';
-  pathParams: Param[];
-  queryParams: Param[];
-  jsonBody?: Schema;
-  rawBody?: string[];
-  /** not in the OpenAPI document: Slack's request URLs and the HTML verification page answer in their own formats */
-  problemJson: boolean;
-}
 interface FuzzCase {
   op: Operation;
   kind: string;
@@ -209,7 +196,7 @@ describe('the HTTP API under a bounded fuzz', () => {
 
     const doc = await api(stack, 'GET', '/openapi.json');
     expect(doc.status).toBe(200);
-    operations = [...operationsOf(doc.body), ...pagesAndSlack(), MALFORMED_HTTP];
+    operations = [...operationsOf(doc.body as OpenApiDocument), ...pagesAndSlack(), MALFORMED_HTTP];
   });
   afterAll(async () => {
     await stack?.stop();
@@ -246,29 +233,6 @@ describe('the HTTP API under a bounded fuzz', () => {
     if (name === 'applicationId' || name === 'reference') return drafts.map((d) => d.id);
     return undefined;
   };
-
-  function operationsOf(doc: any): Operation[] {
-    const ops: Operation[] = [];
-    for (const [template, methods] of Object.entries<Record<string, any>>(doc.paths)) {
-      for (const [method, op] of Object.entries<any>(methods)) {
-        const params: any[] = op.parameters ?? [];
-        const content: Record<string, unknown> = op.requestBody?.content ?? {};
-        const raw = Object.keys(content).filter((ct) => ct !== 'application/json');
-        ops.push({
-          id: op.operationId,
-          method: method.toUpperCase(),
-          template,
-          roles: Array.isArray(op.security) && op.security.length === 0 ? 'public' : (op['x-roles'] ?? []),
-          pathParams: params.filter((p) => p.in === 'path').map((p) => ({ name: p.name, required: true, schema: p.schema })),
-          queryParams: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: !!p.required, schema: p.schema })),
-          ...(content['application/json'] ? { jsonBody: (content['application/json'] as { schema: Schema }).schema } : {}),
-          ...(raw.length ? { rawBody: raw } : {}),
-          problemJson: true,
-        });
-      }
-    }
-    return ops;
-  }
 
   /** What the OpenAPI document does not list: the verification page (HTML, a form post) and Slack's request URLs. */
   function pagesAndSlack(): Operation[] {
@@ -651,9 +615,7 @@ describe('the HTTP API under a bounded fuzz', () => {
   ];
 
   function render(op: Operation, parts: Parts): WireRequest {
-    const p = op.template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => parts.segments[name] ?? 'x');
-    const q = parts.query.map(([k, v]) => `${k}=${v}`).join('&');
-    return { method: op.method, path: q ? `${p}?${q}` : p, headers: parts.headers, ...(parts.body !== undefined ? { body: parts.body } : {}) };
+    return { method: op.method, path: renderPath(op.template, parts.segments, parts.query), headers: parts.headers, ...(parts.body !== undefined ? { body: parts.body } : {}) };
   }
 
   function withToken(req: WireRequest, token: TokenName): WireRequest {

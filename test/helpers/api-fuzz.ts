@@ -316,6 +316,75 @@ function stringOf(schema: Schema, rng: Rng, known: KnownValues, name: string): s
   return s;
 }
 
+// ---- the operations of the OpenAPI document ----
+
+export interface Param {
+  name: string;
+  required: boolean;
+  schema: Schema;
+}
+
+/** One operation of the API: from the OpenAPI document (api/openapi.ts), or added by a test (Slack's request URLs, pages). */
+export interface Operation {
+  id: string;
+  /** upper case: GET, POST… */
+  method: string;
+  /** OpenAPI syntax: /v1/applications/{id} */
+  template: string;
+  /** the roles allowed (the document's `x-roles`), or 'public' (`security: []`) */
+  roles: string[] | 'public';
+  pathParams: Param[];
+  queryParams: Param[];
+  jsonBody?: Schema;
+  rawBody?: string[];
+  /** not in the OpenAPI document: Slack's request URLs and the HTML verification page answer in their own formats */
+  problemJson: boolean;
+}
+
+/** The parts of an OpenAPI 3.1 document this reads. */
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+}
+export interface OpenApiOperation {
+  operationId: string;
+  security?: unknown[];
+  'x-roles'?: string[];
+  parameters?: { name: string; in: string; required?: boolean; schema: Schema }[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+}
+
+/** Every operation of the document, with the roles it allows. */
+export function operationsOf(doc: OpenApiDocument): Operation[] {
+  const ops: Operation[] = [];
+  for (const [template, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const params = op.parameters ?? [];
+      const content = op.requestBody?.content ?? {};
+      const raw = Object.keys(content).filter((ct) => ct !== 'application/json');
+      const jsonSchema = content['application/json']?.schema;
+      ops.push({
+        id: op.operationId,
+        method: method.toUpperCase(),
+        template,
+        roles: Array.isArray(op.security) && op.security.length === 0 ? 'public' : (op['x-roles'] ?? []),
+        pathParams: params.filter((p) => p.in === 'path').map((p) => ({ name: p.name, required: true, schema: p.schema })),
+        queryParams: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: !!p.required, schema: p.schema })),
+        ...(jsonSchema ? { jsonBody: jsonSchema } : {}),
+        ...(raw.length ? { rawBody: raw } : {}),
+        problemJson: true,
+      });
+    }
+  }
+  return ops;
+}
+
+/** The operation's path with each `{name}` replaced by its (already encoded) segment, and the query string. */
+export function renderPath(template: string, segments: Record<string, string>, query: [string, string][] = []): string {
+  const p = template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => segments[name] ?? 'x');
+  const q = query.map(([k, v]) => `${k}=${v}`).join('&');
+  return q ? `${p}?${q}` : p;
+}
+
 // ---- mutating a JSON value ----
 
 export type JsonPath = (string | number)[];
