@@ -89,8 +89,8 @@ async function viewOf(em: EntityManager, row: AgencyOfficeRow): Promise<OfficeVi
 }
 
 export async function listOffices(em: EntityManager, m: Manager, agencyCode: string): Promise<OfficeView[]> {
-  assertManages(m, agencyCode);
   if (!(await em.findOne(IssuingAgencyRow, { code: agencyCode }))) throw new AppError(ErrorCode.NotFound, `Agency ${agencyCode} is not known.`);
+  assertManages(m, agencyCode);
   const rows = await em.find(AgencyOfficeRow, { agencyCode }, { orderBy: { code: 'asc' } });
   return Promise.all(rows.map((r) => viewOf(em, r)));
 }
@@ -114,9 +114,9 @@ function checkOffice(o: RegionalOffice): RegionalOffice {
 export type NewOffice = Omit<RegionalOffice, 'agencyCode' | 'paymentGateway' | 'eWallet' | 'active'> & { eWalletEnabled: boolean };
 
 export async function addOffice(em: EntityManager, m: Manager, agencyCode: string, input: NewOffice): Promise<OfficeView> {
-  assertManages(m, agencyCode);
   return em.transactional(async (tx) => {
     if (!(await tx.findOne(IssuingAgencyRow, { code: agencyCode }))) throw new AppError(ErrorCode.NotFound, `Agency ${agencyCode} is not known.`);
+    assertManages(m, agencyCode);
     const { eWalletEnabled, ...rest } = input;
     const office = checkOffice({ ...rest, agencyCode, eWallet: { enabled: eWalletEnabled, openingBalancePaise: 0 }, active: true });
     if (await tx.findOne(AgencyOfficeRow, { code: office.code })) throw new AppError(ErrorCode.Conflict, `Office ${office.code} already exists: edit it instead.`);
