@@ -160,6 +160,8 @@ const schema = z.object({
   ESEAL_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
   ESEAL_P12_PASSWORD: z.string().optional().or(z.literal('').transform(() => undefined)),
   CERTIFICATE_IMAGES_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
+  /** machine-drawn stand-ins for a missing stamp or signature image: development only (default true outside production) */
+  CERTIFICATE_DEMO_IMAGES: bool.optional(),
   QR_SIGNING_KEY_FILE: z.string().optional().or(z.literal('').transform(() => undefined)),
   QR_SIGNING_KEY: z.string().optional().or(z.literal('').transform(() => undefined)),
   QR_KEY_ID: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, "_", "-" or "." (at most 64)').optional().or(z.literal('').transform(() => undefined)),
@@ -278,6 +280,7 @@ function productionProblems(e: RawConfig): string[] {
   const p: string[] = [];
   if (e.AUTH_DEV_KEYS) p.push('AUTH_DEV_KEYS: the development signing keys are accepted (anyone can mint a token); set AUTH_DEV_KEYS=false and AUTH_JWKS_URL to your identity provider\'s keys');
   if (!e.AUTH_JWKS_URL) p.push('AUTH_JWKS_URL: no identity provider\'s keys are configured, so no token could be checked; set the JWKS URL of your identity provider');
+  if (e.CERTIFICATE_DEMO_IMAGES === true) p.push('CERTIFICATE_DEMO_IMAGES: machine-drawn stamps and signatures would print on certificates; unset it (certificates wait for the uploaded images)');
   if (e.PAYMENT_SANDBOX) p.push('PAYMENT_SANDBOX: the sandbox payment gateway is selected (its checkout page pays anything); set PAYMENT_SANDBOX=false and PAYMENT_GATEWAY_URL');
   if (!e.PAYMENT_GATEWAY_URL) p.push('PAYMENT_GATEWAY_URL: without it payments go to the built-in sandbox gateway; set the payment gateway\'s URL');
   if (e.ESIGN_PROVIDER === 'sandbox') p.push('ESIGN_PROVIDER: the sandbox eSign provider is selected (it signs for anyone); set ESIGN_PROVIDER=none until a licensed eSign service provider is configured');
@@ -565,8 +568,16 @@ export interface CertificateSettings {
     /** ESEAL_P12_BASE64_<OFFICE> (and ESEAL_P12_PASSWORD_<OFFICE>), office code with "_" for "-" */
     perOffice: Record<string, { p12Base64: string; password: string | undefined }>;
   };
-  /** stamps/<OFFICE>.png and signatures/<officer id>.png; demo images are drawn for the missing ones */
+  /**
+   * stamps/<OFFICE>.png and signatures/<officer id>.png read when the database has none uploaded
+   * (services/certificate/image-source.ts)
+   */
   imagesDir: string;
+  /**
+   * development and tests: a machine-drawn stamp or signature stands in for a missing one. Never in
+   * production: a certificate whose office has no stamp or whose officer has no signature waits for them.
+   */
+  demoImages: boolean;
   qrKey: {
     /** PEM text (QR_SIGNING_KEY), else read from `file` */
     pem: string | undefined;
@@ -604,6 +615,7 @@ function certificateSettings(e: RawConfig, env: NodeJS.ProcessEnv, dataDir: stri
       perOffice,
     },
     imagesDir: path.resolve(e.CERTIFICATE_IMAGES_DIR ?? path.join(dataDir, 'certificate-images')),
+    demoImages: !production && e.CERTIFICATE_DEMO_IMAGES !== false,
     qrKey: {
       pem: e.QR_SIGNING_KEY?.replace(/\\n/g, '\n'),
       file: path.resolve(e.QR_SIGNING_KEY_FILE ?? path.join(dataDir, 'qr', 'qr-signing-key.pem')),

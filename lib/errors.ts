@@ -49,6 +49,8 @@ export const ErrorCode = {
   SigningRequestExpired: 'signing_request_expired',
   // public verification of certificates (issue 5)
   CaptchaFailed: 'captcha_failed',
+  /** a certificate cannot be drawn: its office has no stamp image or its officer no signature image (issue 12) */
+  ImagesMissing: 'images_missing',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -58,6 +60,7 @@ const defaultStatus: Partial<Record<ErrorCode, number>> = {
   unauthorized: 401,
   forbidden: 403,
   conflict: 409,
+  images_missing: 409,
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,

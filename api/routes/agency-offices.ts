@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { AddressSchema } from '../../domain/reference/schema.js';
 import { addOffice, editOffice, listOffices, managerOf, setGatewayParameters } from '../../services/agency/offices.js';
+import { certificateImagePng, certificateImageSpecimen, uploadCertificateImage } from '../../services/agency/images.js';
+import type { ImageKind } from '../../services/certificate/image-source.js';
+import { IMAGE_LIMITS } from '../../services/pdf/raster-image.js';
+import { AppError, ErrorCode } from '../../lib/errors.js';
+import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
+import { releaseHeldIssuance } from '../http/held-issuance.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 
@@ -55,10 +61,100 @@ const gatewayBody = z.object({
   checksumKey: z.string().max(500).optional().describe('stored encrypted; never returned (its last four characters are)'),
 });
 
+const imageView = z.object({
+  kind: z.enum(['stamp', 'signature']),
+  owner: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  backgroundRemoved: z.boolean().describe('false when the upload already had a transparent background'),
+  sha256: z.string(),
+  uploadedBy: z.string(),
+  uploadedAt: z.string(),
+});
+const staffParam = z.object({ id: z.string().min(1).max(60).regex(/^[A-Za-z0-9._-]+$/, 'a staff id has letters, digits, . _ - only') });
+
+/** Upload, read and specimen routes of one kind of certificate image (the office's stamp, an officer's signature). */
+function imageRoutes(deps: ApiDeps, kind: ImageKind) {
+  const em = () => deps.orm.em.fork();
+  const base = kind === 'stamp' ? '/v1/offices/:code/stamp' : '/v1/staff/:id/signature';
+  const params = kind === 'stamp' ? officeParam : staffParam;
+  const ownerOf = (p: { code?: string; id?: string }) => (kind === 'stamp' ? p.code! : p.id!);
+  const what = kind === 'stamp' ? "the office's stamp" : "the officer's signature";
+  const Kind = kind === 'stamp' ? 'Stamp' : 'Signature';
+  return [
+    defineRoute({
+      method: 'put',
+      path: base,
+      operationId: `upload${Kind}Image`,
+      summary: `Upload ${what} (PNG or JPEG; the background is removed automatically)`,
+      description:
+        `Seed 002 §3.I.v–vii: uploaded once, printed on every certificate ${kind === 'stamp' ? 'of the office' : 'the officer approves'}. ` +
+        `The paper background becomes transparent and the image is cropped to the ink; at most ${IMAGE_LIMITS.maxBytes / 1024 / 1024} MB and ${IMAGE_LIMITS.maxPixels / 1e6} megapixels, ` +
+        `at least ${IMAGE_LIMITS.minSide} pixels a side after the crop. See how it prints at \`${base.replace(/:(\w+)/, '{$1}')}/specimen.pdf\`.`,
+      tags: ['agency administration'],
+      auth: ['agency-admin', 'admin'],
+      params,
+      rawBody: { contentTypes: ['image/png', 'image/jpeg', 'application/octet-stream'], description: 'The image itself; its type is read from its content' },
+      responses: { 200: { description: 'stored', schema: imageView }, 403: { description: 'another agency' }, 404: { description: 'no such office or officer' }, 413: { description: 'too large' }, 422: { description: 'not a PNG or JPEG, too many pixels, empty or too small' } },
+      handler: async ({ req, res, params: p, principal }) => {
+        let bytes: Buffer;
+        try {
+          bytes = await readRawBody(req, res, IMAGE_LIMITS.maxBytes);
+        } catch (e) {
+          if (e instanceof BodyTooLarge) throw new AppError(ErrorCode.AttachmentRejected, `The image is larger than ${IMAGE_LIMITS.maxBytes / 1024 / 1024} MB, the most a stamp or signature can be.`, { status: 413 });
+          throw e;
+        }
+        const stored = await uploadCertificateImage(em(), managerOf(principal!), kind, ownerOf(p as { code?: string; id?: string }), bytes);
+        // files held in Approved Pending Issuance for want of this image are issued now
+        await releaseHeldIssuance(deps, kind, stored.owner);
+        return stored;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}.png`,
+      operationId: `get${Kind}Image`,
+      summary: `${what[0]!.toUpperCase()}${what.slice(1)} as stored: PNG with a transparent background`,
+      tags: ['agency administration'],
+      auth: ['agency-admin', 'admin'],
+      params,
+      responses: { 200: { description: 'the PNG', schema: z.string().meta({ format: 'binary' }), contentType: 'image/png' }, 404: { description: 'none uploaded yet' } },
+      handler: async ({ params: p, principal, res }) => {
+        const { png } = await certificateImagePng(em(), managerOf(principal!), kind, ownerOf(p as { code?: string; id?: string }));
+        res.setHeader('Content-Type', 'image/png');
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.status(200).end(png);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}/specimen.pdf`,
+      operationId: `get${Kind}Specimen`,
+      summary: `How ${what} prints: a sample certificate with it in its place, marked SPECIMEN – NOT VALID`,
+      tags: ['agency administration'],
+      auth: ['agency-admin', 'admin'],
+      params,
+      responses: { 200: { description: 'the specimen', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' }, 404: { description: 'none uploaded yet' } },
+      handler: async ({ params: p, principal, res }) => {
+        const pdf = await certificateImageSpecimen(em(), managerOf(principal!), kind, ownerOf(p as { code?: string; id?: string }));
+        res.setHeader('Content-Type', 'application/pdf');
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.status(200).end(Buffer.from(pdf));
+        return undefined;
+      },
+    }),
+  ];
+}
+
 export function agencyOfficeRoutes(deps: ApiDeps) {
   const em = () => deps.orm.em.fork();
   const keys = () => deps.config.temporal.codec;
   return [
+    ...imageRoutes(deps, 'stamp'),
+    ...imageRoutes(deps, 'signature'),
     defineRoute({
       method: 'get',
       path: '/v1/agencies/:agency/offices',

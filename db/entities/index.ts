@@ -6,7 +6,7 @@ import { SignedDocumentSchema, SigningRequestSchema, UserDscSchema, UserIdentity
 import { NotificationRowSchema } from './notification.js';
 import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema } from './payment.js';
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
-import { AgencyOfficeRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, TradeAgreementRowSchema } from './reference.js';
+import { AgencyOfficeRowSchema, CertificateImageRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, TradeAgreementRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
 import { SlackLinkCodeSchema, SlackLinkFailureSchema, SlackMessageSchema, SlackUserLinkSchema } from './slack.js';
 import { HelpdeskMessageSchema, HelpdeskTicketSchema } from './helpdesk.js';
@@ -39,6 +39,7 @@ export const entities = [
   AgencyOfficeRowSchema,
   FeeScheduleRowSchema,
   GatewayCredentialRowSchema,
+  CertificateImageRowSchema,
   StaffUserRowSchema,
   ApplicationRowSchema,
   InvoiceClaimSchema,

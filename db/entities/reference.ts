@@ -1,4 +1,4 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { BlobType, defineEntity, p } from '@mikro-orm/core';
 import type { SealedSecret } from '../../lib/sealed-secret.js';
 import type { FeeScheduleEntry, IssuingAgency, RegionalOffice, TradeAgreement, DeliveryCharge } from '../../domain/reference/types.js';
 
@@ -89,3 +89,27 @@ export const GatewayCredentialRowSchema = defineEntity({
 });
 export class GatewayCredentialRow extends GatewayCredentialRowSchema.class {}
 GatewayCredentialRowSchema.setClass(GatewayCredentialRow);
+
+/**
+ * An office's stamp (`kind` stamp, `owner` the office code) or an officer's signature (`signature`, the
+ * staff user's id), uploaded by the agency's administrator once (seed 002 §3.I.v–vii), the background
+ * already removed: what every certificate of the office or the officer prints.
+ */
+export const CertificateImageRowSchema = defineEntity({
+  name: 'CertificateImageRow',
+  tableName: 'certificate_image',
+  primaryKeys: ['kind', 'owner'],
+  properties: {
+    kind: p.string().length(10).primary(),
+    owner: p.string().length(60).primary(),
+    png: p.type(BlobType).lazy(),
+    sha256: p.string().length(64),
+    width: p.integer(),
+    height: p.integer(),
+    backgroundRemoved: p.boolean(),
+    uploadedBy: p.string().length(120),
+    uploadedAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class CertificateImageRow extends CertificateImageRowSchema.class {}
+CertificateImageRowSchema.setClass(CertificateImageRow);

@@ -42,7 +42,7 @@ export interface ApplicationCertificateRendererDeps {
 
 export function createApplicationCertificateRenderer(deps: ApplicationCertificateRendererDeps): CertificateRenderer {
   const eseals = createEsealSource(deps.settings.eseal);
-  const images = createCertificateImageSource(deps.settings.imagesDir);
+  const images = createCertificateImageSource({ em: deps.em, imagesDir: deps.settings.imagesDir, demoImages: deps.settings.demoImages });
   const qr = createQrKeySource(deps.settings.qrKey);
 
   /** The certificate's document (frozen at first render) and everything drawn around it but the signature. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { glyphShape, textAdvance, type Polygon } from '../pdf/glyph-outlines.js';
-import { encodePng, type RgbaImage } from '../pdf/png.js';
+import type { RgbaImage } from '../pdf/raster-image.js';
 
 /**
  * Demo images for development and tests: an officer's handwritten-looking signature and an office's
@@ -252,14 +252,6 @@ export function drawSignature(seed: string, width = 420, height = 150): RgbaImag
     m.disk(x, y, 1.2 + 1.2 * Math.sin(Math.PI * t));
   }
   return m.toImage([18, 38, 120]);
-}
-
-export function demoStampPng(text: StampText, size?: number): Buffer {
-  return encodePng(drawStamp(text, size));
-}
-
-export function demoSignaturePng(officerName: string): Buffer {
-  return encodePng(drawSignature(officerName));
 }
 
 /** Paints an RGBA image onto white paper, as a scanner would deliver it (for background-removal tests). */

@@ -1,4 +1,4 @@
-import { ApplicationRow, CertificateRow, IecRecord } from '../../db/entities/index.js';
+import { ApplicationRow, CertificateRow, IecRecord, StaffUserRow } from '../../db/entities/index.js';
 import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.js';
 import { applicationMessageId } from '../../channels/email/message-id.js';
 import { createReplyToken, replyAddress } from '../../channels/email/reply-token.js';
@@ -34,7 +34,9 @@ export type ApplicationEvent =
   | { kind: 'response-received'; round: number; responseKind: 'edit' | 'clarification' }
   | { kind: 'approved' }
   | { kind: 'rejected'; reason: string }
-  | { kind: 'expired'; reason: string };
+  | { kind: 'expired'; reason: string }
+  /** approved, but the certificate waits for the office's stamp or the officer's signature image: the agency's administrators are told */
+  | { kind: 'issuance-held'; reason: string };
 
 /**
  * Composes and sends the e-mails (and SMS) of an application event, through the outbox, from the
@@ -171,6 +173,18 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
           toExporter(renderRejection({ ctx, exporterName, applicationNumber: number, office: office?.name ?? '', reason: ev.reason, request }), 'rejection', 0);
           sms(`CoO file ${number} was rejected. Reason sent by e-mail.`, 'rejection');
           break;
+        case 'issuance-held': {
+          const admins = await em.find(StaffUserRow, { role: 'agency-admin', agencyCode: app.agencyCode ?? '', active: true }, { orderBy: { id: 'asc' } });
+          for (const admin of admins) {
+            const body = frame(ctx, {
+              greeting: admin.name,
+              text: `File ${number} at ${office?.name ?? app.officeCode} is approved, but its certificate cannot be issued yet: ${ev.reason}\n\nUpload the missing image; the certificate is issued as soon as it is there.`,
+              html: html`<p>File <b>${number}</b> at ${office?.name ?? app.officeCode ?? ''} is approved, but its certificate cannot be issued yet: ${ev.reason}</p><p>Upload the missing image; the certificate is issued as soon as it is there.</p>`,
+            });
+            messages.push({ channel: 'email', to: admin.email, template: 'issuance-held', subject: `Certificate of file ${number} held: an image is missing`, text: body.text, html: body.html, applicationId: app.id });
+          }
+          break;
+        }
         case 'expired': {
           const body = frame(ctx, {
             greeting: exporterName,

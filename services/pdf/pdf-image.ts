@@ -10,7 +10,7 @@ import {
   type PDFPage,
   type PDFRef,
 } from 'pdf-lib';
-import { decodePng, type RgbaImage } from './png.js';
+import type { RgbaImage } from './raster-image.js';
 
 /**
  * An image ready for PDF: colour and alpha planes already deflated. Prepared once per uploaded image and
@@ -24,8 +24,7 @@ export interface PreparedImage {
   alpha?: Uint8Array;
 }
 
-export function prepareImage(input: Uint8Array | RgbaImage): PreparedImage {
-  const img = input instanceof Uint8Array ? decodePng(input) : input;
+export function prepareImage(img: RgbaImage): PreparedImage {
   const n = img.width * img.height;
   const rgb = Buffer.alloc(n * 3);
   const alpha = Buffer.alloc(n);

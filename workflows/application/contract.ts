@@ -36,6 +36,11 @@ export interface ApplicationTimings {
   /** The approving officer's certificate signature (offices that sign with the officer's DSC): the same. */
   certificateSignatureReminders?: Duration[];
   certificateSignatureEscalation?: Duration;
+  /**
+   * A certificate held for want of a stamp or signature image (issue 12): how often to try again when no
+   * upload signals it (default 1 hour).
+   */
+  issuanceRecheck?: Duration;
 }
 
 export interface ApplicationWorkflowInput {
@@ -118,6 +123,8 @@ export interface ApplicationState {
   certificateNumber?: string;
   /** where the office's certificates are signed by the issuing officer's DSC: the certificate waiting for it */
   certificateSigning?: { certificateNumber: string; contentSha256: string; signer: Actor; requestedAt: string };
+  /** approved, but the certificate cannot be drawn yet: why (the office's stamp or the officer's signature image is missing) and since when */
+  issuanceHeld?: { reason: string; since: string };
   history: HistoryEntry[];
 }
 
@@ -203,6 +210,8 @@ export const signingPayloadUpdate = defineUpdate<ApplicationState, []>('signingP
 /** The exporter's signature over the current signing payload (submission, or a deficiency response). */
 export const signUpdate = defineUpdate<{ sha256: string }, [SignatureInput]>('sign');
 export const startPaymentUpdate = defineUpdate<PaymentState, [{ method: 'gateway' | 'ewallet'; actor: Actor }]>('startPayment');
+/** Sent by the API when a stamp or signature image is uploaded: a file held for it is issued now. */
+export const certificateImagesUpdatedSignal = defineSignal<[]>('certificateImagesUpdated');
 /** Sent by the API after it has verified the gateway's checksum. Duplicates are harmless. */
 export const paymentCallbackSignal = defineSignal<[PaymentCallback]>('paymentCallback');
 

@@ -15,12 +15,13 @@ import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
 import { ErrorCode } from '../../lib/errors.js';
-import { isBusinessFailure } from '../../lib/workflow-failure.js';
+import { findApplicationFailure, isBusinessFailure } from '../../lib/workflow-failure.js';
 import { SA } from '../search-attributes.js';
 import { executionKey } from '../execution-key.js';
 import { databaseWrite, gatewayCall, notification, slackCall, verification } from '../activity-options.js';
 import {
   approveUpdate,
+  certificateImagesUpdatedSignal,
   paymentCallbackSignal,
   prepareDeficiencyResponseUpdate,
   raiseDeficiencyUpdate,
@@ -201,6 +202,11 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
 
   setHandler(paymentCallbackSignal, (cb) => {
     callbacks.push(cb);
+  });
+
+  let imagesUpdated = false;
+  setHandler(certificateImagesUpdatedSignal, () => {
+    imagesUpdated = true;
   });
 
   const decisionValidator = (officer: OfficerRef) => {
@@ -533,8 +539,31 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
   // --- 6. issue ----------------------------------------------------------------------------------
   const approver = state.decision!.by;
   const cert = await db.createCertificateRecord({ applicationId: input.applicationId, officer: approver });
+  // a certificate that cannot be drawn for want of the office's stamp or the officer's signature image
+  // waits in Approved Pending Issuance, says why, tells the agency's administrators, and is drawn as soon
+  // as the image is uploaded (signal) or at the next recheck; decided once, here
+  const waitForImages = patched('issuance-waits-for-images');
+  async function drawn<T>(draw: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        const r = await draw();
+        state.issuanceHeld = undefined;
+        return r;
+      } catch (e) {
+        if (!waitForImages || findApplicationFailure(e)?.type !== ErrorCode.ImagesMissing) throw e;
+        const reason = findApplicationFailure(e)!.message;
+        if (state.issuanceHeld?.reason !== reason) {
+          state.issuanceHeld = { reason, since: new Date(Date.now()).toISOString() };
+          await transition('Approved Pending Issuance', SYSTEM, 'issuance-held', { note: reason, details: { reason } });
+          await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key(`issuance-held/${transitionNo}`), event: { kind: 'issuance-held', reason } });
+        }
+        imagesUpdated = false;
+        await condition(() => imagesUpdated, t.issuanceRecheck ?? '1 hour');
+      }
+    }
+  }
   const signing = patched('officer-dsc-signing')
-    ? await db.prepareCertificateSigning({ certificateNumber: cert.certificateNumber, officeCode: input.officeCode })
+    ? await drawn(() => db.prepareCertificateSigning({ certificateNumber: cert.certificateNumber, officeCode: input.officeCode }))
     : ({ mode: 'eseal' } as const);
   if (signing.mode === 'officer-dsc') {
     // the office's certificates carry the issuing officer's own digital signature: wait for it (seed 002)
@@ -549,7 +578,7 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
     );
     state.certificateSigning = undefined;
   } else {
-    await db.issueCertificateDocument({ applicationId: input.applicationId, certificateNumber: cert.certificateNumber });
+    await drawn(() => db.issueCertificateDocument({ applicationId: input.applicationId, certificateNumber: cert.certificateNumber }));
   }
   state.certificateNumber = cert.certificateNumber;
   await transition('Approved', approver, 'certificate-issued', { set: { certificateNumber: cert.certificateNumber } });

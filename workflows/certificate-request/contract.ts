@@ -24,6 +24,7 @@ export {
   raiseDeficiencyUpdate,
   rejectUpdate,
   prepareDeficiencyResponseUpdate,
+  certificateImagesUpdatedSignal,
 } from '../application/contract.js';
 
 export const CERTIFICATE_REQUEST_WORKFLOW = 'cooCertificateRequest';
