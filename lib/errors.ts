@@ -45,6 +45,7 @@ export const ErrorCode = {
   IecInactive: 'iec_inactive',
   ContactDetailsFromIec: 'contact_details_from_iec',
   AccountNotRegistered: 'account_not_registered',
+  AccountDeactivated: 'account_deactivated',
   DscNotRegistered: 'dsc_not_registered',
   SigningRequestExpired: 'signing_request_expired',
   // public verification of certificates (issue 5)
@@ -76,6 +77,7 @@ const defaultStatus: Partial<Record<ErrorCode, number>> = {
   checksum_invalid: 400,
   payment_failed: 402,
   account_not_registered: 403,
+  account_deactivated: 403,
   signing_request_expired: 410,
   captcha_failed: 422,
 };

@@ -8,6 +8,7 @@ import { externalSigningContent } from '../../services/pdf/sign-pdf.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { buildSigningPayload } from '../../services/application/signing.js';
+import { officerOnDuty } from '../../services/identity/officer-on-duty.js';
 import { createKeptAnswerService } from '../../services/application/kept-answers.js';
 import { createGatewayCredentialSource } from '../../services/payment/gateway-credentials.js';
 import { verifyCallbackChecksum } from '../../services/payment/gateway.js';
@@ -378,7 +379,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
         409: { description: 'no certificate of this file is waiting for a signature' },
       },
       handler: async ({ params, principal }) => {
-        const app = await loadVisible(deps, principal!, params.id);
+        const app = await loadVisible(deps, await officerOnDuty(deps.orm.em.fork(), principal!), params.id);
         const state = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
         const pending = state.certificateSigning;
         if (!pending) throw new AppError(ErrorCode.Conflict, `No certificate of application ${app.number} is waiting for a signature: the file is ${state.status}.`);
@@ -405,7 +406,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       body: z.object({ signatureB64: z.string().min(16).max(200_000) }),
       responses: { 200: { description: 'signed and issued', schema: z.object({ sha256: z.string(), status: z.string() }) } },
       handler: async ({ params, body, principal, req }) => {
-        const app = await loadVisible(deps, principal!, params.id);
+        const app = await loadVisible(deps, await officerOnDuty(deps.orm.em.fork(), principal!), params.id);
         const handle = deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId);
         const id = updateId(req, 'sign-certificate');
         const r = await call(() =>
@@ -437,9 +438,11 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
             : {}) as { body?: z.ZodType }),
         responses: { 200: { description: 'the new state', schema: stateSchema } },
         handler: async ({ params, body, principal, req }) => {
-          const app = await loadVisible(deps, principal!, params.id);
+          // the staff table decides, not the token: an inactive or unknown officer is refused, the row's office wins
+          const onDuty = await officerOnDuty(deps.orm.em.fork(), principal!);
+          const app = await loadVisible(deps, onDuty, params.id);
           const handle = deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId);
-          const officer = officerRef(principal!);
+          const officer = officerRef(onDuty);
           const id = updateId(req, kind);
           // a repeat gets the first answer, also once the workflow has completed (kept in the database)
           const scope = id ? `application/${app.id}/${principal!.sub}/${id}` : undefined;

@@ -116,6 +116,11 @@ export interface SlackBackend {
   /** The officer a Slack user is linked to, or null (the bot then refuses every action). */
   officerForSlackUser(teamId: string, slackUserId: string): Promise<OfficerIdentity | null>;
   /**
+   * Why a Slack user is not an officer the bot can act for, when it is more than "not linked" (the linked
+   * officer's account is deactivated: "Your officer account is deactivated: …"); null to say "not linked".
+   */
+  refusalForSlackUser?(teamId: string, slackUserId: string): Promise<string | null>;
+  /**
    * Linking flow: the agency administrator issues a one-time code for an officer (through the API,
    * optionally bound to one Slack user); the officer proves who they are by typing `/coo link <code>`.
    * The implementation consumes the code (single use), checks its age, and limits failed attempts.

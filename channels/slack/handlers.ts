@@ -57,7 +57,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
   /** Only an officer linked to this Slack user, of the application's own office, may act. */
   async function gate(teamId: string, userId: string, number: string): Promise<Gate> {
     const officer = await backend.officerForSlackUser(teamId, userId);
-    if (!officer) return { ok: false, text: notLinkedText(command) };
+    if (!officer) return { ok: false, text: (await backend.refusalForSlackUser?.(teamId, userId)) ?? notLinkedText(command) };
     const card = await backend.getCard(number);
     if (!card) return { ok: false, text: notFoundText(number) };
     if (card.office.code !== officer.officeCode) return { ok: false, text: otherOfficeText(card, officer.officeCode) };
@@ -282,7 +282,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
         }
         case 'queue': {
           const officer = await backend.officerForSlackUser(cmd.team_id, cmd.user_id);
-          if (!officer) return await reply(notLinkedText(command));
+          if (!officer) return await reply((await backend.refusalForSlackUser?.(cmd.team_id, cmd.user_id)) ?? notLinkedText(command));
           const queue = sortOldestFirst(await backend.pendingQueue(officer)).slice(0, 20);
           if (queue.length === 0) return await reply('Nothing is waiting for a decision in your office.');
           return await reply(`${queue.length} waiting, oldest first`, [

@@ -1,6 +1,7 @@
 import { fileWorkflowOf } from '../../workflows/certificate-request/contract.js';
 import { findApplicationFailure } from '../../lib/workflow-failure.js';
 import { ErrorCode } from '../../lib/errors.js';
+import { officerRefusal } from '../../services/identity/officer-on-duty.js';
 import crypto from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -121,6 +122,15 @@ export class TemporalSlackBackend implements SlackBackend {
     const staff = await em.findOne(StaffUserRow, { id: link.staffUserId });
     if (!staff || !staff.active || staff.role !== 'officer' || !staff.officeCode) return null;
     return { officerId: staff.id, name: staff.name, officeCode: staff.officeCode };
+  }
+
+  async refusalForSlackUser(teamId: string, slackUserId: string): Promise<string | null> {
+    const em = this.deps.em();
+    const link = await em.findOne(SlackUserLink, { slackUserId });
+    if (!link || (link.teamId !== null && link.teamId !== teamId)) return null;
+    const staff = await em.findOne(StaffUserRow, { id: link.staffUserId });
+    const refusal = await officerRefusal(em, staff, link.staffUserId);
+    return refusal && refusal.code === ErrorCode.AccountDeactivated ? refusal.message : null;
   }
 
   async linkSlackUser(input: { teamId: string; slackUserId: string; code: string }): Promise<LinkResult> {

@@ -8,6 +8,7 @@ import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSche
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
 import { AgencyOfficeRowSchema, CertificateImageRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, TradeAgreementRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
+import { StaffRegistrationRowSchema } from './staff-registration.js';
 import { SlackLinkCodeSchema, SlackLinkFailureSchema, SlackMessageSchema, SlackUserLinkSchema } from './slack.js';
 import { HelpdeskMessageSchema, HelpdeskTicketSchema } from './helpdesk.js';
 import { InboundMailCopySchema, InboundMailSchema, MailIngestCursorSchema } from './mail-ingest.js';
@@ -24,6 +25,7 @@ export * from './payment.js';
 export * from './iec-record.js';
 export * from './reference.js';
 export * from './staff-user.js';
+export * from './staff-registration.js';
 export * from './slack.js';
 export * from './helpdesk.js';
 export * from './mail-ingest.js';
@@ -41,6 +43,7 @@ export const entities = [
   GatewayCredentialRowSchema,
   CertificateImageRowSchema,
   StaffUserRowSchema,
+  StaffRegistrationRowSchema,
   ApplicationRowSchema,
   InvoiceClaimSchema,
   AttachmentRowSchema,

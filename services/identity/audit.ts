@@ -7,7 +7,7 @@ export type AuditChannel = 'api' | 'workflow' | 'slack';
 export interface AuditEntry {
   /** idempotency key; a random one when the action cannot repeat */
   key?: string;
-  subjectType: 'exporter' | 'user' | 'dsc' | 'signed-document' | 'certificate' | 'agency' | 'office';
+  subjectType: 'exporter' | 'user' | 'dsc' | 'signed-document' | 'certificate' | 'agency' | 'office' | 'staff-registration';
   subjectId: string;
   action: string;
   actor: string;

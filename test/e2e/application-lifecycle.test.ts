@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgencyOfficeRow, AuditEvent, CertificateRow, FeeScheduleRow, KeptAnswer, NotificationRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
+import { AgencyOfficeRow, AuditEvent, CertificateRow, FeeScheduleRow, KeptAnswer, NotificationRow, PaymentRow, StaffUserRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import { applicationWorkflowId, TASK_QUEUE } from '../../workflows/application/contract.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
@@ -38,6 +38,8 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     await stack.startWorker();
     t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
     t.priya = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
+    // decisions are taken by active officers of the staff table (services/identity/officer-on-duty.ts)
+    await stack.orm.em.fork().upsert(StaffUserRow, { id: 'officer-eic-mum-2', role: 'officer', name: 'Second Officer', email: 'second.officer@eicindia.example', designation: 'Assistant Director', agencyCode: 'EIC', officeCode: 'EIC-MUM', active: true, createdAt: new Date() });
     t.second = await stack.token({ sub: 'officer-eic-mum-2', name: 'Second Officer', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
     t.kochi = await stack.token({ sub: 'officer-eic-koc', name: 'Thomas Varghese', roles: ['officer'], officeCode: 'EIC-KOC', agencyCode: 'EIC' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
