@@ -253,6 +253,14 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     const mails = await em.find(NotificationRow, { applicationId: draft.id, channel: 'email' });
     expect(mails.map((m) => m.template)).toEqual(expect.arrayContaining(['submission', 'officer-new-file', 'approval']));
     expect(mails.every((m) => m.sentAt)).toBe(true);
+    // the approval e-mail's verification link is the public page's real address, and it opens the certificate
+    const approvalMail = mails.find((m) => m.template === 'approval')!;
+    const cert = await em.findOneOrFail(CertificateRow, { applicationId: draft.id });
+    const link = approvalMail.body.match(/https?:\/\/\S+\/verify\S*/)?.[0];
+    expect(link).toBe(`${stack.baseUrl}/verify?no=${done.certificateNumber}&t=${cert.verificationToken}`);
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(done.certificateNumber);
 
     // the Temporal UI filters by these
     const desc = await stack.client.workflow.getHandle(applicationWorkflowId(draft.number)).describe();
