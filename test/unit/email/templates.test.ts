@@ -121,12 +121,12 @@ describe('outgoing mail templates', () => {
       agreement: 'India Oman CEPA (Agency Issued)',
       office: 'EIC Mumbai',
       issuedAt: new Date('2025-03-05T06:00:00Z'),
-      verifyUrl: 'https://coo.example.test/verify/EIC-MUM-2025-000123',
+      verifyUrl: 'https://coo.example.test/verify?no=EIC/2025/031/0000123A&t=tok',
       certificatePdf: pdf,
     });
     expectWellFormed(m);
     expect(m.attachments).toEqual([{ filename: 'Certificate-of-Origin-EIC-MUM-2025-000123.pdf', content: pdf, contentType: 'application/pdf' }]);
-    expect(m.html).toContain('href="https://coo.example.test/verify/EIC-MUM-2025-000123"');
+    expect(m.html).toContain('href="https://coo.example.test/verify?no=EIC/2025/031/0000123A&amp;t=tok"');
   });
 
   it('rejection', () => {
@@ -173,6 +173,45 @@ describe('outgoing mail templates', () => {
     expect(m.subject).toBe('Re: Expired Certificate error [Ticket HD-2025-000123]');
     expect(m.html).toContain('Please remove the old certificate &lt;b&gt;first&lt;/b&gt;.');
     expect(m.text).toContain('marked ticket HD-2025-000123 as resolved');
+  });
+
+  it('one salutation per mail: a staff answer opening with its own greets once, else the frame greets by name or Sir/Madam', () => {
+    const salutations = (text: string) => text.match(/^(Dear|Hello|Respected)\b.*$/gim) ?? [];
+    const own = renderTicketReply({
+      ctx,
+      ticketNumber: 'HD-2025-000123',
+      requesterName: null,
+      originalSubject: 'DSC not accepted',
+      staffName: 'Priya',
+      body: 'Dear Mr Sharma,\n\nPlease register the new DSC.',
+    });
+    expect(salutations(own.text)).toEqual(['Dear Mr Sharma,']);
+    expect(own.text).not.toContain('Sir/Madam');
+    expect(own.html).not.toContain('Sir/Madam');
+    expect(own.html.match(/Dear /g)).toHaveLength(1);
+    for (const body of ['hello Raj, the DSC is now registered.', '  Respected Sir, the DSC is now registered.']) {
+      const m = renderTicketReply({ ctx, ticketNumber: 'HD-2025-000123', requesterName: 'Raj Kumar Sharma', originalSubject: 'DSC', staffName: 'Priya', body });
+      expect(salutations(m.text)).toHaveLength(1);
+      expect(m.text).not.toContain('Dear Raj Kumar Sharma');
+    }
+    const plain = renderTicketReply({ ctx, ticketNumber: 'HD-2025-000123', requesterName: 'Raj Kumar Sharma', originalSubject: 'DSC', staffName: 'Priya', body: 'Please register the new DSC.' });
+    expect(salutations(plain.text)).toEqual(['Dear Raj Kumar Sharma,']);
+    expect(plain.html.match(/Dear /g)).toHaveLength(1);
+    const anonymous = renderTicketAcknowledgement({ ctx, ticketNumber: 'HD-2025-000124', requesterName: null, originalSubject: 'help', knownProblem: null });
+    expect(salutations(anonymous.text)).toEqual(['Dear Sir/Madam,']);
+    // every exporter template greets exactly once
+    const approval = renderApproval({
+      ctx,
+      exporterName: 'Raj Kumar Exports',
+      applicationNumber: APP,
+      certificateNumber: 'EIC/2025/031/0000001A',
+      agreement: 'India Oman CEPA',
+      office: 'EIC Mumbai',
+      issuedAt: new Date('2025-03-04T04:45:00Z'),
+      verifyUrl: 'https://coo.example.test/verify?no=EIC/2025/031/0000001A&t=x',
+      certificatePdf: Buffer.from('%PDF-1.7'),
+    });
+    expect(salutations(approval.text)).toEqual(['Dear Raj Kumar Exports,']);
   });
 
   it('ticket closed for want of a reply: the wait in words, the ticket, and what a reply does, in the thread subject', () => {
