@@ -129,7 +129,7 @@ export function identityRoutes(deps: ApiDeps) {
       handler: async ({ principal, res }) => {
         const em = deps.orm.em.fork();
         const actor = await actorOf(em, principal, { allowPendingMapping: true });
-        const challenge = await createDscChallenge(em, actor);
+        const challenge = await createDscChallenge(em, actor, deps.config.mail.helpdeskAddress);
         res.status(201);
         return challenge;
       },

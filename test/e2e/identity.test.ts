@@ -50,7 +50,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
   }
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'identity' });
+    stack = await startStack({ name: 'identity', env: { HELPDESK_ADDRESS: 'support@coo-helpdesk.test' } });
     // the API and the worker read the trusted CAs and the eSign sandbox's key from <DATA_DIR>/pki
     pki = await ensureTestPki(path.join(stack.dir, 'pki'));
     await stack.startWorker();
@@ -345,6 +345,11 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     expect(mismatch.body.detail).toContain('The name in your profile, "Raj Kumar Sharma", does not exactly match the name in your digital signature certificate, "RAJ KUMAAR SHARMA"');
     expect(mismatch.body.detail).toContain("different middle name: 'KUMAAR' in the certificate, 'Kumar' in your profile (missing 'A' after 'KUMA')");
     expect(mismatch.body.detail).toContain('now frozen');
+    // the messages name this system's configured helpdesk address, not another platform's
+    const helpdesk = stack.config.mail.helpdeskAddress;
+    expect(helpdesk).toBe('support@coo-helpdesk.test');
+    expect(mismatch.body.detail).toContain(`(write to ${helpdesk})`);
+    expect(mismatch.body.detail).not.toContain('coo-dgft@gov.in');
     expect(mismatch.body.frozen).toBe(true);
     expect(mismatch.body.differences[0]).toMatchObject({ kind: 'different-word', certificateText: expect.any(String) });
 
@@ -369,12 +374,13 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
       expect(r.status).toBe(403);
       expect(r.body.code).toBe('user_frozen');
       expect(r.body.detail).toContain('KUMAAR');
+      expect(r.body.detail).toContain(`write to the CoO helpdesk (${helpdesk})`);
     }
     // the service the application workflow uses says the same
     const identity = await stack.deps.identity();
     await expect(
       verifySignedSubmission({ em: stack.orm.em.fork(), identity, userId: RAJ, iec: 'AAACR5055K', contentBytes: pendingBytes, signatureB64: sign(pendingBytes, 'exporter-raj') }),
-    ).rejects.toMatchObject({ code: 'user_frozen' });
+    ).rejects.toMatchObject({ code: 'user_frozen', message: expect.stringContaining(`(${helpdesk})`) });
     // the freeze is the user's, not the IEC's
     expect((await api(stack, 'POST', '/v1/signing-requests', { token: t.meera, body: { purpose: 'declaration', document: { a: 1 } } })).status).toBe(201);
 

@@ -235,7 +235,7 @@ describe('a reply signed with S/MIME by the exporter’s registered DSC', () => 
 
     // the activity behind it refuses a payload the e-mail does not carry, a signer who is not the DSC's
     // user, and a tampered copy of the e-mail
-    const identity = await identitySetupFromConfig(ms.stack.config.identity)();
+    const identity = await identitySetupFromConfig(ms.stack.config.identity, { helpdeskAddress: ms.stack.config.mail.helpdeskAddress })();
     const stored = await loadStoredMail(em, row.id);
     const { createHash } = await import('node:crypto');
     const payloadOf = (doc: unknown): SigningPayload => {
