@@ -172,6 +172,8 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
     const ticket = (await ms.ticketForMessage(replyId))!;
     expect(ticket.suspicious).toBe(true);
     expect(ticket.applicationNumber).toBe(app.fileNumber);
+    // the helpdesk reads the file number, not the draft number behind the reply address
+    expect(ticket.suspicionReason).toContain(`deficiency e-mail of file ${app.fileNumber} (round`);
     expect(await ms.mailbox(STRANGER)).toHaveLength(0);
   });
 });
