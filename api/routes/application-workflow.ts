@@ -38,6 +38,7 @@ import { loadReferenceIndex } from '../../db/reference-index.js';
 import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { workflowErrorToAppError } from '../http/workflow-errors.js';
+import { namePeople } from '../../services/application/people-names.js';
 
 const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id') });
 
@@ -182,7 +183,9 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'state', schema: stateSchema } },
       handler: async ({ params, principal }) => {
         const app = await loadVisible(deps, principal!, params.id);
-        const state = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
+        const queried = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
+        // people by their names: a signature's actor is recorded by user id
+        const state = await namePeople(deps.orm.em.fork(), queried);
         if (seesUnsubmitted(principal!, app)) return state;
         // officers see what the exporter signed: not a response still waiting for its signature
         const { signing: _unsigned, ...signedOnly } = state;

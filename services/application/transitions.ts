@@ -10,6 +10,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import { financialYearOf } from '../../domain/application/financial-year.js';
 import type { Actor } from '../../workflows/application/contract.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
+import { actorName } from './people-names.js';
 
 export interface TransitionInput {
   applicationId: string;
@@ -61,7 +62,8 @@ export function createTransitionService(deps: ApplicationServiceDeps) {
           subjectType: app.kind === 'application' ? 'application' : 'certificate-request',
           subjectId: app.number,
           action: t.action,
-          actor: `${t.actor.id} (${t.actor.name})`,
+          // "id (name)": a signer recorded by id gets the person's name
+          actor: `${t.actor.id} (${await actorName(tx, t.actor)})`,
           channel: t.actor.channel,
           details: { status: t.status, ...(t.details ?? {}) },
         });

@@ -250,6 +250,11 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     const audit = await em.find(AuditEvent, { subjectId: draft.number }, { orderBy: { id: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['submitted-for-signature', 'signed', 'paid-and-submitted', 'approved', 'certificate-issued']);
     expect(audit.find((a) => a.action === 'approved')!.actor).toContain('officer-eic-mum');
+    // people by their names: the exporter's signature reads "Raj Kumar Sharma", not the user id alone
+    expect(audit.find((a) => a.action === 'signed')!.actor).toBe('AAACR5055K-1 (Raj Kumar Sharma)');
+    const signedStep = done.history.find((h: any) => h.status === 'Pending Payment');
+    expect(signedStep.actor).toMatchObject({ id: 'AAACR5055K-1', name: 'Raj Kumar Sharma' });
+    expect(done.history.every((h: any) => h.actor.name !== h.actor.id || h.actor.id === 'system')).toBe(true);
     const mails = await em.find(NotificationRow, { applicationId: draft.id, channel: 'email' });
     expect(mails.map((m) => m.template)).toEqual(expect.arrayContaining(['submission', 'officer-new-file', 'approval']));
     expect(mails.every((m) => m.sentAt)).toBe(true);
