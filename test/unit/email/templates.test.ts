@@ -3,6 +3,7 @@ import { knownProblem } from '../../../channels/email/faq.js';
 import { ticketNumberFromSubject } from '../../../channels/email/message-id.js';
 import { createReplyToken, replyAddress, tokenFromSubject } from '../../../channels/email/reply-token.js';
 import { stripReply } from '../../../channels/email/strip-reply.js';
+import { renderOfficerDeadline } from '../../../channels/email/templates/officer-deadline.js';
 import {
   escapeHtml,
   formatRupees,
@@ -212,6 +213,31 @@ describe('outgoing mail templates', () => {
       certificatePdf: Buffer.from('%PDF-1.7'),
     });
     expect(salutations(approval.text)).toEqual(['Dear Raj Kumar Exports,']);
+  });
+
+  it("officer deadlines lead with the file number and point at the API's real operations", () => {
+    const common = {
+      ctx,
+      recipientName: 'Priya Deshpande',
+      step: 'reminder' as const,
+      fileNumber: 'EIMUCOAPPLY00000001AM27',
+      applicationNumber: 'DRAFTCOOAPPLY00000001AM27',
+      exporterName: 'Raj Kumar Exports',
+      office: 'EIC Mumbai',
+      waitingSince: new Date('2026-12-01T10:00:00Z'),
+      waited: '2 d',
+      reminderNumber: 1,
+    };
+    const review = renderOfficerDeadline({ ...common, wait: 'review' });
+    expect(review.subject).toBe('Reminder 1: file EIMUCOAPPLY00000001AM27 waits for your decision');
+    expect(review.text).toContain('https://coo.example.test/v1/applications/DRAFTCOOAPPLY00000001AM27/decisions/approve');
+    const signature = renderOfficerDeadline({ ...common, wait: 'certificate-signature', officerName: 'Priya Deshpande', certificateNumber: 'EIC/2026/031/0000001A' });
+    expect(signature.text).toContain('GET https://coo.example.test/v1/applications/DRAFTCOOAPPLY00000001AM27/certificate/signing');
+    expect(signature.text).toContain('POST https://coo.example.test/v1/applications/DRAFTCOOAPPLY00000001AM27/certificate/signature');
+    for (const m of [review, signature]) {
+      expect(m.text).not.toContain('/api/v1');
+      expect(m.text).not.toContain('{id}');
+    }
   });
 
   it('ticket closed for want of a reply: the wait in words, the ticket, and what a reply does, in the thread subject', () => {

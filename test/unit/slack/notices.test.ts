@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { notLinkedText, otherOfficeText, refusalText } from '../../../channels/slack/blocks/notices.js';
 import { keyForAction, keyForViewSubmission } from '../../../channels/slack/idempotency.js';
+import { buildOfficerReminder } from '../../../channels/slack/blocks/reminders.js';
 import { card } from './fixtures.js';
 
 const me = { officerId: 'OFF-IYER', name: 'Ravi Iyer' };
@@ -27,6 +28,13 @@ describe('what a refused officer reads', () => {
     const filed = card({ applicationNumber: 'DRAFTCOOAPPLY00000101AM26', fileNumber: 'EIMUCOAPPLY00000101AM26' });
     expect(refusalText(decided, me, filed)).toBe('Anita Sharma already approved EIMUCOAPPLY00000101AM26, so your action was not recorded.');
     expect(refusalText(decided, me, { applicationNumber: 'DRAFTCOOAPPLY00000101AM26' })).toContain('approved DRAFTCOOAPPLY00000101AM26,');
+  });
+
+  it("a signature reminder leads with the file number and names the API's real operations", () => {
+    const text = buildOfficerReminder(card(), 3_600_000, { kind: 'certificate-signature', officerName: 'Ravi Iyer' }).text;
+    expect(text).toContain('*MUMCOOAPPLY00000101AM26*');
+    expect(text).toContain('GET /v1/applications/COOAPPLY00000101AM26/certificate/signing');
+    expect(text).not.toContain('/api/v1');
   });
 
   it('names the office and says nothing changed', () => {
