@@ -384,7 +384,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
         const app = await loadVisible(deps, principal!, params.id);
         const state = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
         const pending = state.certificateSigning;
-        if (!pending) throw new AppError(ErrorCode.Conflict, `No certificate of application ${app.number} is waiting for a signature: the file is ${state.status}.`);
+        if (!pending) throw new AppError(ErrorCode.Conflict, `No certificate of file ${app.fileNumber ?? app.number} is waiting for a signature: the file is ${state.status}.`);
         const cert = await deps.orm.em.fork().findOneOrFail(CertificateRow, { number: pending.certificateNumber }, { populate: ['preparedPdf'] });
         const content = await externalSigningContent(Buffer.from(cert.preparedPdf as Uint8Array));
         return {
@@ -485,7 +485,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 201: { description: 'stored', schema: z.object({ id: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string() }) } },
       handler: async ({ params, query, principal, req, res }) => {
         const app = await loadOwned(deps, principal!, params.id);
-        if (app.status !== 'Deficient') throw new AppError(ErrorCode.IllegalTransition, `Application ${app.number} is ${app.status}: files for a deficiency response are taken only while it is Deficient.`);
+        if (app.status !== 'Deficient') throw new AppError(ErrorCode.IllegalTransition, `File ${app.fileNumber ?? app.number} is ${app.status}: files for a deficiency response are taken only while it is Deficient.`);
         let bytes: Buffer;
         try {
           bytes = await readRawBody(req, res, DEFICIENCY_RESPONSE_POLICY.maxBytes + 1);

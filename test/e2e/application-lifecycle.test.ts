@@ -64,6 +64,19 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     return { id: draft.id, number: draft.number };
   }
 
+  it('names a file by its file number once there is one, in the answers that refuse an action on it', async () => {
+    const app = await inProcess();
+    const { fileNumber } = await workflowState(stack, t.raj, app.id);
+    expect(fileNumber).toMatch(/^[A-Z]{4}COAPPLY/);
+    const noCertificate = await api(stack, 'GET', `/v1/applications/${app.id}/certificate`, { token: t.priya });
+    expect(noCertificate.status).toBe(404);
+    expect(noCertificate.body.detail).toBe(`File ${fileNumber} has no certificate yet: it is In-Process.`);
+    const noSigning = await api(stack, 'GET', `/v1/applications/${app.id}/certificate/signing`, { token: t.priya });
+    expect(noSigning.status).toBe(409);
+    expect(noSigning.body.detail).toBe(`No certificate of file ${fileNumber} is waiting for a signature: the file is In-Process.`);
+    await stack.client.workflow.getHandle(applicationWorkflowId(app.number)).terminate('test done');
+  });
+
   it('produces the tax invoice copy: itemised GST, sealed by the office, the same bytes on every download', async () => {
     const app = await inProcess();
     const info = await api(stack, 'GET', `/v1/applications/${app.id}/tax-invoice`, { token: t.raj });
