@@ -38,7 +38,7 @@ import { loadReferenceIndex } from '../../db/reference-index.js';
 import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { workflowErrorToAppError } from '../http/workflow-errors.js';
-import { namePeople } from '../../services/application/people-names.js';
+import { namePeople } from '../../services/identity/people-names.js';
 
 const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id') });
 

@@ -10,7 +10,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import { financialYearOf } from '../../domain/application/financial-year.js';
 import type { Actor } from '../../workflows/application/contract.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
-import { actorName } from './people-names.js';
+import { actorName } from '../identity/people-names.js';
 
 export interface TransitionInput {
   applicationId: string;

@@ -98,6 +98,13 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.userStatus).toBe('active');
     expect(r.body.dsc).toMatchObject({ iec: 'AAACR5055K', subjectCommonName: 'MEERA IYER', status: 'active', class: 3 });
+    // the helpdesk reads who did what by name beside the id: Raj mapped Meera, Meera proved it — not bare user ids
+    const meera = r.body.dsc.userId as string;
+    const seen = await api(stack, 'GET', `/v1/users/${meera}`, { token: t.helpdesk });
+    expect(seen.status, JSON.stringify(seen.body)).toBe(200);
+    const actorOf = (action: string) => seen.body.history.find((h: { action: string }) => h.action === action)?.actor;
+    expect(actorOf('exporter.user-mapped')).toBe(`${RAJ} (Raj Kumar Sharma)`);
+    expect(actorOf('exporter.user-activated')).toBe(`${meera} (Meera Iyer)`);
     const ex = await api(stack, 'GET', '/v1/exporters/AAACR5055K', { token: t.raj });
     expect(ex.body.users.find((u: { id: string }) => u.id === 'AAACR5055K-2')).toMatchObject({ status: 'active', activeDscs: 1 });
   });
@@ -458,7 +465,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     const me = await api(stack, 'GET', '/v1/me', { token: t.meera });
     expect(me.body.name).toBe('Meera Iyer');
     const history = await api(stack, 'GET', '/v1/users/AAACR5055K-2', { token: t.helpdesk });
-    expect(history.body.history[0]).toMatchObject({ action: 'identity.unfrozen', actor: 'helpdesk-1', details: expect.objectContaining({ profileName: { before: 'Meera Iyre', after: 'Meera Iyer' } }) });
+    expect(history.body.history[0]).toMatchObject({ action: 'identity.unfrozen', actor: 'helpdesk-1 (Kavita Sharma)', details: expect.objectContaining({ profileName: { before: 'Meera Iyre', after: 'Meera Iyer' } }) });
     const ok = await api(stack, 'POST', `/v1/signing-requests/${req.id}/signature`, { token: t.meera, body: { signature: sign(bytes, 'exporter-raj-user2') } });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorsWithoutNames, lacksName, withPeopleNames } from '../../../services/application/people-names.js';
+import { actorsWithoutNames, auditActorShown, lacksName, withPeopleNames } from '../../../services/identity/people-names.js';
 
 describe("people are shown by their names, not their user ids", () => {
   const state = {
@@ -36,5 +36,12 @@ describe("people are shown by their names, not their user ids", () => {
     expect(named.fee).toEqual(state.fee);
     // the state itself is not changed
     expect(state.history[1]!.actor.name).toBe('AABCS1429B-1');
+  });
+
+  it('shows an audit actor recorded by bare id with the name beside it, and leaves "id (name)", system and unknown ids alone', () => {
+    const names = new Map([['AABCS1429B-1', 'Sunita Rao']]);
+    expect(auditActorShown('AABCS1429B-1', names)).toBe('AABCS1429B-1 (Sunita Rao)');
+    expect(auditActorShown('system', names)).toBe('system');
+    expect(auditActorShown('AABCS1429B-9', names)).toBe('AABCS1429B-9');
   });
 });

@@ -75,3 +75,17 @@ export async function actorName(em: EntityManager, actor: { id: string; name: st
   if (!lacksName(actor)) return actor.name;
   return (await peopleNames(em, [actor.id])).get(actor.id) ?? actor.name;
 }
+
+/** An audit event's actor as people read it: a bare user id gets the person's name beside it ("id (name)"). */
+export function auditActorShown(actor: string, names: ReadonlyMap<string, string>): string {
+  const name = names.get(actor);
+  return name && name !== actor ? `${actor} (${name})` : actor;
+}
+
+/** Audit events with their bare user ids named (events written "id (name)" already are left as they are). */
+export async function nameAuditActors<E extends { actor: string }>(em: EntityManager, events: E[]): Promise<E[]> {
+  const bare = [...new Set(events.map((e) => e.actor).filter((a) => a !== 'system' && !a.includes(' ')))];
+  if (bare.length === 0) return events;
+  const names = await peopleNames(em, bare);
+  return events.map((e) => ({ ...e, actor: auditActorShown(e.actor, names) }));
+}
