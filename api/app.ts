@@ -27,6 +27,7 @@ import { HELPDESK_SLACK_PATH, helpdeskSlackRouter } from '../channels/slack-help
 import { helpdeskRoutes } from './routes/helpdesk.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { verificationPages, verificationRoutes } from './routes/verify.js';
+import { paymentReturnPages } from './routes/payment-return.js';
 import { createSandboxGateway } from './sandbox/payment-gateway.js';
 import { checksumKeyOfMerchant } from '../services/payment/gateway-credentials.js';
 import { CODEC_PATH, codecMiddleware, codecRoutes, codecSessionPages } from './routes/codec.js';
@@ -124,6 +125,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(api);
   // the public verification page (HTML, form posts): beside the JSON routes, before the 404
   app.use(verificationPages(deps));
+  // where the payment gateway returns the browser after checkout (HTML, public, read-only)
+  app.use(paymentReturnPages(deps));
   // a platform administrator's token for a Web UI without sign-in (routes/codec.ts)
   app.use(codecSessionPages(deps));
 

@@ -13,6 +13,7 @@ import { createDetachedSignature } from '../domain/identity/create-signature.js'
 import { applicationWorkflowId } from '../workflows/application/contract.js';
 import { certificateRequestWorkflowId } from '../workflows/certificate-request/contract.js';
 import { api, type ApiTarget } from './lib/api-client.js';
+import { verificationUrl } from '../services/certificate/qr-payload.js';
 import { createCompleteDraft, invoicePdf } from './lib/sample-application.js';
 
 const config = loadConfigOrExit();
@@ -114,6 +115,6 @@ Look at it:
   Temporal Web UI   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(applicationWorkflowId(draft.number))}
   the request       ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(certificateRequestWorkflowId(lieu.number))}
   every request of the certificate: Temporal UI query  CooOriginalCertificateNumber = "${done.certificateNumber}"
-  verification      ${base}/verify?no=${encodeURIComponent(done.certificateNumber)}   (enter the captcha: it says superseded)
+  verification      ${verificationUrl(base, done.certificateNumber)}   (enter the captcha: it says superseded)
   workflow state    curl -H "Authorization: Bearer $(npm run -s token -- AAACR5055K-1)" ${base}/v1/applications/${draft.id}/workflow
   e-mails           IMAP 127.0.0.1:1143, user catchall@coo.test / catchall (when the development mail server runs)`);

@@ -39,6 +39,7 @@ import { loadReferenceIndex } from '../../db/reference-index.js';
 import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { workflowErrorToAppError } from '../http/workflow-errors.js';
+import { namePeople } from '../../services/identity/people-names.js';
 
 const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id') });
 
@@ -183,7 +184,9 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'state', schema: stateSchema } },
       handler: async ({ params, principal }) => {
         const app = await loadVisible(deps, principal!, params.id);
-        const state = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
+        const queried = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
+        // people by their names: a signature's actor is recorded by user id
+        const state = await namePeople(deps.orm.em.fork(), queried);
         if (seesUnsubmitted(principal!, app)) return state;
         // officers see what the exporter signed: not a response still waiting for its signature
         const { signing: _unsigned, ...signedOnly } = state;
@@ -382,7 +385,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
         const app = await loadVisible(deps, await officerOnDuty(deps.orm.em.fork(), principal!), params.id);
         const state = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
         const pending = state.certificateSigning;
-        if (!pending) throw new AppError(ErrorCode.Conflict, `No certificate of application ${app.number} is waiting for a signature: the file is ${state.status}.`);
+        if (!pending) throw new AppError(ErrorCode.Conflict, `No certificate of file ${app.fileNumber ?? app.number} is waiting for a signature: the file is ${state.status}.`);
         const cert = await deps.orm.em.fork().findOneOrFail(CertificateRow, { number: pending.certificateNumber }, { populate: ['preparedPdf'] });
         const content = await externalSigningContent(Buffer.from(cert.preparedPdf as Uint8Array));
         return {
@@ -485,7 +488,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       responses: { 201: { description: 'stored', schema: z.object({ id: z.string(), fileName: z.string(), contentType: z.string(), sizeBytes: z.number(), sha256: z.string() }) } },
       handler: async ({ params, query, principal, req, res }) => {
         const app = await loadOwned(deps, principal!, params.id);
-        if (app.status !== 'Deficient') throw new AppError(ErrorCode.IllegalTransition, `Application ${app.number} is ${app.status}: files for a deficiency response are taken only while it is Deficient.`);
+        if (app.status !== 'Deficient') throw new AppError(ErrorCode.IllegalTransition, `File ${app.fileNumber ?? app.number} is ${app.status}: files for a deficiency response are taken only while it is Deficient.`);
         let bytes: Buffer;
         try {
           bytes = await readRawBody(req, res, DEFICIENCY_RESPONSE_POLICY.maxBytes + 1);

@@ -158,7 +158,7 @@ export function certificateRoutes(deps: ApiDeps) {
         const app = await m.findOne(ApplicationRow, { $or: [{ id: params.id }, { number: params.id }] });
         if (!app || !canSee(principal!, app)) throw applicationNotFound(params.id);
         const row = await m.findOne(CertificateRow, { applicationId: app.id });
-        if (!row) throw new AppError(ErrorCode.NotFound, `Application ${app.number} has no certificate yet: it is ${app.status}.`);
+        if (!row) throw new AppError(ErrorCode.NotFound, `File ${app.fileNumber ?? app.number} has no certificate yet: it is ${app.status}.`);
         const stored = row.document as unknown as StoredCertificateDocument;
         const record = await loadCertificateRecord(m, () => loadReferenceIndex(m), row, base());
         const live = describeLiveStatus(record);

@@ -14,7 +14,7 @@ const setups = new WeakMap<ApiDeps, IdentitySetupSource>();
 export function identitySetupFor(deps: ApiDeps): IdentitySetupSource {
   let s = setups.get(deps);
   if (!s) {
-    s = identitySetupFromConfig(deps.config.identity);
+    s = identitySetupFromConfig(deps.config.identity, { helpdeskAddress: deps.config.mail.helpdeskAddress });
     setups.set(deps, s);
   }
   return s;

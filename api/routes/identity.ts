@@ -7,6 +7,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import { CONTACT_DETAILS_FROM_IEC, differingContactDetails } from '../../domain/identity/check-contact-details.js';
 import { isHelpdeskOrAdmin } from '../../services/identity/actors.js';
 import { createDscChallenge, dscView, registerDsc } from '../../services/identity/dsc-registration.js';
+import { nameAuditActors } from '../../services/identity/people-names.js';
 import { identityStateOf, identityStateView, unfreezeUser } from '../../services/identity/freeze.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApiDeps } from '../deps.js';
@@ -129,7 +130,7 @@ export function identityRoutes(deps: ApiDeps) {
       handler: async ({ principal, res }) => {
         const em = deps.orm.em.fork();
         const actor = await actorOf(em, principal, { allowPendingMapping: true });
-        const challenge = await createDscChallenge(em, actor);
+        const challenge = await createDscChallenge(em, actor, deps.config.mail.helpdeskAddress);
         res.status(201);
         return challenge;
       },
@@ -227,7 +228,9 @@ export function identityRoutes(deps: ApiDeps) {
         const profile = await profileOf(em, params.id);
         if (!profile) throw new AppError(ErrorCode.NotFound, `User ${params.id} does not exist.`);
         const events = await em.find(AuditEvent, { subjectId: params.id, subjectType: 'user' }, { orderBy: { id: 'desc' }, limit: 50 });
-        return { ...profile, history: events.map((e) => ({ at: e.at.toISOString(), action: e.action, actor: e.actor, details: e.details })) };
+        // people by their names beside their ids: exporter actions were recorded by user id
+        const history = await nameAuditActors(em, events.map((e) => ({ at: e.at.toISOString(), action: e.action, actor: e.actor, details: e.details })));
+        return { ...profile, history };
       },
     }),
 

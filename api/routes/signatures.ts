@@ -85,7 +85,7 @@ export function signatureRoutes(deps: ApiDeps) {
       handler: async ({ body, principal, res }) => {
         const em = deps.orm.em.fork();
         const actor = await actorOf(em, principal);
-        const r = await createSigningRequest(em, actor, body);
+        const r = await createSigningRequest(em, actor, body, deps.config.mail.helpdeskAddress);
         res.status(201);
         return r;
       },

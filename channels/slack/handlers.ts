@@ -94,7 +94,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
   async function afterDecision(
     client: webApi.WebClient,
     result: DecisionResult,
-    ctx: { officer: OfficerIdentity; number: string; where: Where; userId: string },
+    ctx: { officer: OfficerIdentity; number: string; fileNumber?: string; where: Where; userId: string },
   ): Promise<void> {
     if (result.ok) {
       // the workflow refreshes the channel message itself after the transition (backend.channelMessageOwner)
@@ -108,7 +108,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
       return;
     }
     logger.info({ applicationNumber: ctx.number, officerId: ctx.officer.officerId, refusal: result.code }, 'slack: decision refused');
-    await tell(client, ctx.where, ctx.userId, refusalText(result, ctx.officer, ctx.number));
+    await tell(client, ctx.where, ctx.userId, refusalText(result, ctx.officer, { applicationNumber: ctx.number, ...(ctx.fileNumber ? { fileNumber: ctx.fileNumber } : {}) }));
     if (!workflowOwnsMessage && (result.code === 'already_decided' || result.code === 'illegal_transition')) {
       await notifier.refreshApplication(ctx.number);
     }
@@ -137,7 +137,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
       if (!g.ok) return tell(client, where, userId, g.text);
       const key = keyForAction({ teamId, userId, actionId: action.action_id, actionTs: action.action_ts });
       const result = await backend.approve(g.card.applicationNumber, g.officer, key);
-      await afterDecision(client, result, { officer: g.officer, number: g.card.applicationNumber, where, userId });
+      await afterDecision(client, result, { officer: g.officer, number: g.card.applicationNumber, ...(g.card.fileNumber ? { fileNumber: g.card.fileNumber } : {}), where, userId });
     });
   });
 
@@ -219,7 +219,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
             return;
           }
           await close();
-          await afterDecision(client, result, { officer: g.officer, number: g.card.applicationNumber, where, userId });
+          await afterDecision(client, result, { officer: g.officer, number: g.card.applicationNumber, ...(g.card.fileNumber ? { fileNumber: g.card.fileNumber } : {}), where, userId });
         });
       } finally {
         await close();

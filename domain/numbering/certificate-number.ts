@@ -45,6 +45,24 @@ export interface CertificateNumberParts {
   sequence: number;
 }
 
+/**
+ * The calendar year a certificate issued at that moment is numbered in: India's date, as printed on the
+ * certificate (a certificate issued at 00:01 IST on 1 January, still 31 December in UTC, is of the new year).
+ */
+export function certificateYearOf(issuedOn: string | Date): number {
+  const date = typeof issuedOn === 'string' ? issuedOn : indianDateOf(issuedOn);
+  if (!isIsoDate(date)) throw new AppError(ErrorCode.Internal, `"${date}" is not a date`);
+  return Number(date.slice(0, 4));
+}
+
+/**
+ * The name of the running-number counter of an agency's certificates: one per agency and year, the same
+ * year as the number it is formatted into ({@link certificateYearOf}), so two certificates never share a number.
+ */
+export function certificateSequenceKey(agencyCode: string, issuedOn: string | Date): string {
+  return `certificate/${agencyCode}/${certificateYearOf(issuedOn)}`;
+}
+
 export function formatCertificateNumber(parts: CertificateNumberParts): string {
   if (!/^[A-Z]{2,10}$/.test(parts.agencyCode)) {
     throw new AppError(ErrorCode.Internal, `Agency code "${parts.agencyCode}" must be 2-10 capital letters`);
@@ -52,9 +70,7 @@ export function formatCertificateNumber(parts: CertificateNumberParts): string {
   if (!/^[0-9]{3}$/.test(parts.agreementNumericCode)) {
     throw new AppError(ErrorCode.Internal, `Agreement code "${parts.agreementNumericCode}" must be 3 digits`);
   }
-  const date = typeof parts.issuedOn === 'string' ? parts.issuedOn : indianDateOf(parts.issuedOn);
-  if (!isIsoDate(date)) throw new AppError(ErrorCode.Internal, `"${date}" is not a date`);
-  return `${parts.agencyCode}/${date.slice(0, 4)}/${parts.agreementNumericCode}/${digits(parts.sequence, 7, 'certificate')}A`;
+  return `${parts.agencyCode}/${certificateYearOf(parts.issuedOn)}/${parts.agreementNumericCode}/${digits(parts.sequence, 7, 'certificate')}A`;
 }
 
 /** The number of a duplicate: always derived from the original, also when asked from a duplicate. */

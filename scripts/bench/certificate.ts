@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     qrKey,
     publicBaseUrl: 'https://trade.gov.in',
     linkSecret: 'bench',
+    contactInfo: 'helpdesk@coo.test',
     images: demoCertificateImages('PRIYA DESHPANDE', { agency: 'Export Inspection Council of India', office: 'Mumbai', short: 'EIC' }),
   };
   const docs = Array.from({ length: 50 }, (_, i) => sampleOmanCertificate({ items, number: `EIC/MUM/IOCEPA/2026/${String(100000 + i)}` }));

@@ -4,12 +4,13 @@ import { ApplicationRow, AuditEvent, CertificateRow, InvoiceClaim } from '../../
 import type { ApplicationStatus } from '../../domain/application/file-status.js';
 import { nextSequence } from '../../db/sequence.js';
 import { formatFileNumber } from '../../domain/numbering/application-number.js';
-import { formatCertificateNumber, formatDuplicateNumber } from '../../domain/numbering/certificate-number.js';
+import { certificateSequenceKey, formatCertificateNumber, formatDuplicateNumber } from '../../domain/numbering/certificate-number.js';
 import { requestKindLabel, type RequestKind } from '../../domain/certificate/life.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { financialYearOf } from '../../domain/application/financial-year.js';
 import type { Actor } from '../../workflows/application/contract.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
+import { actorName } from '../identity/people-names.js';
 
 export interface TransitionInput {
   applicationId: string;
@@ -61,7 +62,8 @@ export function createTransitionService(deps: ApplicationServiceDeps) {
           subjectType: app.kind === 'application' ? 'application' : 'certificate-request',
           subjectId: app.number,
           action: t.action,
-          actor: `${t.actor.id} (${t.actor.name})`,
+          // "id (name)": a signer recorded by id gets the person's name
+          actor: `${t.actor.id} (${await actorName(tx, t.actor)})`,
           channel: t.actor.channel,
           details: { status: t.status, ...(t.details ?? {}) },
         });
@@ -100,7 +102,7 @@ export function createTransitionService(deps: ApplicationServiceDeps) {
       const issued = JSON.stringify([{ at: now.toISOString(), event: 'issued', note: `by ${input.officer.name}` }]);
       if (app.kind === 'application') {
         const agreement = (await deps.reference()).agreement(app.agreementCode!);
-        const seq = await nextSequence(em, `certificate/${app.agencyCode}/${now.getUTCFullYear()}`);
+        const seq = await nextSequence(em, certificateSequenceKey(app.agencyCode!, now));
         const number = formatCertificateNumber({ agencyCode: app.agencyCode!, issuedOn: now, agreementNumericCode: agreement!.numericCode, sequence: seq });
         await em.getConnection().execute(
           `insert into certificate (number, application_id, kind, original_number, iec, agency_code, office_code, agreement_code, status, issued_by, issued_at, document, verification_token, history)

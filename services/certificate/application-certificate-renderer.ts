@@ -36,8 +36,8 @@ export interface ApplicationCertificateRendererDeps {
   settings: CertificateSettings;
   /** read at every render (tests learn the API's address after start-up) */
   publicBaseUrl: () => string;
-  /** printed in the signature's contact information */
-  contactInfo?: string;
+  /** printed in the signature's contact information: this system's helpdesk address */
+  contactInfo: string;
 }
 
 export function createApplicationCertificateRenderer(deps: ApplicationCertificateRendererDeps): CertificateRenderer {
@@ -62,7 +62,7 @@ export function createApplicationCertificateRenderer(deps: ApplicationCertificat
       images.imagesFor({ officeCode: row.officeCode, officerId: row.issuedBy, officerName: doc.certification.officerName, stamp: { agency: agencyName, office: officeCity, short: row.agencyCode } }),
       qr.key(),
     ]);
-    const issuer = { images: pictures, qrKey, publicBaseUrl: deps.publicBaseUrl(), ...(deps.contactInfo ? { contactInfo: deps.contactInfo } : {}) };
+    const issuer = { images: pictures, qrKey, publicBaseUrl: deps.publicBaseUrl(), contactInfo: deps.contactInfo };
     return { em, row, doc, issuer };
   }
 

@@ -14,8 +14,8 @@ export interface CertificateIssuer {
   /** HMAC secret of the QR link token that skips the captcha (unless a stored token is passed per certificate) */
   linkSecret?: string | Uint8Array;
   images: CertificateImages;
-  /** contact printed in the signature dictionary, e.g. the helpdesk address */
-  contactInfo?: string;
+  /** contact printed in the signature dictionary: this system's helpdesk address */
+  contactInfo: string;
 }
 
 export interface IssuedCertificatePdf {
@@ -46,7 +46,7 @@ async function drawCertificate(doc: CertificateDocument, issuer: Omit<Certificat
   const signatureInfo = (name: string) => ({
     reason: `Certificate of origin ${doc.certificateNumber} issued under ${doc.agreement.title}`,
     location: `${doc.certification.place}, INDIA`,
-    contactInfo: issuer.contactInfo ?? 'coo-dgft@gov.in',
+    contactInfo: issuer.contactInfo,
     name,
     signingTime: signedAt,
     widget: { page: 0, rect: rendered.signatureRect },

@@ -18,6 +18,7 @@ export interface VerificationPageContext {
   verifyPath?: string;
   /** e.g. "Directorate General of Foreign Trade · Government of India" */
   authority?: string;
+  /** this system's helpdesk address (HELPDESK_ADDRESS); without it the footer names no address */
   helpdeskEmail?: string;
   /** where the QR payload keys are published, shown on the result page */
   keysUrl?: string;
@@ -110,7 +111,8 @@ footer{border-top:1px solid var(--line);color:var(--muted);font-size:14px;paddin
 function layout(ctx: VerificationPageContext, title: string, body: string, script = ''): string {
   const nonce = ctx.nonce ? ` nonce="${h(ctx.nonce)}"` : '';
   const authority = ctx.authority ?? 'Directorate General of Foreign Trade · Government of India';
-  const helpdesk = ctx.helpdeskEmail ?? 'coo-dgft@gov.in';
+  const helpdesk = ctx.helpdeskEmail;
+  const contact = helpdesk ? `write to <a href="mailto:${h(helpdesk)}">${h(helpdesk)}</a>` : 'write to the helpdesk of the issuing platform';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -127,7 +129,7 @@ function layout(ctx: VerificationPageContext, title: string, body: string, scrip
 <main id="main" class="wrap">
 ${body}
 </main>
-<footer class="wrap">Problems with a certificate or with this page: write to <a href="mailto:${h(helpdesk)}">${h(helpdesk)}</a>. This page shows the live record held by the issuing platform.</footer>
+<footer class="wrap">Problems with a certificate or with this page: ${contact}. This page shows the live record held by the issuing platform.</footer>
 ${script ? `<script${nonce}>${script}</script>` : ''}
 </body>
 </html>`;

@@ -28,9 +28,10 @@ export function assertMayRegisterDsc(actor: Actor): void {
   }
 }
 
-export async function createDscChallenge(em: EntityManager, actor: Actor) {
+/** `helpdeskAddress`: this system's helpdesk, named when the account is frozen. */
+export async function createDscChallenge(em: EntityManager, actor: Actor, helpdeskAddress: string) {
   assertMayRegisterDsc(actor);
-  await assertNotFrozen(em, actor.userId);
+  await assertNotFrozen(em, actor.userId, helpdeskAddress);
   const id = randomUUID();
   const issuedAt = new Date();
   const expiresAt = new Date(issuedAt.getTime() + CHALLENGE_TTL_MS);
@@ -90,7 +91,7 @@ export function dscView(d: UserDsc) {
 
 export async function registerDsc(em: EntityManager, identity: IdentitySetup, actor: Actor, input: RegisterDscInput, now = new Date()) {
   assertMayRegisterDsc(actor);
-  await assertNotFrozen(em, actor.userId);
+  await assertNotFrozen(em, actor.userId, identity.helpdeskAddress);
   const challenge = await em.findOne(SigningRequest, { id: input.challengeId, userId: actor.userId, purpose: DSC_CHALLENGE_PURPOSE });
   if (!challenge) throw new AppError(ErrorCode.NotFound, 'This DSC registration challenge does not exist for you. Ask for a new one (POST /v1/me/dsc/challenge).');
   if (challenge.status === 'pending' && challenge.expiresAt < now) {
@@ -123,6 +124,7 @@ export async function registerDsc(em: EntityManager, identity: IdentitySetup, ac
     context: 'DSC registration',
     fingerprintSha256: facts.fingerprintSha256,
     channel: 'api',
+    helpdeskAddress: identity.helpdeskAddress,
   });
 
   try {

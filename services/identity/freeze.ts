@@ -13,16 +13,15 @@ import { recordAudit, type AuditChannel } from './audit.js';
  * `user_frozen` and the explanation, until a helpdesk or admin user unfreezes it (who, when, why recorded).
  */
 
-export const HELPDESK_ADDRESS = 'coo-dgft@gov.in';
-
 const day = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
-export function frozenError(state: UserIdentityState): AppError {
+/** `helpdeskAddress`: this system's helpdesk (HELPDESK_ADDRESS), where the user is told to write. */
+export function frozenError(state: UserIdentityState, helpdeskAddress: string): AppError {
   const since = state.frozenAt ? ` since ${day(state.frozenAt)}` : '';
   return new AppError(
     ErrorCode.UserFrozen,
     `Automated verification of your account is frozen${since}. ${state.frozenReason ?? ''} ` +
-      `A helpdesk or administrator user must resolve it before you can sign or register a DSC: write to the CoO helpdesk (${HELPDESK_ADDRESS}) quoting your user id ${state.userId}.`,
+      `A helpdesk or administrator user must resolve it before you can sign or register a DSC: write to the CoO helpdesk (${helpdeskAddress}) quoting your user id ${state.userId}.`,
     {
       details: {
         userId: state.userId,
@@ -39,9 +38,9 @@ export async function identityStateOf(em: EntityManager, userId: string): Promis
   return em.findOne(UserIdentityState, { userId }, { refresh: true });
 }
 
-export async function assertNotFrozen(em: EntityManager, userId: string): Promise<void> {
+export async function assertNotFrozen(em: EntityManager, userId: string, helpdeskAddress: string): Promise<void> {
   const state = await identityStateOf(em, userId);
-  if (state?.frozen) throw frozenError(state);
+  if (state?.frozen) throw frozenError(state, helpdeskAddress);
 }
 
 export interface NameCheckInput {
@@ -55,6 +54,8 @@ export interface NameCheckInput {
   context: string;
   fingerprintSha256?: string;
   channel: 'api' | 'workflow';
+  /** this system's helpdesk address, named in the message */
+  helpdeskAddress: string;
 }
 
 /**
@@ -84,7 +85,7 @@ export async function checkNameOrFreeze(input: NameCheckInput): Promise<void> {
   const frozen = await freezeUser(input.em, { userId: input.userId, userKind: input.userKind, code: ErrorCode.DscNameMismatch, reason: explanation, details, channel: input.channel });
   throw new AppError(
     ErrorCode.DscNameMismatch,
-    `${explanation} Automated verification of your account is now frozen until a helpdesk or administrator user resolves it (write to ${HELPDESK_ADDRESS}).`,
+    `${explanation} Automated verification of your account is now frozen until a helpdesk or administrator user resolves it (write to ${input.helpdeskAddress}).`,
     {
       status: 422,
       details: {

@@ -13,6 +13,8 @@ export interface IdentitySetup {
   espFingerprintsSha256: string[];
   /** null when no eSign provider is configured */
   esign: ESignProvider | null;
+  /** this system's helpdesk address (HELPDESK_ADDRESS), named in the messages of a frozen account */
+  helpdeskAddress: string;
 }
 
 /** Loads the setup on first use (files may be created after start-up, e.g. the test PKI) and keeps it. */
@@ -30,7 +32,7 @@ async function readPem(file: string, what: string, variable: string): Promise<st
   }
 }
 
-export function identitySetupFromConfig(cfg: Config['identity'], opts: { esign?: ESignProvider } = {}): IdentitySetupSource {
+export function identitySetupFromConfig(cfg: Config['identity'], opts: { helpdeskAddress: string; esign?: ESignProvider }): IdentitySetupSource {
   let ready: IdentitySetup | undefined;
   return async () => {
     if (ready) return ready;
@@ -53,7 +55,7 @@ export function identitySetupFromConfig(cfg: Config['identity'], opts: { esign?:
         residents: SANDBOX_RESIDENTS,
       });
     }
-    ready = { trustedCaPems, iecRule: iecRuleFromConfig(cfg.iecOid, cfg.iecPattern), espFingerprintsSha256, esign };
+    ready = { trustedCaPems, iecRule: iecRuleFromConfig(cfg.iecOid, cfg.iecPattern), espFingerprintsSha256, esign, helpdeskAddress: opts.helpdeskAddress };
     return ready;
   };
 }

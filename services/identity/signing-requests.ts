@@ -47,9 +47,10 @@ function assertMaySign(actor: Actor): void {
   }
 }
 
-export async function createSigningRequest(em: EntityManager, actor: Actor, input: CreateSigningRequestInput) {
+/** `helpdeskAddress`: this system's helpdesk, named when the account is frozen. */
+export async function createSigningRequest(em: EntityManager, actor: Actor, input: CreateSigningRequestInput, helpdeskAddress: string) {
   assertMaySign(actor);
-  await assertNotFrozen(em, actor.userId);
+  await assertNotFrozen(em, actor.userId, helpdeskAddress);
   const id = randomUUID();
   const issuedAt = new Date();
   const expiresAt = new Date(issuedAt.getTime() + REQUEST_TTL_MS);
@@ -107,7 +108,7 @@ async function signableRequest(em: EntityManager, actor: Actor, id: string, now:
 export async function submitSignature(em: EntityManager, identity: IdentitySetup, actor: Actor, id: string, signatureB64: string, now = new Date()) {
   const req = await signableRequest(em, actor, id, now);
   if (req.status === 'signed') return alreadySigned(em, req, signatureB64);
-  await assertNotFrozen(em, actor.userId);
+  await assertNotFrozen(em, actor.userId, identity.helpdeskAddress);
   const cols = actorColumns(actor);
   const verdict = await verifySignedSubmission({
     em,
@@ -157,7 +158,7 @@ function esignProvider(identity: IdentitySetup) {
 export async function startESign(em: EntityManager, identity: IdentitySetup, actor: Actor, id: string, aadhaarId: string, now = new Date()) {
   const req = await signableRequest(em, actor, id, now);
   if (req.status === 'signed') throw new AppError(ErrorCode.AlreadyDone, `Signing request ${id} has already been signed.`, { details: { signedDocumentId: req.signedDocumentId } });
-  await assertNotFrozen(em, actor.userId);
+  await assertNotFrozen(em, actor.userId, identity.helpdeskAddress);
   const provider = esignProvider(identity);
   const started = await provider.startSigning({
     documentSha256: req.contentSha256,
@@ -174,7 +175,7 @@ export async function completeESign(em: EntityManager, identity: IdentitySetup, 
   const req = await signableRequest(em, actor, id, now);
   if (req.status === 'signed') throw new AppError(ErrorCode.AlreadyDone, `Signing request ${id} has already been signed.`, { details: { signedDocumentId: req.signedDocumentId } });
   if (!req.esignTransactionId) throw new AppError(ErrorCode.Conflict, `Start Aadhaar eSign for signing request ${id} first (POST /v1/signing-requests/${id}/esign).`);
-  await assertNotFrozen(em, actor.userId);
+  await assertNotFrozen(em, actor.userId, identity.helpdeskAddress);
   const completed = await esignProvider(identity).completeSigning({ transactionId: req.esignTransactionId, otp });
   const cols = actorColumns(actor);
   const verdict = await verifySignedSubmission({

@@ -91,7 +91,7 @@ export async function verifySignedSubmission(input: VerifySignedSubmissionInput)
   const { em, identity, userId, iec } = input;
   const now = input.now ?? new Date();
   const signer = await loadSigner(em, userId, iec);
-  await assertNotFrozen(em, userId);
+  await assertNotFrozen(em, userId, identity.helpdeskAddress);
 
   const cms = verifyDetachedSignature({ signature: input.signatureB64, content: input.contentBytes });
   const base = { userId, userKind: signer.userKind, iec, officeCode: signer.officeCode, profileName: signer.name, contentSha256: sha256Hex(input.contentBytes) };
@@ -152,6 +152,7 @@ export async function verifySignedSubmission(input: VerifySignedSubmissionInput)
     context: input.context ?? 'signature',
     fingerprintSha256: verdict.signerFingerprintSha256,
     channel: input.channel ?? 'api',
+    helpdeskAddress: identity.helpdeskAddress,
   });
   return verdict;
 }

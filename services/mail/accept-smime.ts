@@ -58,7 +58,7 @@ export async function verifySmimeSigner(em: EntityManager, identity: IdentitySet
     }
   }
   if (!user) throw new AppError(ErrorCode.Forbidden, `The user whose DSC signed the e-mail is no longer an active user of IEC ${input.iec}.`);
-  await assertNotFrozen(em, user.id);
+  await assertNotFrozen(em, user.id, identity.helpdeskAddress);
   await checkNameOrFreeze({
     em,
     userId: user.id,
@@ -69,6 +69,7 @@ export async function verifySmimeSigner(em: EntityManager, identity: IdentitySet
     context: 'S/MIME-signed deficiency reply',
     fingerprintSha256: dsc.fingerprintSha256,
     channel: 'workflow',
+    helpdeskAddress: identity.helpdeskAddress,
   });
   return { signerId: user.id, signerName: dsc.subjectCommonName, fingerprintSha256: dsc.fingerprintSha256, content: v.content };
 }

@@ -81,13 +81,15 @@ export async function examineInboundMail(deps: HelpdeskActivityDeps, input: { ma
     if (!app) {
       return { route: 'suspicious', reason: `Its reply reference names application ${check.applicationNumber}, which does not exist.`, applicationNumber: check.applicationNumber };
     }
-    if (mail.automatic) return { route: 'ignored', reason: `an automatic message (${mail.automatic}) to the reply address of application ${app.number}` };
+    // people read the file number once there is one (a deficiency is always after payment)
+    const shown = app.fileNumber ?? app.number;
+    if (mail.automatic) return { route: 'ignored', reason: `an automatic message (${mail.automatic}) to the reply address of application ${shown}` };
     const sender = (await registeredAddresses(em, app.iec)).get(mail.from.address);
     if (!sender) {
       return {
         route: 'suspicious',
-        reason: `A reply to the deficiency e-mail of application ${app.number} (round ${check.round}) came from ${mail.from.address}, which is not an address registered for IEC ${app.iec}. It was not accepted as the deficiency response.`,
-        applicationNumber: app.number,
+        reason: `A reply to the deficiency e-mail of file ${shown} (round ${check.round}) came from ${mail.from.address}, which is not an address registered for IEC ${app.iec}. It was not accepted as the deficiency response.`,
+        applicationNumber: shown,
       };
     }
     return { route: 'deficiency', applicationNumber: app.number, round: check.round, senderUserId: sender.userId, senderName: sender.name };

@@ -15,6 +15,7 @@ import {
   type RenderedMail,
 } from '../../channels/email/templates/index.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
+import { verificationUrl } from '../certificate/qr-payload.js';
 import type { OutgoingMessage } from '../notification/notifier.js';
 
 export interface MailSettings {
@@ -152,7 +153,7 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
                 agreement: agreement?.title ?? '',
                 office: office?.name ?? '',
                 issuedAt: cert.issuedAt,
-                verifyUrl: `${deps.publicBaseUrl}/verify/${encodeURIComponent(cert.number)}?t=${cert.verificationToken}`,
+                verifyUrl: verificationUrl(deps.publicBaseUrl, cert.number, cert.verificationToken),
                 certificatePdf: Buffer.from(cert.pdf),
               }),
               'approval',

@@ -62,6 +62,7 @@ export function createOfficerDeadlineService(deps: ApplicationServiceDeps & { ma
           step: d.step,
           wait: d.wait,
           fileNumber,
+          applicationNumber: app.number,
           exporterName,
           office,
           ...(d.officer ? { officerName: d.officer.name } : {}),

@@ -9,6 +9,7 @@ import type { FeeSummary, PaymentCallback } from '../../workflows/application/co
 import type { GatewayOrderStatus } from '../payment/gateway.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
 import { ensureTaxInvoicePdf, loadTaxInvoiceSources, paidQuote, quoteApplicationFee, taxInvoiceDocument } from '../payment/tax-invoice.js';
+import { paymentReturnUrl } from '../payment/payment-return.js';
 
 export function createPaymentService(deps: ApplicationServiceDeps) {
   return {
@@ -48,7 +49,7 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
         amountPaise: input.amountPaise,
         description: app.kind === 'application' ? `Certificate of Origin fee, application ${app.number}` : `Duplicate/in-lieu Certificate of Origin fee, request ${app.number}`,
         callbackUrl: `${deps.publicBaseUrl}/v1/payments/callback`,
-        returnUrl: `${deps.publicBaseUrl}/v1/applications/${app.id}`,
+        returnUrl: paymentReturnUrl(deps.publicBaseUrl, input.orderId),
       });
     },
 

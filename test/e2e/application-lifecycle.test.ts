@@ -66,6 +66,19 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     return { id: draft.id, number: draft.number };
   }
 
+  it('names a file by its file number once there is one, in the answers that refuse an action on it', async () => {
+    const app = await inProcess();
+    const { fileNumber } = await workflowState(stack, t.raj, app.id);
+    expect(fileNumber).toMatch(/^[A-Z]{4}COAPPLY/);
+    const noCertificate = await api(stack, 'GET', `/v1/applications/${app.id}/certificate`, { token: t.priya });
+    expect(noCertificate.status).toBe(404);
+    expect(noCertificate.body.detail).toBe(`File ${fileNumber} has no certificate yet: it is In-Process.`);
+    const noSigning = await api(stack, 'GET', `/v1/applications/${app.id}/certificate/signing`, { token: t.priya });
+    expect(noSigning.status).toBe(409);
+    expect(noSigning.body.detail).toBe(`No certificate of file ${fileNumber} is waiting for a signature: the file is In-Process.`);
+    await stack.client.workflow.getHandle(applicationWorkflowId(app.number)).terminate('test done');
+  });
+
   it('produces the tax invoice copy: itemised GST, sealed by the office, the same bytes on every download', async () => {
     const app = await inProcess();
     const info = await api(stack, 'GET', `/v1/applications/${app.id}/tax-invoice`, { token: t.raj });
@@ -252,9 +265,22 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     const audit = await em.find(AuditEvent, { subjectId: draft.number }, { orderBy: { id: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['submitted-for-signature', 'signed', 'paid-and-submitted', 'approved', 'certificate-issued']);
     expect(audit.find((a) => a.action === 'approved')!.actor).toContain('officer-eic-mum');
+    // people by their names: the exporter's signature reads "Raj Kumar Sharma", not the user id alone
+    expect(audit.find((a) => a.action === 'signed')!.actor).toBe('AAACR5055K-1 (Raj Kumar Sharma)');
+    const signedStep = done.history.find((h: any) => h.status === 'Pending Payment');
+    expect(signedStep.actor).toMatchObject({ id: 'AAACR5055K-1', name: 'Raj Kumar Sharma' });
+    expect(done.history.every((h: any) => h.actor.name !== h.actor.id || h.actor.id === 'system')).toBe(true);
     const mails = await em.find(NotificationRow, { applicationId: draft.id, channel: 'email' });
     expect(mails.map((m) => m.template)).toEqual(expect.arrayContaining(['submission', 'officer-new-file', 'approval']));
     expect(mails.every((m) => m.sentAt)).toBe(true);
+    // the approval e-mail's verification link is the public page's real address, and it opens the certificate
+    const approvalMail = mails.find((m) => m.template === 'approval')!;
+    const cert = await em.findOneOrFail(CertificateRow, { applicationId: draft.id });
+    const link = approvalMail.body.match(/https?:\/\/\S+\/verify\S*/)?.[0];
+    expect(link).toBe(`${stack.baseUrl}/verify?no=${done.certificateNumber}&t=${cert.verificationToken}`);
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(done.certificateNumber);
 
     // the Temporal UI filters by these
     const desc = await stack.client.workflow.getHandle(applicationWorkflowId(draft.number)).describe();

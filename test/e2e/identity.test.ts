@@ -50,7 +50,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
   }
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'identity' });
+    stack = await startStack({ name: 'identity', env: { HELPDESK_ADDRESS: 'support@coo-helpdesk.test' } });
     // the API and the worker read the trusted CAs and the eSign sandbox's key from <DATA_DIR>/pki
     pki = await ensureTestPki(path.join(stack.dir, 'pki'));
     await stack.startWorker();
@@ -98,6 +98,13 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.userStatus).toBe('active');
     expect(r.body.dsc).toMatchObject({ iec: 'AAACR5055K', subjectCommonName: 'MEERA IYER', status: 'active', class: 3 });
+    // the helpdesk reads who did what by name beside the id: Raj mapped Meera, Meera proved it — not bare user ids
+    const meera = r.body.dsc.userId as string;
+    const seen = await api(stack, 'GET', `/v1/users/${meera}`, { token: t.helpdesk });
+    expect(seen.status, JSON.stringify(seen.body)).toBe(200);
+    const actorOf = (action: string) => seen.body.history.find((h: { action: string }) => h.action === action)?.actor;
+    expect(actorOf('exporter.user-mapped')).toBe(`${RAJ} (Raj Kumar Sharma)`);
+    expect(actorOf('exporter.user-activated')).toBe(`${meera} (Meera Iyer)`);
     const ex = await api(stack, 'GET', '/v1/exporters/AAACR5055K', { token: t.raj });
     expect(ex.body.users.find((u: { id: string }) => u.id === 'AAACR5055K-2')).toMatchObject({ status: 'active', activeDscs: 1 });
   });
@@ -345,6 +352,11 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     expect(mismatch.body.detail).toContain('The name in your profile, "Raj Kumar Sharma", does not exactly match the name in your digital signature certificate, "RAJ KUMAAR SHARMA"');
     expect(mismatch.body.detail).toContain("different middle name: 'KUMAAR' in the certificate, 'Kumar' in your profile (missing 'A' after 'KUMA')");
     expect(mismatch.body.detail).toContain('now frozen');
+    // the messages name this system's configured helpdesk address, not another platform's
+    const helpdesk = stack.config.mail.helpdeskAddress;
+    expect(helpdesk).toBe('support@coo-helpdesk.test');
+    expect(mismatch.body.detail).toContain(`(write to ${helpdesk})`);
+    expect(mismatch.body.detail).not.toContain('coo-dgft@gov.in');
     expect(mismatch.body.frozen).toBe(true);
     expect(mismatch.body.differences[0]).toMatchObject({ kind: 'different-word', certificateText: expect.any(String) });
 
@@ -369,12 +381,13 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
       expect(r.status).toBe(403);
       expect(r.body.code).toBe('user_frozen');
       expect(r.body.detail).toContain('KUMAAR');
+      expect(r.body.detail).toContain(`write to the CoO helpdesk (${helpdesk})`);
     }
     // the service the application workflow uses says the same
     const identity = await stack.deps.identity();
     await expect(
       verifySignedSubmission({ em: stack.orm.em.fork(), identity, userId: RAJ, iec: 'AAACR5055K', contentBytes: pendingBytes, signatureB64: sign(pendingBytes, 'exporter-raj') }),
-    ).rejects.toMatchObject({ code: 'user_frozen' });
+    ).rejects.toMatchObject({ code: 'user_frozen', message: expect.stringContaining(`(${helpdesk})`) });
     // the freeze is the user's, not the IEC's
     expect((await api(stack, 'POST', '/v1/signing-requests', { token: t.meera, body: { purpose: 'declaration', document: { a: 1 } } })).status).toBe(201);
 
@@ -452,7 +465,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     const me = await api(stack, 'GET', '/v1/me', { token: t.meera });
     expect(me.body.name).toBe('Meera Iyer');
     const history = await api(stack, 'GET', '/v1/users/AAACR5055K-2', { token: t.helpdesk });
-    expect(history.body.history[0]).toMatchObject({ action: 'identity.unfrozen', actor: 'helpdesk-1', details: expect.objectContaining({ profileName: { before: 'Meera Iyre', after: 'Meera Iyer' } }) });
+    expect(history.body.history[0]).toMatchObject({ action: 'identity.unfrozen', actor: 'helpdesk-1 (Kavita Sharma)', details: expect.objectContaining({ profileName: { before: 'Meera Iyre', after: 'Meera Iyer' } }) });
     const ok = await api(stack, 'POST', `/v1/signing-requests/${req.id}/signature`, { token: t.meera, body: { signature: sign(bytes, 'exporter-raj-user2') } });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
   });

@@ -172,6 +172,8 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
     const ticket = (await ms.ticketForMessage(replyId))!;
     expect(ticket.suspicious).toBe(true);
     expect(ticket.applicationNumber).toBe(app.fileNumber);
+    // the helpdesk reads the file number, not the draft number behind the reply address
+    expect(ticket.suspicionReason).toContain(`deficiency e-mail of file ${app.fileNumber} (round`);
     expect(await ms.mailbox(STRANGER)).toHaveLength(0);
   });
 });
@@ -235,7 +237,7 @@ describe('a reply signed with S/MIME by the exporter’s registered DSC', () => 
 
     // the activity behind it refuses a payload the e-mail does not carry, a signer who is not the DSC's
     // user, and a tampered copy of the e-mail
-    const identity = await identitySetupFromConfig(ms.stack.config.identity)();
+    const identity = await identitySetupFromConfig(ms.stack.config.identity, { helpdeskAddress: ms.stack.config.mail.helpdeskAddress })();
     const stored = await loadStoredMail(em, row.id);
     const { createHash } = await import('node:crypto');
     const payloadOf = (doc: unknown): SigningPayload => {

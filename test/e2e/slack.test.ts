@@ -440,7 +440,7 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
     const winner = done.decision.by.name as string;
     const loser = winner === 'Priya Deshpande' ? U.sunil : U.priya;
     expect(['Priya Deshpande', 'Sunil Patil']).toContain(winner);
-    expect(fake.ephemerals).toEqual([expect.objectContaining({ user: loser, text: `${winner} already approved ${app.number}, so your action was not recorded.` })]);
+    expect(fake.ephemerals).toEqual([expect.objectContaining({ user: loser, text: `${winner} already approved ${app.fileNumber}, so your action was not recorded.` })]);
     expect(await stack.orm.em.fork().count(CertificateRow, { applicationId: app.id })).toBe(1);
     expect(await stack.orm.em.fork().count(AuditEvent, { subjectId: app.number, action: 'approved' })).toBe(1);
     await until('the message Approved', () => showing(message(), 'Approved'));

@@ -154,15 +154,26 @@ export function greetingName(name: string | null | undefined): string {
   return n === '' ? 'Exporter' : n;
 }
 
-/** Wraps the parts of a message in the common frame (greeting, body, sign-off, footer). */
+const SALUTATION = /^\s*(?:dear|respected|hello|hi|greetings|good\s+(?:morning|afternoon|evening)|namaste|namaskar)\b/i;
+
+/** Whether a body opens with its own salutation ("Dear Mr Sharma,", "Hello Raj"), as a helpdesk answer typed by a person may. */
+export function opensWithSalutation(text: string): boolean {
+  return SALUTATION.test(text);
+}
+
+/**
+ * Wraps the parts of a message in the common frame (greeting, body, sign-off, footer). One salutation per
+ * mail: a body that opens with its own (a staff answer beginning "Dear Mr Sharma,") gets none from the frame.
+ */
 export function frame(ctx: MailContext, parts: { greeting: string; text: string; html: SafeHtml; footerNote?: string }): { text: string; html: string } {
   const footer = parts.footerNote ?? `This message was sent by ${ctx.platformName}. For help, write to ${ctx.helpdeskAddress}.`;
-  const text = `Dear ${parts.greeting},\n\n${parts.text.trim()}\n\nRegards,\n${ctx.platformName}\n${ctx.portalUrl}\n\n-- \n${footer}\n`;
+  const greet = !opensWithSalutation(parts.text);
+  const text = `${greet ? `Dear ${parts.greeting},\n\n` : ''}${parts.text.trim()}\n\nRegards,\n${ctx.platformName}\n${ctx.portalUrl}\n\n-- \n${footer}\n`;
   const body = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${ctx.platformName}</title></head>
 <body style="margin:0;padding:0;background:#f4f4f4">
 <div style="max-width:640px;margin:0 auto;padding:24px;background:#ffffff;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;color:#222">
-<p style="margin:0 0 12px">Dear ${parts.greeting},</p>
+${greet ? html`<p style="margin:0 0 12px">Dear ${parts.greeting},</p>` : ''}
 ${parts.html}
 <p style="margin:16px 0 0">Regards,<br>${ctx.platformName}<br>${link(ctx.portalUrl)}</p>
 <hr style="border:none;border-top:1px solid #ddd;margin:24px 0 8px">

@@ -7,6 +7,8 @@ export interface OfficerDeadlineMailInput {
   step: 'reminder' | 'escalation';
   wait: 'review' | 'certificate-signature';
   fileNumber: string;
+  /** the application's number, which the API takes as {id} in its paths */
+  applicationNumber: string;
   exporterName: string;
   office: string;
   /** whose signature the certificate waits for */
@@ -24,12 +26,13 @@ export function renderOfficerDeadline(i: OfficerDeadlineMailInput): RenderedMail
     i.wait === 'review'
       ? `File ${i.fileNumber} from ${i.exporterName} has waited ${i.waited} at ${i.office} for a decision (approve, raise a deficiency or reject).`
       : `The certificate${i.certificateNumber ? ` ${i.certificateNumber}` : ''} of file ${i.fileNumber} (${i.exporterName}) has waited ${i.waited} at ${i.office} for ${i.officerName ?? 'the approving officer'}'s digital signature.`;
+  const file = `${i.ctx.portalUrl.replace(/\/+$/, '')}/v1/applications/${encodeURIComponent(i.applicationNumber)}`;
   const ask =
     i.step === 'escalation'
       ? 'The reminders sent to the office have not been acted on. As the agency\'s administrator, please see that the file is dealt with or reassigned.'
       : i.wait === 'review'
-        ? 'Please decide it from Slack or through the API (POST /api/v1/applications/{id}/approve, /deficiency or /reject).'
-        : 'Please sign it: GET /api/v1/applications/{id}/certificate/signing gives the bytes to sign, POST …/certificate/signature takes the signature.';
+        ? `Please decide it in Slack or through the API: POST ${file}/decisions/approve (or …/decisions/deficiency, …/decisions/reject).`
+        : `Please sign it: GET ${file}/certificate/signing gives the bytes to sign, POST ${file}/certificate/signature takes the signature.`;
   const facts: [string, string][] = [
     ['File number', i.fileNumber],
     ['Exporter', i.exporterName],

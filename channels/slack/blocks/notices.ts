@@ -35,8 +35,9 @@ const PAST: Record<'approve' | 'deficiency' | 'reject', string> = {
 };
 
 /** What the officer whose action was refused reads, naming who decided first. */
-export function refusalText(result: Extract<DecisionResult, { ok: false }>, viewer: OfficerRef, number: string): string {
-  const n = escapeMrkdwn(number);
+/** `file`: the card decided on; the officer reads its file number once there is one. */
+export function refusalText(result: Extract<DecisionResult, { ok: false }>, viewer: OfficerRef, file: { applicationNumber: string; fileNumber?: string }): string {
+  const n = escapeMrkdwn(displayNumber(file));
   if (result.code === 'already_decided' && result.decidedBy && result.decision) {
     const verb = PAST[result.decision];
     if (result.decidedBy.officerId === viewer.officerId) return `You already ${verb} ${n}. Nothing else was changed.`;

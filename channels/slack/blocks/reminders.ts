@@ -11,7 +11,7 @@ export function buildOfficerReminder(card: ApplicationCard, ageMs: number, wait:
   const ask =
     wait.kind === 'review'
       ? `Officers of ${escapeMrkdwn(card.office.name)}: please approve, raise a deficiency or reject.`
-      : `${escapeMrkdwn(wait.officerName)}: please sign the certificate (POST /api/v1/applications/${escapeMrkdwn(card.applicationNumber)}/certificate/signature).`;
+      : `${escapeMrkdwn(wait.officerName)}: please sign the certificate (GET /v1/applications/${escapeMrkdwn(card.applicationNumber)}/certificate/signing gives the bytes, POST …/certificate/signature takes the signature).`;
   const where = wait.kind === 'review' ? 'in In-Process' : `for ${escapeMrkdwn(wait.officerName)}'s digital signature on its certificate`;
   const text = `:alarm_clock: *${escapeMrkdwn(displayNumber(card))}* from ${escapeMrkdwn(card.exporter.name)} has waited *${formatAge(ageMs)}* ${where}. ${ask}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };

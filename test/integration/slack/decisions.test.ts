@@ -15,6 +15,8 @@ import {
 } from './harness.js';
 
 const NUMBER = sampleCard().applicationNumber;
+/** what officers read: the file number */
+const FILE = sampleCard().fileNumber!;
 
 describe('officer decisions from Slack', () => {
   let h: Harness;
@@ -95,7 +97,7 @@ describe('officer decisions from Slack', () => {
     const ephemerals = h.fake.callsTo('chat.postEphemeral');
     expect(ephemerals).toHaveLength(1);
     expect(ephemerals[0]?.args.user).toBe(loserSlack);
-    expect(ephemerals[0]?.args.text).toBe(`${winner.name} already approved ${NUMBER}, so your action was not recorded.`);
+    expect(ephemerals[0]?.args.text).toBe(`${winner.name} already approved ${FILE}, so your action was not recorded.`);
     expect(textOf(current()?.blocks)).toContain(`approved by ${winner.name}`);
     expect(buttonsOf(current()?.blocks)).not.toContain(ActionId.approve);
   });
@@ -107,7 +109,7 @@ describe('officer decisions from Slack', () => {
     ]);
     expect(h.backend.decisions).toHaveLength(1);
     const ephemerals = h.fake.callsTo('chat.postEphemeral');
-    expect(ephemerals.map((c) => c.args.text)).toEqual([`You already approved ${NUMBER}. Nothing else was changed.`]);
+    expect(ephemerals.map((c) => c.args.text)).toEqual([`You already approved ${FILE}. Nothing else was changed.`]);
   });
 
   it('a redelivered click (same action, X-Slack-Retry-Num) is idempotent: one decision, no refusal', async () => {
@@ -229,7 +231,7 @@ describe('officer decisions from Slack', () => {
     expect(h.backend.decisions.map((d) => d.kind)).toEqual(['approve']);
     const ephemerals = h.fake.callsTo('chat.postEphemeral');
     expect(ephemerals.map((c) => [c.args.user, c.args.text])).toEqual([
-      [SLACK_USER.iyer, `Anita Sharma already approved ${NUMBER}, so your action was not recorded.`],
+      [SLACK_USER.iyer, `Anita Sharma already approved ${FILE}, so your action was not recorded.`],
     ]);
   });
 

@@ -3,6 +3,7 @@ import { knownProblem } from '../../../channels/email/faq.js';
 import { ticketNumberFromSubject } from '../../../channels/email/message-id.js';
 import { createReplyToken, replyAddress, tokenFromSubject } from '../../../channels/email/reply-token.js';
 import { stripReply } from '../../../channels/email/strip-reply.js';
+import { renderOfficerDeadline } from '../../../channels/email/templates/officer-deadline.js';
 import {
   escapeHtml,
   formatRupees,
@@ -121,12 +122,12 @@ describe('outgoing mail templates', () => {
       agreement: 'India Oman CEPA (Agency Issued)',
       office: 'EIC Mumbai',
       issuedAt: new Date('2025-03-05T06:00:00Z'),
-      verifyUrl: 'https://coo.example.test/verify/EIC-MUM-2025-000123',
+      verifyUrl: 'https://coo.example.test/verify?no=EIC/2025/031/0000123A&t=tok',
       certificatePdf: pdf,
     });
     expectWellFormed(m);
     expect(m.attachments).toEqual([{ filename: 'Certificate-of-Origin-EIC-MUM-2025-000123.pdf', content: pdf, contentType: 'application/pdf' }]);
-    expect(m.html).toContain('href="https://coo.example.test/verify/EIC-MUM-2025-000123"');
+    expect(m.html).toContain('href="https://coo.example.test/verify?no=EIC/2025/031/0000123A&amp;t=tok"');
   });
 
   it('rejection', () => {
@@ -173,6 +174,70 @@ describe('outgoing mail templates', () => {
     expect(m.subject).toBe('Re: Expired Certificate error [Ticket HD-2025-000123]');
     expect(m.html).toContain('Please remove the old certificate &lt;b&gt;first&lt;/b&gt;.');
     expect(m.text).toContain('marked ticket HD-2025-000123 as resolved');
+  });
+
+  it('one salutation per mail: a staff answer opening with its own greets once, else the frame greets by name or Sir/Madam', () => {
+    const salutations = (text: string) => text.match(/^(Dear|Hello|Respected)\b.*$/gim) ?? [];
+    const own = renderTicketReply({
+      ctx,
+      ticketNumber: 'HD-2025-000123',
+      requesterName: null,
+      originalSubject: 'DSC not accepted',
+      staffName: 'Priya',
+      body: 'Dear Mr Sharma,\n\nPlease register the new DSC.',
+    });
+    expect(salutations(own.text)).toEqual(['Dear Mr Sharma,']);
+    expect(own.text).not.toContain('Sir/Madam');
+    expect(own.html).not.toContain('Sir/Madam');
+    expect(own.html.match(/Dear /g)).toHaveLength(1);
+    for (const body of ['hello Raj, the DSC is now registered.', '  Respected Sir, the DSC is now registered.']) {
+      const m = renderTicketReply({ ctx, ticketNumber: 'HD-2025-000123', requesterName: 'Raj Kumar Sharma', originalSubject: 'DSC', staffName: 'Priya', body });
+      expect(salutations(m.text)).toHaveLength(1);
+      expect(m.text).not.toContain('Dear Raj Kumar Sharma');
+    }
+    const plain = renderTicketReply({ ctx, ticketNumber: 'HD-2025-000123', requesterName: 'Raj Kumar Sharma', originalSubject: 'DSC', staffName: 'Priya', body: 'Please register the new DSC.' });
+    expect(salutations(plain.text)).toEqual(['Dear Raj Kumar Sharma,']);
+    expect(plain.html.match(/Dear /g)).toHaveLength(1);
+    const anonymous = renderTicketAcknowledgement({ ctx, ticketNumber: 'HD-2025-000124', requesterName: null, originalSubject: 'help', knownProblem: null });
+    expect(salutations(anonymous.text)).toEqual(['Dear Sir/Madam,']);
+    // every exporter template greets exactly once
+    const approval = renderApproval({
+      ctx,
+      exporterName: 'Raj Kumar Exports',
+      applicationNumber: APP,
+      certificateNumber: 'EIC/2025/031/0000001A',
+      agreement: 'India Oman CEPA',
+      office: 'EIC Mumbai',
+      issuedAt: new Date('2025-03-04T04:45:00Z'),
+      verifyUrl: 'https://coo.example.test/verify?no=EIC/2025/031/0000001A&t=x',
+      certificatePdf: Buffer.from('%PDF-1.7'),
+    });
+    expect(salutations(approval.text)).toEqual(['Dear Raj Kumar Exports,']);
+  });
+
+  it("officer deadlines lead with the file number and point at the API's real operations", () => {
+    const common = {
+      ctx,
+      recipientName: 'Priya Deshpande',
+      step: 'reminder' as const,
+      fileNumber: 'EIMUCOAPPLY00000001AM27',
+      applicationNumber: 'DRAFTCOOAPPLY00000001AM27',
+      exporterName: 'Raj Kumar Exports',
+      office: 'EIC Mumbai',
+      waitingSince: new Date('2026-12-01T10:00:00Z'),
+      waited: '2 d',
+      reminderNumber: 1,
+    };
+    const review = renderOfficerDeadline({ ...common, wait: 'review' });
+    expect(review.subject).toBe('Reminder 1: file EIMUCOAPPLY00000001AM27 waits for your decision');
+    expect(review.text).toContain('https://coo.example.test/v1/applications/DRAFTCOOAPPLY00000001AM27/decisions/approve');
+    const signature = renderOfficerDeadline({ ...common, wait: 'certificate-signature', officerName: 'Priya Deshpande', certificateNumber: 'EIC/2026/031/0000001A' });
+    expect(signature.text).toContain('GET https://coo.example.test/v1/applications/DRAFTCOOAPPLY00000001AM27/certificate/signing');
+    expect(signature.text).toContain('POST https://coo.example.test/v1/applications/DRAFTCOOAPPLY00000001AM27/certificate/signature');
+    for (const m of [review, signature]) {
+      expect(m.text).not.toContain('/api/v1');
+      expect(m.text).not.toContain('{id}');
+    }
   });
 
   it('ticket closed for want of a reply: the wait in words, the ticket, and what a reply does, in the thread subject', () => {

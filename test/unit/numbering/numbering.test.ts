@@ -11,6 +11,8 @@ import {
   parseFileNumber,
 } from '../../../domain/numbering/application-number.js';
 import {
+  certificateSequenceKey,
+  certificateYearOf,
   formatCertificateNumber,
   formatDuplicateNumber,
   isCertificateNumber,
@@ -100,6 +102,20 @@ describe('certificate numbers', () => {
     expect(formatCertificateNumber({ agencyCode: 'EIC', issuedOn: new Date('2025-12-31T19:00:00Z'), agreementNumericCode: '002', sequence: 1 })).toBe(
       'EIC/2026/002/0000001A',
     );
+  });
+
+  it("count in the same year as the number they print, India's year, at the turn of the year (18:30 UTC on 31 December)", () => {
+    const before = new Date('2025-12-31T18:29:00Z'); // 23:59 IST, 31 December 2025
+    const after = new Date('2025-12-31T18:31:00Z'); // 00:01 IST, 1 January 2026, still 2025 in UTC
+    expect(certificateYearOf(before)).toBe(2025);
+    expect(certificateYearOf(after)).toBe(2026);
+    expect(certificateSequenceKey('EIC', before)).toBe('certificate/EIC/2025');
+    expect(certificateSequenceKey('EIC', after)).toBe('certificate/EIC/2026');
+    for (const at of [before, after]) {
+      const number = formatCertificateNumber({ agencyCode: 'EIC', issuedOn: at, agreementNumericCode: '031', sequence: 1 });
+      expect(certificateSequenceKey('EIC', at)).toBe(`certificate/EIC/${parseCertificateNumber(number).year}`);
+    }
+    expect(certificateSequenceKey('MPEDA', '2019-04-12')).toBe('certificate/MPEDA/2019');
   });
 
   it('derive a duplicate of a duplicate from the original', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { notLinkedText, otherOfficeText, refusalText } from '../../../channels/slack/blocks/notices.js';
 import { keyForAction, keyForViewSubmission } from '../../../channels/slack/idempotency.js';
+import { buildOfficerReminder } from '../../../channels/slack/blocks/reminders.js';
 import { card } from './fixtures.js';
 
 const me = { officerId: 'OFF-IYER', name: 'Ravi Iyer' };
@@ -13,13 +14,27 @@ describe('what a refused officer reads', () => {
     ['deficiency', other, 'Anita Sharma already raised a deficiency on N1, so your action was not recorded.'],
     ['approve', me, 'You already approved N1. Nothing else was changed.'],
   ] as const)('%s by %o', (decision, decidedBy, text) => {
-    expect(refusalText({ ok: false, code: 'already_decided', message: 'x', decision, decidedBy }, me, 'N1')).toBe(text);
+    expect(refusalText({ ok: false, code: 'already_decided', message: 'x', decision, decidedBy }, me, { applicationNumber: 'N1' })).toBe(text);
   });
 
   it('falls back to the backend\'s sentence', () => {
-    expect(refusalText({ ok: false, code: 'illegal_transition', message: 'N1 is Pending Payment; only files In-Process can be decided.' }, me, 'N1')).toBe(
+    expect(refusalText({ ok: false, code: 'illegal_transition', message: 'N1 is Pending Payment; only files In-Process can be decided.' }, me, { applicationNumber: 'N1' })).toBe(
       'N1 is Pending Payment; only files In-Process can be decided. Nothing was changed.',
     );
+  });
+
+  it('names the file by its file number once there is one, not the draft number', () => {
+    const decided = { ok: false as const, code: 'already_decided' as const, message: 'x', decision: 'approve' as const, decidedBy: other };
+    const filed = card({ applicationNumber: 'DRAFTCOOAPPLY00000101AM26', fileNumber: 'EIMUCOAPPLY00000101AM26' });
+    expect(refusalText(decided, me, filed)).toBe('Anita Sharma already approved EIMUCOAPPLY00000101AM26, so your action was not recorded.');
+    expect(refusalText(decided, me, { applicationNumber: 'DRAFTCOOAPPLY00000101AM26' })).toContain('approved DRAFTCOOAPPLY00000101AM26,');
+  });
+
+  it("a signature reminder leads with the file number and names the API's real operations", () => {
+    const text = buildOfficerReminder(card(), 3_600_000, { kind: 'certificate-signature', officerName: 'Ravi Iyer' }).text;
+    expect(text).toContain('*MUMCOOAPPLY00000101AM26*');
+    expect(text).toContain('GET /v1/applications/COOAPPLY00000101AM26/certificate/signing');
+    expect(text).not.toContain('/api/v1');
   });
 
   it('names the office and says nothing changed', () => {
