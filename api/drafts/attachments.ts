@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import type { Request, Response } from 'express';
+import { BodyTooLarge, readRawBody } from './raw-body.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AttachmentRow, type ApplicationRow } from '../../db/entities/index.js';
 import { APPLICATION_ATTACHMENT_POLICY, formatMegabytes, inspectUpload, type UploadPolicy } from '../../domain/application/check-upload.js';
@@ -39,6 +41,16 @@ export function fileTooLarge(fileName: string, declaredBytes: number | undefined
   const size = declaredBytes === undefined ? 'larger than that' : formatMegabytes(declaredBytes);
   const message = `${shown} is ${size}; files for ${policy.purpose} can be at most ${formatMegabytes(policy.maxBytes)}`;
   return new AppError(ErrorCode.AttachmentRejected, message, { status: 413, problems: [{ path: 'body', message }] });
+}
+
+/** Reads an uploaded file's body within the policy's size, or refuses it as too large (413, naming the file). */
+export async function readUpload(req: Request, res: Response, fileName: string, policy: UploadPolicy = APPLICATION_ATTACHMENT_POLICY): Promise<Buffer> {
+  try {
+    return await readRawBody(req, res, policy.maxBytes);
+  } catch (e) {
+    if (e instanceof BodyTooLarge) throw fileTooLarge(fileName, e.declaredBytes, policy);
+    throw e;
+  }
 }
 
 /**

@@ -12,8 +12,7 @@ import { loadReferenceIndex } from '../../db/reference-index.js';
 import { PREVIEW_WATERMARK, renderRequestPreview } from '../../services/certificate/preview.js';
 import type { ApiDeps } from '../deps.js';
 import { applicationNotFound, canSee, exporterIec, isOwner } from '../drafts/access.js';
-import { fileTooLarge } from '../drafts/attachments.js';
-import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
+import { readUpload } from '../drafts/attachments.js';
 import { defineRoute } from '../http/route.js';
 
 /**
@@ -130,13 +129,7 @@ export function certificateRequestRoutes(deps: ApiDeps) {
       handler: async ({ req, res, params, query, principal }) => {
         const row = await loadRequest(params.id);
         if (!isOwner(principal!, row)) throw applicationNotFound(params.id);
-        let bytes: Buffer;
-        try {
-          bytes = await readRawBody(req, res, APPLICATION_ATTACHMENT_POLICY.maxBytes);
-        } catch (e) {
-          if (e instanceof BodyTooLarge) throw fileTooLarge(query.fileName, e.declaredBytes);
-          throw e;
-        }
+        const bytes = await readUpload(req, res, query.fileName);
         const m = em();
         const fresh = await m.findOneOrFail(ApplicationRow, { id: row.id });
         await uploadSupportingDocument(m, fresh, principal!.sub, { fileName: query.fileName, bytes });

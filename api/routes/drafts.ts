@@ -14,7 +14,7 @@ import {
 import { TAB_LABELS } from '../../domain/application/tab-order.js';
 import { ROLES } from '../../lib/auth/roles.js';
 import { attachmentView } from '../drafts/attachment-views.js';
-import { deleteAttachment, fileTooLarge, readAttachment, uploadAttachment } from '../drafts/attachments.js';
+import { deleteAttachment, readAttachment, readUpload, uploadAttachment } from '../drafts/attachments.js';
 import {
   applicationView,
   createDraft,
@@ -24,7 +24,6 @@ import {
   saveTab,
   validationProblems,
 } from '../drafts/draft-service.js';
-import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
 import { etagOf, expectedVersion } from '../drafts/version.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
@@ -231,13 +230,7 @@ export function draftRoutes(deps: ApiDeps) {
       },
       handler: async ({ req, res, params, query, principal }) => {
         const expected = expectedVersion(ifMatch(req), query.version);
-        let bytes: Buffer;
-        try {
-          bytes = await readRawBody(req, res, APPLICATION_ATTACHMENT_POLICY.maxBytes);
-        } catch (e) {
-          if (e instanceof BodyTooLarge) throw fileTooLarge(query.fileName, e.declaredBytes);
-          throw e;
-        }
+        const bytes = await readUpload(req, res, query.fileName);
         const e = em();
         const result = await uploadAttachment(
           e,
