@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261207130000_wallet_topups } from './Migration20261207130000_wallet_topups.js';
 import { Migration20261207120000_gateway_credentials } from './Migration20261207120000_gateway_credentials.js';
 import { Migration20261207100000_certificate_life } from './Migration20261207100000_certificate_life.js';
 import { Migration20261202192000_attachment_submitted } from './Migration20261202192000_attachment_submitted.js';
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202192000_attachment_submitted', class: Migration20261202192000_attachment_submitted },
   { name: 'Migration20261207100000_certificate_life', class: Migration20261207100000_certificate_life },
   { name: 'Migration20261207120000_gateway_credentials', class: Migration20261207120000_gateway_credentials },
+  { name: 'Migration20261207130000_wallet_topups', class: Migration20261207130000_wallet_topups },
 ];
