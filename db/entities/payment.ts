@@ -67,6 +67,7 @@ WalletRowSchema.setClass(WalletRow);
 export const WalletEntrySchema = defineEntity({
   name: 'WalletEntry',
   tableName: 'wallet_entry',
+  indexes: [{ properties: ['iec', 'officeCode', 'id'] }],
   properties: {
     id: p.bigint().primary().autoincrement(),
     /** idempotency: a retried debit finds its entry */
@@ -90,6 +91,7 @@ WalletEntrySchema.setClass(WalletEntry);
 export const WalletTopupRowSchema = defineEntity({
   name: 'WalletTopupRow',
   tableName: 'wallet_topup',
+  indexes: [{ properties: ['iec', 'officeCode'] }, { name: 'wallet_topup_open_index', expression: `create index "wallet_topup_open_index" on "wallet_topup" ("created_at") where "status" = 'open'` }],
   properties: {
     orderId: p.string().length(64).primary(),
     iec: p.string().length(10),

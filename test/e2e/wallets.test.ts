@@ -1,4 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEvent, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
@@ -94,5 +100,61 @@ describe('e-wallets', () => {
     expect((await api(stack, 'GET', '/v1/wallets/EIC-MUM/statement?iec=AAACR5055K', { token: t.mpedaAdmin })).status).toBe(403);
     expect((await api(stack, 'GET', '/v1/agencies/EIC/wallets?office=MPEDA-KOC', { token: t.eicAdmin })).status).toBe(404);
     expect((await api(stack, 'GET', '/v1/wallets/EIC-MUM/statement?iec=AABCS1429B', { token: t.raj })).status).toBe(403);
+  });
+
+  it('imports the balances migrated from the legacy platform once, audited; a second run credits nothing; refused rows are named by row and field', async () => {
+    const run = promisify(execFile);
+    const dir = await mkdtemp(join(tmpdir(), 'legacy-wallets-'));
+    const command = (f: string) =>
+      run(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/import-legacy-wallets.ts', f], {
+        env: { ...process.env, DATABASE_URL: stack.config.db.url, DATA_DIR: stack.dir, NODE_ENV: 'test', LOG_LEVEL: 'silent', IMPORTED_BY: 'ops-migration' },
+      }).then(
+        (r) => ({ code: 0, out: r.stdout }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: `${e.stdout}${e.stderr}` }),
+      );
+    const em = () => stack.orm.em.fork();
+    const kocBefore = (await em().findOne(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-KOC' }))?.balancePaise ?? 0;
+    const mpedaBefore = (await em().findOne(WalletRow, { iec: 'AABCS1429B', officeCode: 'MPEDA-KOC' }))?.balancePaise ?? 0;
+
+    const bad = join(dir, 'bad.csv');
+    await writeFile(bad, ['iec,office,balance,reference', 'AAACR5055K,EIC-KOC,12 500,LEG/W/1', 'AAACR505,EIC-KOC,100.00,LEG/W/2', 'AABCS1429B,MPEDA-KOC,100.00,'].join('\n'));
+    const refused = await command(bad);
+    expect(refused.code, refused.out).toBe(1);
+    expect(refused.out).toContain('refused, nothing imported: 3 problems');
+    expect(refused.out).toContain('row 2, balance: "12 500" is not an amount in rupees');
+    expect(refused.out).toContain('row 3, iec: "AAACR505" is not an IEC');
+    expect(refused.out).toContain('row 4, reference: empty');
+
+    const file = join(dir, 'legacy-wallets.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        { iec: 'AAACR5055K', office: 'EIC-KOC', balance: '12500.50', reference: 'ECOO1/WALLET/000417' },
+        { iec: 'AABCS1429B', office: 'MPEDA-KOC', balance: 3000, reference: 'ECOO1/WALLET/000912' },
+      ]),
+    );
+    const once = await command(file);
+    expect(once.code, once.out).toBe(0);
+    expect(once.out).toContain('legacy-wallets.json: 2 rows');
+    expect(once.out).toContain('imported: 2 (₹15500.50), 0 already imported');
+    const twice = await command(file);
+    expect(twice.code, twice.out).toBe(0);
+    expect(twice.out).toContain('imported: 0 (₹0.00), 2 already imported');
+
+    expect((await em().findOneOrFail(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-KOC' })).balancePaise).toBe(kocBefore + 1_250_050);
+    expect((await em().findOneOrFail(WalletRow, { iec: 'AABCS1429B', officeCode: 'MPEDA-KOC' })).balancePaise).toBe(mpedaBefore + 300_000);
+    expect(await em().count(WalletEntry, { iec: 'AAACR5055K', officeCode: 'EIC-KOC', kind: 'migration' })).toBe(1);
+    const statement = await api(stack, 'GET', '/v1/wallets/EIC-KOC/statement', { token: t.raj });
+    expect(statement.body.entries[0]).toMatchObject({ kind: 'migration', reference: 'ECOO1/WALLET/000417', amountPaise: 1_250_050 });
+    const audit = await em().find(AuditEvent, { subjectType: 'wallet', action: 'wallet.legacy-imported' });
+    expect(audit).toHaveLength(2);
+    expect(audit.find((a) => a.subjectId === 'AAACR5055K@EIC-KOC')).toMatchObject({ actor: 'legacy-wallet-import (ops-migration)', channel: 'cli' });
+
+    // the same wallet under another reference is refused: a wallet is migrated once
+    const other = join(dir, 'again.csv');
+    await writeFile(other, 'iec,office,balance,reference\r\nAAACR5055K,EIC-KOC,12500.50,ECOO1/WALLET/999999\r\n');
+    const again = await command(other);
+    expect(again.code, again.out).toBe(1);
+    expect(again.out).toContain('row 2, reference: the wallet of AAACR5055K at EIC-KOC was already migrated (reference ECOO1/WALLET/000417');
   });
 });
