@@ -19,6 +19,9 @@ import type { GatewayCredentialSource } from './gateway-credentials.js';
 export const TOP_UP_MIN_PAISE = 10_000; // ₹100
 export const TOP_UP_MAX_PAISE = 50_000_000; // ₹5,00,000
 
+/** How long an open top-up is asked about at the gateway when the exporter lists their wallets. */
+export const TOP_UP_RECONCILE_WITHIN_MS = 2 * 24 * 3600_000;
+
 export type WalletEntryKind = 'top-up' | 'fee' | 'migration';
 
 /** ₹5,00,000.00: Indian digit grouping */
@@ -208,7 +211,9 @@ export function createWalletService(deps: WalletServiceDeps) {
     /** The exporter's wallets; their open top-ups are reconciled first. */
     async walletsOf(iec: string) {
       const em = deps.em();
-      for (const open of await em.find(WalletTopupRow, { iec, status: 'open' }, { orderBy: { createdAt: 'asc' }, limit: 5 })) await reconcile(open);
+      // the last two days' open top-ups, newest first: an order abandoned at the checkout page is not asked about for ever
+      const since = new Date(Date.now() - TOP_UP_RECONCILE_WITHIN_MS);
+      for (const open of await em.find(WalletTopupRow, { iec, status: 'open', createdAt: { $gte: since } }, { orderBy: { createdAt: 'desc' }, limit: 5 })) await reconcile(open);
       const reference = await deps.reference();
       const wallets = await deps.em().find(WalletRow, { iec }, { orderBy: { officeCode: 'asc' } });
       return wallets.map((w) => {
