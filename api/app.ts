@@ -17,6 +17,8 @@ import { applicationListRoutes } from './routes/application-lists.js';
 import { certificateRequestRoutes } from './routes/certificate-requests.js';
 import { agencyOfficeRoutes } from './routes/agency-offices.js';
 import { staffRoutes } from './routes/staff.js';
+import { auditEventRoutes } from './routes/audit-events.js';
+import { walletRoutes } from './routes/wallets.js';
 import { draftRoutes } from './routes/drafts.js';
 import { referenceRoutes } from './routes/reference.js';
 import { applicationWorkflowRoutes } from './routes/application-workflow.js';
@@ -33,7 +35,7 @@ import { checksumKeyOfMerchant } from '../services/payment/gateway-credentials.j
 import { CODEC_PATH, codecMiddleware, codecRoutes, codecSessionPages } from './routes/codec.js';
 
 export function allRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...certificateRequestRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...agencyOfficeRoutes(deps), ...staffRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps), ...codecRoutes(deps)];
+  return [...healthRoutes(deps), ...iecMasterRoutes(deps), ...exporterRoutes(deps), ...identityRoutes(deps), ...signatureRoutes(deps), ...referenceRoutes(deps), ...applicationListRoutes(deps), ...certificateRequestRoutes(deps), ...draftRoutes(deps), ...applicationWorkflowRoutes(deps), ...slackAdminRoutes(deps), ...agencyOfficeRoutes(deps), ...staffRoutes(deps), ...auditEventRoutes(deps), ...walletRoutes(deps), ...certificateRoutes(deps), ...verificationRoutes(deps), ...helpdeskRoutes(deps), ...codecRoutes(deps)];
 }
 
 const docsPage = `<!doctype html>

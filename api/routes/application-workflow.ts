@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApplicationRow, AttachmentRow, CertificateRow, PaymentRow, TaxInvoiceRow } from '../../db/entities/index.js';
+import { ApplicationRow, AttachmentRow, CertificateRow, PaymentRow, TaxInvoiceRow, WalletTopupRow } from '../../db/entities/index.js';
 import { externalSigningContent } from '../../services/pdf/sign-pdf.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Principal } from '../../lib/auth/roles.js';
@@ -12,6 +12,7 @@ import { officerOnDuty } from '../../services/identity/officer-on-duty.js';
 import { createKeptAnswerService } from '../../services/application/kept-answers.js';
 import { createGatewayCredentialSource } from '../../services/payment/gateway-credentials.js';
 import { verifyCallbackChecksum } from '../../services/payment/gateway.js';
+import { settleTopUp } from '../../services/payment/wallet.js';
 import { DEFICIENCY_RESPONSE_POLICY, inspectUpload } from '../../domain/application/check-upload.js';
 import { ATTACHMENT_DOCUMENT_TYPES } from '../../domain/application/schemas.js';
 import { SA } from '../../workflows/search-attributes.js';
@@ -247,7 +248,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       path: '/v1/payments/callback',
       operationId: 'paymentGatewayCallback',
       summary: "The payment gateway's server-to-server callback (checksum verified with the office's merchant key)",
-      description: 'Idempotent: a callback delivered twice records the payment once.',
+      description: 'For a fee or an e-wallet top-up. Idempotent: a callback delivered twice records the payment once (a top-up credits the wallet once).',
       tags: ['payments'],
       auth: 'public',
       body: z.object({
@@ -262,13 +263,20 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       handler: async ({ body }) => {
         const em = deps.orm.em.fork();
         const payment = await em.findOne(PaymentRow, { orderId: body.orderId });
-        if (!payment) throw new AppError(ErrorCode.NotFound, `Order ${body.orderId} is not known.`);
-        const creds = await createGatewayCredentialSource({ em: () => deps.orm.em.fork(), reference: () => loadReferenceIndex(deps.orm.em.fork()), keys: deps.config.temporal.codec }).credentialsFor(payment.officeCode);
+        // an order is a fee's (payment) or an e-wallet top-up's (wallet_topup)
+        const topUp = payment ? null : await em.findOne(WalletTopupRow, { orderId: body.orderId });
+        if (!payment && !topUp) throw new AppError(ErrorCode.NotFound, `Order ${body.orderId} is not known.`);
+        const creds = await createGatewayCredentialSource({ em: () => deps.orm.em.fork(), reference: () => loadReferenceIndex(deps.orm.em.fork()), keys: deps.config.temporal.codec }).credentialsFor((payment ?? topUp)!.officeCode);
         if (creds.merchantId !== body.merchantId || !verifyCallbackChecksum(creds.checksumKey, body)) {
           throw new AppError(ErrorCode.ChecksumInvalid, 'The checksum does not match: the callback was not sent by the gateway, or was altered.');
         }
+        if (topUp) {
+          await em.getConnection().execute('update wallet_topup set callbacks_received = callbacks_received + 1 where order_id = ?', [body.orderId]);
+          await settleTopUp(em, { ...body, via: 'callback' });
+          return { received: true as const };
+        }
         await em.getConnection().execute('update payment set callbacks_received = callbacks_received + 1 where order_id = ?', [body.orderId]);
-        const app = await em.findOneOrFail(ApplicationRow, { id: payment.applicationId });
+        const app = await em.findOneOrFail(ApplicationRow, { id: payment!.applicationId });
         await call(() =>
           deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).signal(paymentCallbackSignal, {
             orderId: body.orderId,

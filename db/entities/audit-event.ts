@@ -14,7 +14,7 @@ export const AuditEventSchema = defineEntity({
     actor: p.string().length(120),
     channel: p.string().length(20),
     details: p.json<Record<string, unknown>>().nullable(),
-    at: p.datetime().onCreate(() => new Date()),
+    at: p.datetime().onCreate(() => new Date()).index(),
   },
 });
 export class AuditEvent extends AuditEventSchema.class {}

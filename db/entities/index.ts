@@ -4,7 +4,7 @@ import { CertificateRowSchema } from './certificate.js';
 import { ExporterAccountSchema, ExporterUserSchema } from './exporter.js';
 import { SignedDocumentSchema, SigningRequestSchema, UserDscSchema, UserIdentityStateSchema } from './identity.js';
 import { NotificationRowSchema } from './notification.js';
-import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema } from './payment.js';
+import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema, WalletTopupRowSchema } from './payment.js';
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
 import { AgencyOfficeRowSchema, CertificateImageRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, TradeAgreementRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
@@ -53,6 +53,7 @@ export const entities = [
   TaxInvoiceRowSchema,
   WalletRowSchema,
   WalletEntrySchema,
+  WalletTopupRowSchema,
   NotificationRowSchema,
   CertificateRowSchema,
   ExporterAccountSchema,

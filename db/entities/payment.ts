@@ -67,6 +67,7 @@ WalletRowSchema.setClass(WalletRow);
 export const WalletEntrySchema = defineEntity({
   name: 'WalletEntry',
   tableName: 'wallet_entry',
+  indexes: [{ properties: ['iec', 'officeCode', 'id'] }],
   properties: {
     id: p.bigint().primary().autoincrement(),
     /** idempotency: a retried debit finds its entry */
@@ -76,8 +77,36 @@ export const WalletEntrySchema = defineEntity({
     amountPaise: p.bigint('number'),
     balanceAfterPaise: p.bigint('number'),
     reason: p.string(),
+    /** top-up, fee, migration (null on entries written before it was kept: the entry key tells) */
+    kind: p.string().length(20).nullable(),
+    /** what the statement shows as its reference: the top-up's order id, the application/request number, the legacy reference */
+    reference: p.string().length(100).nullable(),
     at: p.datetime().onCreate(() => new Date()),
   },
 });
 export class WalletEntry extends WalletEntrySchema.class {}
 WalletEntrySchema.setClass(WalletEntry);
+
+/** A top-up of an e-wallet through the office's payment gateway; `orderId` is the gateway order and the ledger entry's key. */
+export const WalletTopupRowSchema = defineEntity({
+  name: 'WalletTopupRow',
+  tableName: 'wallet_topup',
+  indexes: [{ properties: ['iec', 'officeCode'] }, { name: 'wallet_topup_open_index', expression: `create index "wallet_topup_open_index" on "wallet_topup" ("created_at") where "status" = 'open'` }],
+  properties: {
+    orderId: p.string().length(64).primary(),
+    iec: p.string().length(10),
+    officeCode: p.string().length(20),
+    amountPaise: p.bigint('number'),
+    /** open → paid | failed; a paid or failed row never changes again */
+    status: p.string().length(10),
+    requestedBy: p.string().length(120),
+    gatewayTxnId: p.string().length(80).nullable(),
+    /** how the outcome became known: callback or reconciliation (status API) */
+    confirmedVia: p.string().length(20).nullable(),
+    callbacksReceived: p.integer().default(0),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    settledAt: p.datetime().nullable(),
+  },
+});
+export class WalletTopupRow extends WalletTopupRowSchema.class {}
+WalletTopupRowSchema.setClass(WalletTopupRow);

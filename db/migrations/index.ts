@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
+import { Migration20261207130000_wallet_topups } from './Migration20261207130000_wallet_topups.js';
 import { Migration20261207131000_staff_registrations } from './Migration20261207131000_staff_registrations.js';
 import { Migration20261207120000_gateway_credentials } from './Migration20261207120000_gateway_credentials.js';
 import { Migration20261207100000_certificate_life } from './Migration20261207100000_certificate_life.js';
@@ -35,5 +36,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207100000_certificate_life', class: Migration20261207100000_certificate_life },
   { name: 'Migration20261207120000_gateway_credentials', class: Migration20261207120000_gateway_credentials },
   { name: 'Migration20261207121000_certificate_images', class: Migration20261207121000_certificate_images },
+  { name: 'Migration20261207130000_wallet_topups', class: Migration20261207130000_wallet_topups },
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
 ];

@@ -34,7 +34,7 @@ export function managerOf(p: Principal): Manager {
   return { id: p.sub, name: p.name, agencyCode: p.agencyCode, platform };
 }
 
-function assertManages(m: Manager, agencyCode: string): void {
+export function assertManages(m: Manager, agencyCode: string): void {
   if (m.platform) return;
   if (!m.agencyCode) throw new AppError(ErrorCode.Forbidden, 'Your administrator account is not mapped to an agency.');
   if (m.agencyCode !== agencyCode) throw new AppError(ErrorCode.Forbidden, `You administer ${m.agencyCode}; agency ${agencyCode} is managed by its own administrator.`);

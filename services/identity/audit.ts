@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../../db/entities/audit-event.js';
 
-export type AuditChannel = 'api' | 'workflow' | 'slack';
+export type AuditChannel = 'api' | 'workflow' | 'slack' | 'cli';
 
 export interface AuditEntry {
   /** idempotency key; a random one when the action cannot repeat */
   key?: string;
-  subjectType: 'exporter' | 'user' | 'dsc' | 'signed-document' | 'certificate' | 'agency' | 'office' | 'staff-registration';
+  subjectType: 'exporter' | 'user' | 'dsc' | 'signed-document' | 'certificate' | 'agency' | 'office' | 'staff-registration' | 'wallet';
   subjectId: string;
   action: string;
   actor: string;
-  /** where the action came from: the HTTP API, a workflow, or a person in Slack */
+  /** where the action came from: the HTTP API, a workflow, a person in Slack, or a command run by an operator */
   channel: AuditChannel;
   details?: Record<string, unknown>;
 }

@@ -81,13 +81,17 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
           );
         }
         wallet.balancePaise -= input.amountPaise;
+        const app = await tx.findOne(ApplicationRow, { id: input.applicationId });
+        const what = app?.kind === 'application' ? 'application' : 'request';
         tx.create(WalletEntry, {
           entryKey: input.orderId,
           iec: input.iec,
           officeCode: input.officeCode,
           amountPaise: -input.amountPaise,
           balanceAfterPaise: wallet.balancePaise,
-          reason: `fee for application ${input.applicationId}`,
+          reason: app ? `fee for ${what} ${app.number}` : `fee for application ${input.applicationId}`,
+          kind: 'fee',
+          reference: app?.number ?? input.applicationId,
         });
         tx.create(PaymentRow, {
           orderId: input.orderId,
