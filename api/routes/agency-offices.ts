@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AddressSchema } from '../../domain/reference/schema.js';
-import { addOffice, editOffice, listOffices, managerOf, setGatewayParameters } from '../../services/agency/offices.js';
+import { addOffice, administratorOnDuty, editOffice, listOffices, setGatewayParameters } from '../../services/agency/offices.js';
 import { certificateImagePng, certificateImageSpecimen, uploadCertificateImage } from '../../services/agency/images.js';
 import type { ImageKind } from '../../services/certificate/image-source.js';
 import { IMAGE_LIMITS } from '../../services/pdf/raster-image.js';
@@ -104,7 +104,7 @@ function imageRoutes(deps: ApiDeps, kind: ImageKind) {
           if (e instanceof BodyTooLarge) throw new AppError(ErrorCode.AttachmentRejected, `The image is larger than ${IMAGE_LIMITS.maxBytes / 1024 / 1024} MB, the most a stamp or signature can be.`, { status: 413 });
           throw e;
         }
-        const stored = await uploadCertificateImage(em(), managerOf(principal!), kind, ownerOf(p as { code?: string; id?: string }), bytes);
+        const stored = await uploadCertificateImage(em(), await administratorOnDuty(em(), principal!), kind, ownerOf(p as { code?: string; id?: string }), bytes);
         // files held in Approved Pending Issuance for want of this image are issued now
         await releaseHeldIssuance(deps, kind, stored.owner);
         return stored;
@@ -120,7 +120,7 @@ function imageRoutes(deps: ApiDeps, kind: ImageKind) {
       params,
       responses: { 200: { description: 'the PNG', schema: z.string().meta({ format: 'binary' }), contentType: 'image/png' }, 404: { description: 'none uploaded yet' } },
       handler: async ({ params: p, principal, res }) => {
-        const { png } = await certificateImagePng(em(), managerOf(principal!), kind, ownerOf(p as { code?: string; id?: string }));
+        const { png } = await certificateImagePng(em(), await administratorOnDuty(em(), principal!), kind, ownerOf(p as { code?: string; id?: string }));
         res.setHeader('Content-Type', 'image/png');
         res.setHeader('Cache-Control', 'private, no-store');
         res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -138,7 +138,7 @@ function imageRoutes(deps: ApiDeps, kind: ImageKind) {
       params,
       responses: { 200: { description: 'the specimen', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' }, 404: { description: 'none uploaded yet' } },
       handler: async ({ params: p, principal, res }) => {
-        const pdf = await certificateImageSpecimen(em(), managerOf(principal!), kind, ownerOf(p as { code?: string; id?: string }));
+        const pdf = await certificateImageSpecimen(em(), await administratorOnDuty(em(), principal!), kind, ownerOf(p as { code?: string; id?: string }));
         res.setHeader('Content-Type', 'application/pdf');
         res.setHeader('Cache-Control', 'private, no-store');
         res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -164,7 +164,7 @@ export function agencyOfficeRoutes(deps: ApiDeps) {
       auth: ['agency-admin', 'admin'],
       params: agencyParam,
       responses: { 200: { description: 'the offices', schema: z.object({ items: z.array(officeView) }) }, 403: { description: 'another agency' }, 404: { description: 'no such agency' } },
-      handler: async ({ params, principal }) => ({ items: await listOffices(em(), managerOf(principal!), params.agency) }),
+      handler: async ({ params, principal }) => ({ items: await listOffices(em(), await administratorOnDuty(em(), principal!), params.agency) }),
     }),
     defineRoute({
       method: 'post',
@@ -182,7 +182,7 @@ export function agencyOfficeRoutes(deps: ApiDeps) {
       }),
       responses: { 201: { description: 'added', schema: officeView }, 403: { description: 'another agency' }, 409: { description: 'the code or the file number prefix is taken' } },
       handler: async ({ params, body, principal, res }) => {
-        const view = await addOffice(em(), managerOf(principal!), params.agency, body);
+        const view = await addOffice(em(), await administratorOnDuty(em(), principal!), params.agency, body);
         res.status(201).setHeader('Location', `/v1/offices/${view.code}`);
         return view;
       },
@@ -197,7 +197,7 @@ export function agencyOfficeRoutes(deps: ApiDeps) {
       params: officeParam,
       body: z.object({ ...Object.fromEntries(Object.entries(editable).map(([k, v]) => [k, v.optional()])), active: z.boolean().optional() }).strict(),
       responses: { 200: { description: 'the office now', schema: officeView }, 403: { description: "another agency's office" }, 404: { description: 'no such office' } },
-      handler: async ({ params, body, principal }) => editOffice(em(), managerOf(principal!), params.code, body),
+      handler: async ({ params, body, principal }) => editOffice(em(), await administratorOnDuty(em(), principal!), params.code, body),
     }),
     defineRoute({
       method: 'put',
@@ -212,7 +212,7 @@ export function agencyOfficeRoutes(deps: ApiDeps) {
       params: agencyParam,
       body: gatewayBody,
       responses: { 200: { description: 'stored', schema: gatewayView }, 403: { description: 'another agency' }, 422: { description: 'the parameters are refused, each problem named' } },
-      handler: async ({ params, body, principal }) => setGatewayParameters(em(), keys(), managerOf(principal!), { agencyCode: params.agency }, body),
+      handler: async ({ params, body, principal }) => setGatewayParameters(em(), keys(), await administratorOnDuty(em(), principal!), { agencyCode: params.agency }, body),
     }),
     defineRoute({
       method: 'put',
@@ -224,7 +224,7 @@ export function agencyOfficeRoutes(deps: ApiDeps) {
       params: officeParam,
       body: gatewayBody,
       responses: { 200: { description: 'stored', schema: gatewayView }, 403: { description: "another agency's office" }, 422: { description: 'the parameters are refused, each problem named' } },
-      handler: async ({ params, body, principal }) => setGatewayParameters(em(), keys(), managerOf(principal!), { agencyCode: '', officeCode: params.code }, body),
+      handler: async ({ params, body, principal }) => setGatewayParameters(em(), keys(), await administratorOnDuty(em(), principal!), { agencyCode: '', officeCode: params.code }, body),
     }),
   ];
 }

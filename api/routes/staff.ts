@@ -1,7 +1,8 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { OutboxNotifier } from '../../services/notification/notifier.js';
-import { approveRegistration, deciderOf, listRegistrations, listStaff, rejectRegistration, requestRegistration, updateStaff, type DecisionDeps } from '../../services/agency/staff.js';
+import { administratorOnDuty } from '../../services/agency/offices.js';
+import { approveRegistration, listRegistrations, listStaff, rejectRegistration, requestRegistration, updateStaff, type DecisionDeps } from '../../services/agency/staff.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 
@@ -101,7 +102,7 @@ export function staffRoutes(deps: ApiDeps) {
       auth: ['agency-admin', 'admin'],
       query: z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() }),
       responses: { 200: { description: 'the requests, oldest first', schema: z.object({ items: z.array(registrationView) }) } },
-      handler: async ({ query, principal }) => ({ items: await listRegistrations(em(), deciderOf(principal!), query.status) }),
+      handler: async ({ query, principal }) => ({ items: await listRegistrations(em(), await administratorOnDuty(em(), principal!), query.status) }),
     }),
     defineRoute({
       method: 'post',
@@ -117,7 +118,7 @@ export function staffRoutes(deps: ApiDeps) {
         404: { description: 'no such request' },
         409: { description: 'already decided: by whom and when' },
       },
-      handler: async ({ params, principal }) => approveRegistration(em(), decisionDepsOf(deps), deciderOf(principal!), params.id),
+      handler: async ({ params, principal }) => approveRegistration(em(), decisionDepsOf(deps), await administratorOnDuty(em(), principal!), params.id),
     }),
     defineRoute({
       method: 'post',
@@ -134,7 +135,7 @@ export function staffRoutes(deps: ApiDeps) {
         404: { description: 'no such request' },
         409: { description: 'already decided: by whom and when' },
       },
-      handler: async ({ params, body, principal }) => rejectRegistration(em(), decisionDepsOf(deps), deciderOf(principal!), params.id, body.reason),
+      handler: async ({ params, body, principal }) => rejectRegistration(em(), decisionDepsOf(deps), await administratorOnDuty(em(), principal!), params.id, body.reason),
     }),
     defineRoute({
       method: 'get',
@@ -145,7 +146,7 @@ export function staffRoutes(deps: ApiDeps) {
       auth: ['agency-admin', 'admin'],
       params: agencyParam,
       responses: { 200: { description: 'the staff', schema: z.object({ items: z.array(staffView) }) }, 403: { description: 'another agency' }, 404: { description: 'no such agency' } },
-      handler: async ({ params, principal }) => ({ items: await listStaff(em(), deciderOf(principal!), params.agency) }),
+      handler: async ({ params, principal }) => ({ items: await listStaff(em(), await administratorOnDuty(em(), principal!), params.agency) }),
     }),
     defineRoute({
       method: 'patch',
@@ -160,7 +161,7 @@ export function staffRoutes(deps: ApiDeps) {
       params: staffParam,
       body: z.object({ active: z.boolean().optional(), officeCode: z.string().regex(/^[A-Z]{2,10}-[A-Z]{3}$/, 'an office code looks like EIC-MUM').optional() }).strict(),
       responses: { 200: { description: 'the staff user now', schema: staffView }, 403: { description: "another agency's staff" }, 404: { description: 'no such staff user' }, 422: { description: 'not an office of the agency' } },
-      handler: async ({ params, body, principal }) => updateStaff(em(), deciderOf(principal!), params.id, body),
+      handler: async ({ params, body, principal }) => updateStaff(em(), await administratorOnDuty(em(), principal!), params.id, body),
     }),
   ];
 }

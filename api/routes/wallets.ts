@@ -3,7 +3,7 @@ import { AgencyOfficeRow, IssuingAgencyRow } from '../../db/entities/index.js';
 import { loadReferenceIndex } from '../../db/reference-index.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
-import { assertManages, managerOf } from '../../services/agency/offices.js';
+import { administratorOnDuty, assertManages } from '../../services/agency/offices.js';
 import { createGatewayCredentialSource } from '../../services/payment/gateway-credentials.js';
 import { HttpPaymentGateway } from '../../services/payment/gateway.js';
 import { agencyWallets, createWalletService, TOP_UP_MAX_PAISE, TOP_UP_MIN_PAISE, walletStatement } from '../../services/payment/wallet.js';
@@ -146,7 +146,7 @@ export function walletRoutes(deps: ApiDeps) {
         if (p.roles.includes('agency-admin') || p.roles.includes('admin')) {
           const office = await em().findOne(AgencyOfficeRow, { code: params.office });
           if (!office) throw new AppError(ErrorCode.NotFound, `Office ${params.office} is not known.`);
-          assertManages(managerOf(p), office.agencyCode);
+          assertManages(await administratorOnDuty(em(), p), office.agencyCode);
           if (!query.iec) throw new AppError(ErrorCode.ValidationFailed, 'Name the exporter: iec=<IEC>.', { problems: [{ path: 'query/iec', message: 'required for an administrator' }] });
           iec = query.iec;
         } else {
@@ -182,7 +182,7 @@ export function walletRoutes(deps: ApiDeps) {
         404: { description: 'no such agency, or the office is not one of its offices' },
       },
       handler: async ({ params, query, principal }) => {
-        const m = managerOf(principal!);
+        const m = await administratorOnDuty(em(), principal!);
         if (!(await em().findOne(IssuingAgencyRow, { code: params.agency }))) throw new AppError(ErrorCode.NotFound, `Agency ${params.agency} is not known.`);
         assertManages(m, params.agency);
         return agencyWallets(em(), params.agency, query.office, query.page, query.pageSize);

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AgencyOfficeRow, GatewayCredentialRow, IssuingAgencyRow } from '../../db/entities/index.js';
+import { AgencyOfficeRow, GatewayCredentialRow, IssuingAgencyRow, StaffUserRow } from '../../db/entities/index.js';
 import { gatewayScopeKey, type CredentialScope } from '../../domain/agency/gateway-parameters.js';
 import { isValidGstin } from '../../domain/reference/gstin.js';
 import { RegionalOfficeSchema } from '../../domain/reference/schema.js';
@@ -32,6 +32,23 @@ export function managerOf(p: Principal): Manager {
   const platform = p.roles.includes('admin');
   if (!platform && !p.roles.includes('agency-admin')) throw new AppError(ErrorCode.Forbidden, 'Only an agency administrator or a platform administrator manages offices.');
   return { id: p.sub, name: p.name, agencyCode: p.agencyCode, platform };
+}
+
+/**
+ * The administrator acting, as the staff table says now (not as the token said when it was issued): an
+ * agency administrator must be an active `agency-admin` staff user, and manages the agency of that row;
+ * one deactivated or never approved is refused, saying so. A platform administrator (DGFT) is one by the
+ * identity provider's role.
+ */
+export async function administratorOnDuty(em: EntityManager, p: Principal): Promise<Manager> {
+  const m = managerOf(p);
+  if (m.platform) return m;
+  const staff = await em.findOne(StaffUserRow, { id: p.sub });
+  if (!staff || staff.role !== 'agency-admin' || !staff.agencyCode) {
+    throw new AppError(ErrorCode.Forbidden, `${p.name} (${p.sub}) is not a registered agency administrator: register as the agency's administrator (POST /v1/staff-registrations) and wait for DGFT's approval.`);
+  }
+  if (!staff.active) throw new AppError(ErrorCode.Forbidden, `Your administrator account (${p.sub}) is deactivated: ask the platform administrator to activate it again.`);
+  return { ...m, name: staff.name, agencyCode: staff.agencyCode };
 }
 
 export function assertManages(m: Manager, agencyCode: string): void {

@@ -28,12 +28,6 @@ export interface Decider {
   platform: boolean;
 }
 
-export function deciderOf(p: Principal): Decider {
-  const platform = p.roles.includes('admin');
-  if (!platform && !p.roles.includes('agency-admin')) throw new AppError(ErrorCode.Forbidden, 'Only an agency administrator or a platform administrator manages staff.');
-  return { id: p.sub, name: p.name, agencyCode: p.agencyCode, platform };
-}
-
 const actorOf = (d: { id: string; name: string }) => `${d.id} (${d.name})`;
 
 /** An administrator's request is decided by the platform administrator; an officer's by their agency's administrator (or the platform's). */

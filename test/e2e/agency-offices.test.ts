@@ -54,6 +54,11 @@ describe('office management by the agency administrator', () => {
     expect(JSON.stringify(refs)).not.toContain('sbx_eic_4f1c9a7e2b6d8035');
 
     expect((await api(stack, 'GET', '/v1/agencies/EIC/offices', { token: t.mpedaAdmin })).status).toBe(403);
+    // the staff table decides, not the token: a token claiming EIC's administration without an approved registration is refused
+    const ghost = await stack.token({ sub: 'someone-unregistered', name: 'Not Registered', roles: ['agency-admin'], agencyCode: 'EIC' });
+    const refused = await api(stack, 'GET', '/v1/agencies/EIC/offices', { token: ghost });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain('is not a registered agency administrator');
     expect((await api(stack, 'GET', '/v1/agencies/EIC/offices', { token: t.raj })).status).toBe(403);
   });
 
