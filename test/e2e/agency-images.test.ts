@@ -33,7 +33,7 @@ describe('stamps and signatures uploaded by the administrator; no demo images ou
     dir = await mkdtemp(join(tmpdir(), 'coo-images-e2e-'));
     t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
     t.eicAdmin = await stack.token({ sub: 'admin-eic', name: 'Rakesh Gupta', roles: ['agency-admin'], agencyCode: 'EIC' });
-    t.mpedaAdmin = await stack.token({ sub: 'admin-mpeda', name: 'Lakshmi Nair', roles: ['agency-admin'], agencyCode: 'MPEDA' });
+    t.mpedaAdmin = await stack.token({ sub: 'admin-mpeda', name: 'Anjali Nair', roles: ['agency-admin'], agencyCode: 'MPEDA' });
     t.officer = await stack.token({ sub: OFFICER, name: 'Meera Kulkarni', roles: ['officer'], officeCode: OFFICE, agencyCode: 'EIC' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
     // an office no other test files at (so nothing else in the shared database prints this stamp), and an officer of its own

@@ -34,7 +34,7 @@ describe('office management by the agency administrator', () => {
     await stack.startWorker();
     t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
     t.eicAdmin = await stack.token({ sub: 'admin-eic', name: 'Rakesh Gupta', roles: ['agency-admin'], agencyCode: 'EIC' });
-    t.mpedaAdmin = await stack.token({ sub: 'admin-mpeda', name: 'Lakshmi Nair', roles: ['agency-admin'], agencyCode: 'MPEDA' });
+    t.mpedaAdmin = await stack.token({ sub: 'admin-mpeda', name: 'Anjali Nair', roles: ['agency-admin'], agencyCode: 'MPEDA' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
   });
   afterAll(async () => {
@@ -131,7 +131,7 @@ describe('office management by the agency administrator', () => {
     expect(after.body.items.find((o: any) => o.code === 'EIC-MUM').phone).toBe('+91 22 2202 9999');
     expect(after.body.items.find((o: any) => o.code === 'EIC-PUN')).toMatchObject({ eWalletEnabled: false });
     const mpeda = await stack.orm.em.fork().findOneOrFail(GatewayCredentialRow, { scope: 'agency:MPEDA' });
-    expect(mpeda.updatedBy).toBe('admin-mpeda (Lakshmi Nair)');
+    expect(mpeda.updatedBy).toBe('admin-mpeda (Anjali Nair)');
     const audit = await stack.orm.em.fork().findOneOrFail(AuditEvent, { subjectType: 'office', subjectId: 'EIC-MUM', action: 'office.edited' });
     expect(audit.details).toEqual({ changed: { phone: { before: '+91 22 2202 0001', after: '+91 22 2202 9999' } } });
     // put it back for the other tests sharing the database

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent, CertificateRow, PaymentRow, TaxInvoiceRow, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
-import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';
+import { createCompleteDraft, defaultTabs, ensureIecRecord, invoicePdf } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, type Stack } from '../helpers/stack.js';
 import { launchChromium } from '../helpers/chromium.js';
@@ -17,21 +17,24 @@ const EXPORTS = 'exports@rajkumarexports.example'; // the IEC master record's e-
 
 // Issue 11 end to end through the HTTP API on the real services: requests for a duplicate and for a
 // certificate in lieu of an issued one, each its own workflow (coo-certificate-request/<number>).
+const OFFICE = 'EIC-KOL';
+
 describe('duplicate and in-lieu certificates', () => {
   let ms: MailStack;
   let stack: Stack;
   let pki: TestPki;
   let dir: string;
   let nssDir: string;
-  const t = {} as Record<'raj' | 'anita' | 'priya' | 'kochi', string>;
+  const t = {} as Record<'raj' | 'anita' | 'officer' | 'kochi', string>;
   let original: { id: string; number: string; certificateNumber: string };
 
   async function approvedApplication() {
-    const draft = await createCompleteDraft(stack, t.raj);
+    const tabs = defaultTabs(await ensureIecRecord(stack, t.raj));
+    const draft = await createCompleteDraft(stack, t.raj, { tabs: { certificateDetails: { ...tabs.certificateDetails, officeCode: OFFICE } } });
     await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
     await payAtGateway(stack, t.raj, draft.id, 'success');
     await waitForStatus(stack, t.raj, draft.id, 'In-Process');
-    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya });
+    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.officer });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const done = await waitForStatus(stack, t.raj, draft.id, 'Approved');
     return { id: draft.id, number: draft.number, certificateNumber: done.certificateNumber as string };
@@ -62,7 +65,8 @@ describe('duplicate and in-lieu certificates', () => {
     nssDir = await createNssDb(dir, [pki.rootCaPem]);
     t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
     t.anita = await stack.token({ sub: 'AABCS1429B-1', name: 'Anita Menon', roles: ['exporter'], iec: 'AABCS1429B' });
-    t.priya = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
+    // EIC Kolkata: no other test file pays from Raj's e-wallet there (the database is shared)
+    t.officer = await stack.token({ sub: 'officer-eic-kol', name: 'Subhajit Banerjee', roles: ['officer'], officeCode: 'EIC-KOL', agencyCode: 'EIC' });
     t.kochi = await stack.token({ sub: 'officer-eic-koc', name: 'Thomas Varghese', roles: ['officer'], officeCode: 'EIC-KOC', agencyCode: 'EIC' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
     original = await approvedApplication();
@@ -149,23 +153,23 @@ describe('duplicate and in-lieu certificates', () => {
     expect(await pdfsig(previewFile, nssDir)).toContain('does not contain any signatures');
     expect((await api(stack, 'GET', `/v1/certificate-requests/${duplicate.id}/preview.pdf`, { token: t.anita })).status).toBe(404);
     const em = stack.orm.em.fork();
-    await em.upsert(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-MUM', balancePaise: 100_000 });
+    await em.upsert(WalletRow, { iec: 'AAACR5055K', officeCode: OFFICE, balancePaise: 100_000 });
     const paid = await api(stack, 'POST', `/v1/applications/${duplicate.id}/payment`, { token: t.raj, body: { method: 'ewallet' } });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
     await waitForStatus(stack, t.raj, duplicate.id, 'In-Process');
-    expect((await em.fork().findOneOrFail(WalletRow, { iec: 'AAACR5055K', officeCode: 'EIC-MUM' })).balancePaise).toBe(100_000 - 70_800);
+    expect((await em.fork().findOneOrFail(WalletRow, { iec: 'AAACR5055K', officeCode: OFFICE })).balancePaise).toBe(100_000 - 70_800);
 
     // the officer of the issuing office sees the request in the queue and decides it
-    const queue = await api(stack, 'GET', '/v1/certificate-requests?view=queue', { token: t.priya });
+    const queue = await api(stack, 'GET', '/v1/certificate-requests?view=queue', { token: t.officer });
     expect(queue.body.items.map((i: any) => i.number)).toContain(duplicate.number);
-    expect((await api(stack, 'GET', '/v1/applications?view=submitted', { token: t.priya })).body.items.map((i: any) => i.number)).not.toContain(duplicate.number);
+    expect((await api(stack, 'GET', '/v1/applications?view=submitted', { token: t.officer })).body.items.map((i: any) => i.number)).not.toContain(duplicate.number);
     const elsewhere = await api(stack, 'POST', `/v1/applications/${duplicate.id}/decisions/approve`, { token: t.kochi });
     expect(elsewhere.status).toBe(404);
-    const approve = await api(stack, 'POST', `/v1/applications/${duplicate.id}/decisions/approve`, { token: t.priya });
+    const approve = await api(stack, 'POST', `/v1/applications/${duplicate.id}/decisions/approve`, { token: t.officer });
     expect(approve.status, JSON.stringify(approve.body)).toBe(200);
     const done = await waitForStatus(stack, t.raj, duplicate.id, 'Approved');
     expect(done.certificateNumber).toBe(`${original.certificateNumber}/00000001`);
-    expect(done.taxInvoiceNumber).toMatch(/^EIC-MUM\/TI\//);
+    expect(done.taxInvoiceNumber).toMatch(/^EIC-KOL\/TI\//);
 
     const rows = stack.orm.em.fork();
     const copy = await rows.findOneOrFail(CertificateRow, { number: done.certificateNumber });
@@ -188,7 +192,7 @@ describe('duplicate and in-lieu certificates', () => {
     // one payment, one tax invoice for the request; the audit trail names the request
     expect(await rows.count(PaymentRow, { applicationId: duplicate.id, status: 'paid' })).toBe(1);
     expect(await rows.count(TaxInvoiceRow, { applicationId: duplicate.id })).toBe(1);
-    expect(await rows.count(WalletEntry, { iec: 'AAACR5055K', officeCode: 'EIC-MUM' })).toBe(1);
+    expect(await rows.count(WalletEntry, { entryKey: paid.body.orderId })).toBe(1);
     expect(await rows.count(AuditEvent, { subjectType: 'certificate-request', subjectId: duplicate.number })).toBeGreaterThanOrEqual(5);
 
     // the exporter's list of requests, and its Excel export (seed 001's "Application Request For")
@@ -228,12 +232,12 @@ describe('duplicate and in-lieu certificates', () => {
     await payAtGateway(stack, t.raj, req.id, 'success');
     await waitForStatus(stack, t.raj, req.id, 'In-Process');
     // the officer sees the field-by-field difference
-    const seen = await api(stack, 'GET', `/v1/certificate-requests/${req.id}`, { token: t.priya });
+    const seen = await api(stack, 'GET', `/v1/certificate-requests/${req.id}`, { token: t.officer });
     expect(seen.status).toBe(200);
     expect(seen.body.changes).toHaveLength(1);
 
     const discrepancy = await api(stack, 'POST', `/v1/applications/${req.id}/decisions/deficiency`, {
-      token: t.priya,
+      token: t.officer,
       body: { remarks: 'Attach the buyer’s letter confirming the correct name.', documentsRequested: ['Buyer letter'] },
     });
     expect(discrepancy.status, JSON.stringify(discrepancy.body)).toBe(200);
@@ -267,7 +271,7 @@ describe('duplicate and in-lieu certificates', () => {
     const signed = await api(stack, 'POST', `/v1/applications/${req.id}/signature`, { token: t.raj, body: { signatureB64: sign(pki, 'exporter-raj', waiting.signing.contentB64) } });
     expect(signed.status, JSON.stringify(signed.body)).toBe(200);
     await waitForStatus(stack, t.raj, req.id, 'In-Process');
-    const approve = await api(stack, 'POST', `/v1/applications/${req.id}/decisions/approve`, { token: t.priya });
+    const approve = await api(stack, 'POST', `/v1/applications/${req.id}/decisions/approve`, { token: t.officer });
     expect(approve.status, JSON.stringify(approve.body)).toBe(200);
     const done = await waitForStatus(stack, t.raj, req.id, 'Approved');
     expect(done.certificateNumber).toBe(`${original.certificateNumber}/00000002`);

@@ -67,8 +67,11 @@ describe('an officer who does nothing (e-mail only)', () => {
     expect(state.status).toBe('In-Process');
 
     // each notice once, whatever the retries: one outbox row per recipient and step
+    // (other test files may register more officers of EIC Mumbai in the shared database: they are reminded too)
     const rows = await ms.stack.orm.em.fork().find(NotificationRow, { applicationId: app.id, template: { $like: 'officer-review-%' } }, { orderBy: { id: 'asc' } });
-    expect(rows.map((r) => [r.template, r.recipient, r.sentAt !== null])).toEqual([
+    const others = rows.filter((r) => r.recipient !== PRIYA && r.recipient !== RAKESH);
+    expect(others.every((r) => r.template === 'officer-review-reminder')).toBe(true);
+    expect(rows.filter((r) => r.recipient === PRIYA || r.recipient === RAKESH).map((r) => [r.template, r.recipient, r.sentAt !== null])).toEqual([
       ['officer-review-reminder', PRIYA, true],
       ['officer-review-reminder', PRIYA, true],
       ['officer-review-escalation', RAKESH, true],
@@ -77,7 +80,7 @@ describe('an officer who does nothing (e-mail only)', () => {
     // Priya approves at last: the file moves on and nothing more is sent about this wait
     expect((await api(ms.stack, 'POST', `/v1/applications/${app.id}/decisions/approve`, { token: t.priya })).status).toBe(200);
     await waitForStatus(ms.stack, t.raj, app.id, 'Approved');
-    expect(await ms.stack.orm.em.fork().count(NotificationRow, { applicationId: app.id, template: { $like: 'officer-review-%' } })).toBe(3);
+    expect(await ms.stack.orm.em.fork().count(NotificationRow, { applicationId: app.id, template: { $like: 'officer-review-%' } })).toBe(rows.length);
   });
 
   it("reminds the approving officer to sign the certificate, then tells the administrator; the signature ends the wait", async () => {

@@ -6,12 +6,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent, WalletEntry, WalletRow } from '../../db/entities/index.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
-import { createCompleteDraft } from '../helpers/drafts.js';
+import { createCompleteDraft, defaultTabs, ensureIecRecord } from '../helpers/drafts.js';
 import { registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 
 // Issue 12 item 7: the exporter's e-wallet per office, topped up through the office's payment gateway,
 // its statement, the administrator's view and the legacy balances.
+// Raj's e-wallet at EIC Chennai: no other test file pays from or credits it (the database is shared by the test files)
 describe('e-wallets', () => {
   let stack: Stack;
   let pki: TestPki;
@@ -35,47 +36,48 @@ describe('e-wallets', () => {
   });
 
   it('tops up through the sandbox gateway: a duplicated callback credits once; then an application is paid from the wallet and the statement says so', async () => {
-    const before = await balance('EIC-MUM');
-    const small = await api(stack, 'POST', '/v1/wallets/EIC-MUM/top-ups', { token: t.raj, body: { amountPaise: 5_000 } });
+    const before = await balance('EIC-CHN');
+    const small = await api(stack, 'POST', '/v1/wallets/EIC-CHN/top-ups', { token: t.raj, body: { amountPaise: 5_000 } });
     expect(small.status).toBe(422);
     expect(small.body.detail).toBe('A top-up is between ₹100.00 and ₹5,00,000.00; ₹50.00 was asked for.');
 
-    const started = await api(stack, 'POST', '/v1/wallets/EIC-MUM/top-ups', { token: t.raj, body: { amountPaise: 250_000 }, headers: { 'idempotency-key': 'topup-raj-0001' } });
+    const started = await api(stack, 'POST', '/v1/wallets/EIC-CHN/top-ups', { token: t.raj, body: { amountPaise: 250_000 }, headers: { 'idempotency-key': 'topup-raj-0001' } });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
-    expect(started.body).toMatchObject({ status: 'open', amountPaise: 250_000, officeCode: 'EIC-MUM', iec: 'AAACR5055K' });
+    expect(started.body).toMatchObject({ status: 'open', amountPaise: 250_000, officeCode: 'EIC-CHN', iec: 'AAACR5055K' });
     expect(started.body.checkoutUrl).toContain('/sandbox/gateway/checkout/');
-    const repeat = await api(stack, 'POST', '/v1/wallets/EIC-MUM/top-ups', { token: t.raj, body: { amountPaise: 250_000 }, headers: { 'idempotency-key': 'topup-raj-0001' } });
+    const repeat = await api(stack, 'POST', '/v1/wallets/EIC-CHN/top-ups', { token: t.raj, body: { amountPaise: 250_000 }, headers: { 'idempotency-key': 'topup-raj-0001' } });
     expect(repeat.body.orderId).toBe(started.body.orderId);
     const orderId = started.body.orderId as string;
 
     // the sandbox "bank" succeeds and calls back twice, at the same moment
     expect((await pay(orderId, 'success-twice')).status).toBe(200);
-    const topUp = await api(stack, 'GET', `/v1/wallets/EIC-MUM/top-ups/${orderId}`, { token: t.raj });
+    const topUp = await api(stack, 'GET', `/v1/wallets/EIC-CHN/top-ups/${orderId}`, { token: t.raj });
     expect(topUp.body).toMatchObject({ status: 'paid', confirmedVia: 'callback' });
     const counted = await stack.orm.em.fork().getConnection().execute(`select callbacks_received from wallet_topup where order_id = ?`, [orderId]);
     expect(counted[0]?.callbacks_received).toBe(2);
-    expect(await balance('EIC-MUM')).toBe(before + 250_000);
-    const afterTopUp = await api(stack, 'GET', '/v1/wallets/EIC-MUM/statement', { token: t.raj });
+    expect(await balance('EIC-CHN')).toBe(before + 250_000);
+    const afterTopUp = await api(stack, 'GET', '/v1/wallets/EIC-CHN/statement', { token: t.raj });
     expect(afterTopUp.body.entries.filter((e: any) => e.reference === orderId)).toEqual([
       expect.objectContaining({ kind: 'top-up', amountPaise: 250_000, balanceAfterPaise: before + 250_000 }),
     ]);
 
     // a callback that never arrives: the gateway's status API is asked when the exporter looks
-    const lost = await api(stack, 'POST', '/v1/wallets/EIC-MUM/top-ups', { token: t.raj, body: { amountPaise: 10_000 } });
+    const lost = await api(stack, 'POST', '/v1/wallets/EIC-CHN/top-ups', { token: t.raj, body: { amountPaise: 10_000 } });
     expect((await pay(lost.body.orderId, 'success-no-callback')).status).toBe(200);
     const list = await api(stack, 'GET', '/v1/wallets', { token: t.raj });
     expect(list.status).toBe(200);
-    expect(list.body.items.find((w: any) => w.officeCode === 'EIC-MUM')).toMatchObject({ balancePaise: before + 260_000, eWalletEnabled: true });
-    expect((await api(stack, 'GET', `/v1/wallets/EIC-MUM/top-ups/${lost.body.orderId}`, { token: t.raj })).body).toMatchObject({ status: 'paid', confirmedVia: 'reconciliation' });
+    expect(list.body.items.find((w: any) => w.officeCode === 'EIC-CHN')).toMatchObject({ balancePaise: before + 260_000, eWalletEnabled: true });
+    expect((await api(stack, 'GET', `/v1/wallets/EIC-CHN/top-ups/${lost.body.orderId}`, { token: t.raj })).body).toMatchObject({ status: 'paid', confirmedVia: 'reconciliation' });
 
     // the fee paid from the wallet
-    const draft = await createCompleteDraft(stack, t.raj);
+    const tabs = defaultTabs(await ensureIecRecord(stack, t.raj));
+    const draft = await createCompleteDraft(stack, t.raj, { tabs: { certificateDetails: { ...tabs.certificateDetails, officeCode: 'EIC-CHN' } } });
     await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
     const due = (await waitForStatus(stack, t.raj, draft.id, 'Pending Payment')).fee.totalPaise as number;
     const paid = await api(stack, 'POST', `/v1/applications/${draft.id}/payment`, { token: t.raj, body: { method: 'ewallet' } });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
     await waitForStatus(stack, t.raj, draft.id, 'In-Process');
-    const statement = await api(stack, 'GET', '/v1/wallets/EIC-MUM/statement', { token: t.raj });
+    const statement = await api(stack, 'GET', '/v1/wallets/EIC-CHN/statement', { token: t.raj });
     expect(statement.body.balancePaise).toBe(before + 260_000 - due);
     expect(statement.body.entries[0]).toMatchObject({ kind: 'fee', reference: draft.number, amountPaise: -due, balanceAfterPaise: before + 260_000 - due });
     expect(statement.body.entries[0].description).toBe(`fee for application ${draft.number}`);
@@ -83,23 +85,23 @@ describe('e-wallets', () => {
   });
 
   it("shows the office's wallets and a statement to the agency's administrator; another agency's administrator is refused", async () => {
-    const wallets = await api(stack, 'GET', '/v1/agencies/EIC/wallets?office=EIC-MUM', { token: t.eicAdmin });
+    const wallets = await api(stack, 'GET', '/v1/agencies/EIC/wallets?office=EIC-CHN', { token: t.eicAdmin });
     expect(wallets.status, JSON.stringify(wallets.body)).toBe(200);
     const raj = wallets.body.items.find((w: any) => w.iec === 'AAACR5055K');
-    expect(raj).toMatchObject({ officeCode: 'EIC-MUM' });
-    expect(raj.balancePaise).toBe(await balance('EIC-MUM'));
+    expect(raj).toMatchObject({ officeCode: 'EIC-CHN' });
+    expect(raj.balancePaise).toBe(await balance('EIC-CHN'));
     expect(wallets.body.totalBalancePaise).toBeGreaterThanOrEqual(raj.balancePaise);
-    const statement = await api(stack, 'GET', '/v1/wallets/EIC-MUM/statement?iec=AAACR5055K', { token: t.eicAdmin });
+    const statement = await api(stack, 'GET', '/v1/wallets/EIC-CHN/statement?iec=AAACR5055K', { token: t.eicAdmin });
     expect(statement.status).toBe(200);
     expect(statement.body.entries.map((e: any) => e.kind)).toContain('top-up');
     expect((await api(stack, 'GET', '/v1/agencies/EIC/wallets', { token: t.platform })).status).toBe(200);
 
-    const foreign = await api(stack, 'GET', '/v1/agencies/EIC/wallets?office=EIC-MUM', { token: t.mpedaAdmin });
+    const foreign = await api(stack, 'GET', '/v1/agencies/EIC/wallets?office=EIC-CHN', { token: t.mpedaAdmin });
     expect(foreign.status).toBe(403);
     expect(foreign.body.detail).toContain('You administer MPEDA');
-    expect((await api(stack, 'GET', '/v1/wallets/EIC-MUM/statement?iec=AAACR5055K', { token: t.mpedaAdmin })).status).toBe(403);
+    expect((await api(stack, 'GET', '/v1/wallets/EIC-CHN/statement?iec=AAACR5055K', { token: t.mpedaAdmin })).status).toBe(403);
     expect((await api(stack, 'GET', '/v1/agencies/EIC/wallets?office=MPEDA-KOC', { token: t.eicAdmin })).status).toBe(404);
-    expect((await api(stack, 'GET', '/v1/wallets/EIC-MUM/statement?iec=AABCS1429B', { token: t.raj })).status).toBe(403);
+    expect((await api(stack, 'GET', '/v1/wallets/EIC-CHN/statement?iec=AABCS1429B', { token: t.raj })).status).toBe(403);
   });
 
   it('imports the balances migrated from the legacy platform once, audited; a second run credits nothing; refused rows are named by row and field', async () => {
