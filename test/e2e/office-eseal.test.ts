@@ -1,6 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent, NotificationRow, StaffUserRow } from '../../db/entities/index.js';
 import { gstinCheckCharacter } from '../../domain/reference/gstin.js';
@@ -10,6 +12,23 @@ import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus, w
 import { api, startStack, type Stack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createNssDb, pdfsig } from '../integration/certificate/helpers.js';
+
+/** A self-signed e-seal valid from `from` to `to`, as a .p12 (base64), with or without its private key. */
+function makeP12(opts: { from: Date; to: Date; withKey: boolean; password: string }): string {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.serialNumber = '0badc0de';
+  cert.validity.notBefore = opts.from;
+  cert.validity.notAfter = opts.to;
+  const name = [{ name: 'commonName', value: 'Expired E-seal' }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.sign(key, forge.md.sha256.create());
+  const p12 = forge.pkcs12.toPkcs12Asn1(opts.withKey ? key : null, [cert], opts.password, { algorithm: '3des' });
+  return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary').toString('base64');
+}
 
 // Issue 12, e-seals: an office the administrator adds has no e-seal, so its approved files wait in Approved
 // Pending Issuance saying why (instead of the signing retrying for ever); the administrator uploads the
@@ -53,7 +72,7 @@ describe("an office's e-seal uploaded by the administrator", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('holds the approved file of a new office without an e-seal, saying why; refuses a wrong password; issues the file signed with the uploaded e-seal', async () => {
+  it('holds the approved file of a new office without an e-seal, saying why; refuses a wrong password, another file, an expired, a not yet valid and a keyless e-seal; issues the file signed with the uploaded e-seal', async () => {
     const added = await api(stack, 'POST', '/v1/agencies/EIC/offices', { token: t.eicAdmin, body: office });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     const em = stack.orm.em.fork();
@@ -89,6 +108,16 @@ describe("an office's e-seal uploaded by the administrator", () => {
     const notP12 = await put({ p12Base64: Buffer.from('a PDF, not an e-seal').toString('base64'), password: pki.password });
     expect(notP12.status).toBe(422);
     expect(notP12.body.detail).toBe('This is not a PKCS#12 (.p12/.pfx) file.');
+    const day = 24 * 60 * 60 * 1000;
+    const expired = await put({ p12Base64: makeP12({ from: new Date(Date.now() - 400 * day), to: new Date(Date.now() - day), withKey: true, password: 'pw' }), password: 'pw' });
+    expect(expired.status).toBe(422);
+    expect(expired.body.detail).toMatch(/^The e-seal's certificate \(Expired E-seal\) expired on \d{4}-\d{2}-\d{2}\.$/);
+    const early = await put({ p12Base64: makeP12({ from: new Date(Date.now() + 10 * day), to: new Date(Date.now() + 400 * day), withKey: true, password: 'pw' }), password: 'pw' });
+    expect(early.status).toBe(422);
+    expect(early.body.detail).toContain('is not valid yet');
+    const keyless = await put({ p12Base64: makeP12({ from: new Date(Date.now() - day), to: new Date(Date.now() + 400 * day), withKey: false, password: 'pw' }), password: 'pw' });
+    expect(keyless.status).toBe(422);
+    expect(keyless.body.detail).toBe('The PKCS#12 file holds no private key: export the e-seal with its private key.');
     expect((await put({ p12Base64: eseal.p12Base64, password: pki.password }, t.mpedaAdmin)).status).toBe(403);
     // nothing was stored, and the file still waits
     expect((await api(stack, 'GET', `/v1/offices/${OFFICE}/eseal`, { token: t.eicAdmin })).status).toBe(404);
