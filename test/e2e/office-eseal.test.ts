@@ -13,8 +13,8 @@ import { api, startStack, type Stack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createNssDb, pdfsig } from '../integration/certificate/helpers.js';
 
-/** A self-signed e-seal valid from `from` to `to`, as a .p12 (base64), with or without its private key. */
-function makeP12(opts: { from: Date; to: Date; withKey: boolean; password: string }): string {
+/** A self-signed e-seal valid from `from` to `to`, as a .p12 (base64), with or without its private key, and a key usage if given. */
+function makeP12(opts: { from: Date; to: Date; withKey: boolean; password: string; keyUsage?: Record<string, boolean> }): string {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
   const cert = forge.pki.createCertificate();
@@ -25,6 +25,7 @@ function makeP12(opts: { from: Date; to: Date; withKey: boolean; password: strin
   const name = [{ name: 'commonName', value: 'Expired E-seal' }];
   cert.setSubject(name);
   cert.setIssuer(name);
+  if (opts.keyUsage) cert.setExtensions([{ name: 'keyUsage', critical: true, ...opts.keyUsage }]);
   cert.sign(key, forge.md.sha256.create());
   const p12 = forge.pkcs12.toPkcs12Asn1(opts.withKey ? key : null, [cert], opts.password, { algorithm: '3des' });
   return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary').toString('base64');
@@ -72,7 +73,7 @@ describe("an office's e-seal uploaded by the administrator", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('holds the approved file of a new office without an e-seal, saying why; refuses a wrong password, another file, an expired, a not yet valid and a keyless e-seal; issues the file signed with the uploaded e-seal', async () => {
+  it('holds the approved file of a new office without an e-seal, saying why; refuses a wrong password, another file, an expired, a not yet valid, a keyless and a not-for-signing e-seal; issues the file signed with the uploaded e-seal', async () => {
     const added = await api(stack, 'POST', '/v1/agencies/EIC/offices', { token: t.eicAdmin, body: office });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     const em = stack.orm.em.fork();
@@ -118,6 +119,9 @@ describe("an office's e-seal uploaded by the administrator", () => {
     const keyless = await put({ p12Base64: makeP12({ from: new Date(Date.now() - day), to: new Date(Date.now() + 400 * day), withKey: false, password: 'pw' }), password: 'pw' });
     expect(keyless.status).toBe(422);
     expect(keyless.body.detail).toBe('The PKCS#12 file holds no private key: export the e-seal with its private key.');
+    const notForSigning = await put({ p12Base64: makeP12({ from: new Date(Date.now() - day), to: new Date(Date.now() + 400 * day), withKey: true, password: 'pw', keyUsage: { keyEncipherment: true } }), password: 'pw' });
+    expect(notForSigning.status).toBe(422);
+    expect(notForSigning.body.detail).toContain('is not for signing');
     expect((await put({ p12Base64: eseal.p12Base64, password: pki.password }, t.mpedaAdmin)).status).toBe(403);
     // nothing was stored, and the file still waits
     expect((await api(stack, 'GET', `/v1/offices/${OFFICE}/eseal`, { token: t.eicAdmin })).status).toBe(404);
