@@ -52,6 +52,8 @@ export const ErrorCode = {
   CaptchaFailed: 'captcha_failed',
   /** a certificate cannot be drawn: its office has no stamp image or its officer no signature image (issue 12) */
   ImagesMissing: 'images_missing',
+  /** a certificate cannot be signed: its office has no e-seal (issue 12) */
+  EsealMissing: 'eseal_missing',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -62,6 +64,7 @@ const defaultStatus: Partial<Record<ErrorCode, number>> = {
   forbidden: 403,
   conflict: 409,
   images_missing: 409,
+  eseal_missing: 409,
   rate_limited: 429,
   dependency_unavailable: 503,
   internal_error: 500,

@@ -38,7 +38,7 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
           logger: createLogger({ level: config.logLevel, service: 'worker-slack' }),
         })
       : undefined);
-  const eseals = createEsealSource(config.certificates.eseal);
+  const eseals = createEsealSource({ settings: config.certificates.eseal, em, keys: config.temporal.codec });
   return {
     em,
     identity,
@@ -72,6 +72,7 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
       em,
       reference,
       settings: config.certificates,
+      keys: config.temporal.codec,
       publicBaseUrl: () => config.api.publicBaseUrl,
       contactInfo: config.mail.helpdeskAddress,
     }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AddressSchema } from '../../domain/reference/schema.js';
 import { addOffice, administratorOnDuty, editOffice, listOffices, setGatewayParameters } from '../../services/agency/offices.js';
+import { officeEseal, uploadOfficeEseal } from '../../services/agency/eseals.js';
 import { certificateImagePng, certificateImageSpecimen, uploadCertificateImage } from '../../services/agency/images.js';
 import type { ImageKind } from '../../services/certificate/image-source.js';
 import { IMAGE_LIMITS } from '../../services/pdf/raster-image.js';
@@ -71,6 +72,18 @@ const imageView = z.object({
   uploadedBy: z.string(),
   uploadedAt: z.string(),
 });
+const esealView = z.object({
+  officeCode: z.string(),
+  subject: z.string().describe("the e-seal certificate's subject common name"),
+  serialNumber: z.string(),
+  issuer: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  uploadedBy: z.string(),
+  uploadedAt: z.string(),
+});
+/** the most an e-seal's .p12 may weigh */
+const ESEAL_MAX_BYTES = 100 * 1024;
 const staffParam = z.object({ id: z.string().min(1).max(60).regex(/^[A-Za-z0-9._-]+$/, 'a staff id has letters, digits, . _ - only') });
 
 /** Upload, read and specimen routes of one kind of certificate image (the office's stamp, an officer's signature). */
@@ -198,6 +211,47 @@ export function agencyOfficeRoutes(deps: ApiDeps) {
       body: z.object({ ...Object.fromEntries(Object.entries(editable).map(([k, v]) => [k, v.optional()])), active: z.boolean().optional() }).strict(),
       responses: { 200: { description: 'the office now', schema: officeView }, 403: { description: "another agency's office" }, 404: { description: 'no such office' } },
       handler: async ({ params, body, principal }) => editOffice(em(), await administratorOnDuty(em(), principal!), params.code, body),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/offices/:code/eseal',
+      operationId: 'uploadOfficeEseal',
+      summary: "Upload the office's e-seal (PKCS#12 and its password) that signs its certificates and tax invoices",
+      description:
+        'Checked before it is kept, each problem refused with its own message: it must be a PKCS#12 (.p12/.pfx) file that opens with the password, ' +
+        'hold a private key and its certificate, valid now, with a key usage for signing (digital signature or non-repudiation) if it has one. ' +
+        `At most ${ESEAL_MAX_BYTES / 1024} kB. The file and the password are stored encrypted and never returned; the answer shows the certificate's subject, serial number, issuer and validity. ` +
+        'It replaces any earlier e-seal of the office (and ESEAL_DIR / ESEAL_P12_BASE64_<OFFICE>) for every certificate signed from now on; files of the office held in Approved Pending Issuance for want of it are issued. Every upload is in the audit trail.',
+      tags: ['agency administration'],
+      auth: ['agency-admin', 'admin'],
+      params: officeParam,
+      body: z.object({
+        p12Base64: z.string().min(1).max(Math.ceil(ESEAL_MAX_BYTES / 3) * 4 + 2048, `the .p12 file is at most ${ESEAL_MAX_BYTES / 1024} kB`).describe('the .p12 file, base64'),
+        password: z.string().max(200).describe('stored encrypted; never returned'),
+      }),
+      responses: {
+        200: { description: 'stored', schema: esealView },
+        403: { description: "another agency's office" },
+        404: { description: 'no such office' },
+        422: { description: 'not a PKCS#12, wrong password, no private key, certificate expired or not yet valid, not for signing' },
+      },
+      handler: async ({ params, body, principal }) => {
+        const stored = await uploadOfficeEseal(em(), keys(), await administratorOnDuty(em(), principal!), params.code, body);
+        // files of the office held in Approved Pending Issuance for want of an e-seal are issued now
+        await releaseHeldIssuance(deps, 'eseal', stored.officeCode);
+        return stored;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/offices/:code/eseal',
+      operationId: 'getOfficeEseal',
+      summary: "The office's uploaded e-seal: its certificate's subject, serial number, issuer and validity (never the key or the password)",
+      tags: ['agency administration'],
+      auth: ['agency-admin', 'admin'],
+      params: officeParam,
+      responses: { 200: { description: 'the e-seal', schema: esealView }, 403: { description: "another agency's office" }, 404: { description: 'no such office, or none uploaded' } },
+      handler: async ({ params, principal }) => officeEseal(em(), await administratorOnDuty(em(), principal!), params.code),
     }),
     defineRoute({
       method: 'put',

@@ -113,3 +113,27 @@ export const CertificateImageRowSchema = defineEntity({
 });
 export class CertificateImageRow extends CertificateImageRowSchema.class {}
 CertificateImageRowSchema.setClass(CertificateImageRow);
+
+/**
+ * An office's e-seal (PKCS#12) as the agency's administrator uploaded it (issue 12): the .p12 (base64) and
+ * its password each sealed with the platform's keyring (lib/sealed-secret.ts, owner `eseal:<OFFICE>`), and
+ * the certificate's facts, which are all that is ever shown.
+ */
+export const OfficeEsealRowSchema = defineEntity({
+  name: 'OfficeEsealRow',
+  tableName: 'office_eseal',
+  properties: {
+    officeCode: p.string().length(20).primary(),
+    sealedP12: p.json<SealedSecret>().lazy(),
+    sealedPassword: p.json<SealedSecret>().lazy(),
+    subjectCn: p.string().length(200),
+    serialNumber: p.string().length(80),
+    issuer: p.string().length(300),
+    notBefore: p.datetime(),
+    notAfter: p.datetime(),
+    uploadedBy: p.string().length(120),
+    uploadedAt: p.datetime(),
+  },
+});
+export class OfficeEsealRow extends OfficeEsealRowSchema.class {}
+OfficeEsealRowSchema.setClass(OfficeEsealRow);

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
 import { Migration20261207130000_wallet_topups } from './Migration20261207130000_wallet_topups.js';
 import { Migration20261207131000_staff_registrations } from './Migration20261207131000_staff_registrations.js';
@@ -38,4 +39,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207121000_certificate_images', class: Migration20261207121000_certificate_images },
   { name: 'Migration20261207130000_wallet_topups', class: Migration20261207130000_wallet_topups },
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
+  { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
 ];

@@ -6,7 +6,7 @@ import { resolveAgreementForm } from '../../domain/certificate/agreement-forms.j
 import type { CertificateDocument } from '../../domain/certificate/types.js';
 import { assertCertificateDocument } from '../../domain/certificate/validate-certificate-document.js';
 import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
-import type { CertificateSettings } from '../../lib/config.js';
+import type { CertificateSettings, CodecKeys } from '../../lib/config.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { issueCertificatePdf, prepareCertificatePdf } from './issue-certificate-pdf.js';
 import { embedExternalSignature, type SignerIdentity } from '../pdf/sign-pdf.js';
@@ -34,6 +34,8 @@ export interface ApplicationCertificateRendererDeps {
   em: () => EntityManager;
   reference: () => Promise<ReferenceIndex>;
   settings: CertificateSettings;
+  /** the keyring the uploaded e-seals are sealed with (config.temporal.codec) */
+  keys: CodecKeys;
   /** read at every render (tests learn the API's address after start-up) */
   publicBaseUrl: () => string;
   /** printed in the signature's contact information: this system's helpdesk address */
@@ -41,7 +43,7 @@ export interface ApplicationCertificateRendererDeps {
 }
 
 export function createApplicationCertificateRenderer(deps: ApplicationCertificateRendererDeps): CertificateRenderer {
-  const eseals = createEsealSource(deps.settings.eseal);
+  const eseals = createEsealSource({ settings: deps.settings.eseal, em: deps.em, keys: deps.keys });
   const images = createCertificateImageSource({ em: deps.em, imagesDir: deps.settings.imagesDir, demoImages: deps.settings.demoImages });
   const qr = createQrKeySource(deps.settings.qrKey);
 

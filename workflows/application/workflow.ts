@@ -539,10 +539,13 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
   // --- 6. issue ----------------------------------------------------------------------------------
   const approver = state.decision!.by;
   const cert = await db.createCertificateRecord({ applicationId: input.applicationId, officer: approver });
-  // a certificate that cannot be drawn for want of the office's stamp or the officer's signature image
-  // waits in Approved Pending Issuance, says why, tells the agency's administrators, and is drawn as soon
-  // as the image is uploaded (signal) or at the next recheck; decided once, here
+  // a certificate that cannot be drawn for want of the office's stamp or the officer's signature image,
+  // or signed for want of the office's e-seal, waits in Approved Pending Issuance, says why, tells the
+  // agency's administrators, and is drawn as soon as the image or e-seal is uploaded (signal) or at the
+  // next recheck; decided once, here. A missing e-seal was retried by the activity before it was a
+  // refusal, so no history holds one: it holds whatever the patch says.
   const waitForImages = patched('issuance-waits-for-images');
+  const holds = (code: string | null | undefined) => code === ErrorCode.EsealMissing || (waitForImages && code === ErrorCode.ImagesMissing);
   async function drawn<T>(draw: () => Promise<T>): Promise<T> {
     for (;;) {
       try {
@@ -550,7 +553,7 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
         state.issuanceHeld = undefined;
         return r;
       } catch (e) {
-        if (!waitForImages || findApplicationFailure(e)?.type !== ErrorCode.ImagesMissing) throw e;
+        if (!holds(findApplicationFailure(e)?.type)) throw e;
         const reason = findApplicationFailure(e)!.message;
         if (state.issuanceHeld?.reason !== reason) {
           state.issuanceHeld = { reason, since: new Date(Date.now()).toISOString() };
