@@ -26,14 +26,6 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
 /** The legacy platform, named where a request against one of its certificates is refused. */
 export const LEGACY_PLATFORM = 'the legacy eCoO 1.0 platform (https://coo.dgft.gov.in)';
 
-const STATUSES: ReadonlySet<string> = new Set(CERTIFICATE_STATUSES);
-export function isCertificateStatus(value: string): value is CertificateStatus {
-  return STATUSES.has(value);
-}
-const KINDS: ReadonlySet<string> = new Set(REQUEST_KINDS);
-export function isRequestKind(value: string): value is RequestKind {
-  return KINDS.has(value);
-}
 
 export function requestKindLabel(kind: RequestKind): string {
   return kind === 'duplicate' ? 'duplicate certificate' : 'certificate in lieu';

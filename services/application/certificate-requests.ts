@@ -3,7 +3,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import { ApplicationRow, AttachmentRow, AuditEvent, CertificateRow } from '../../db/entities/index.js';
 import { nextSequence } from '../../db/sequence.js';
 import { APPLICATION_ATTACHMENT_POLICY, inspectUpload } from '../../domain/application/check-upload.js';
-import { FINAL_STATUSES, type FileStatus } from '../../domain/application/file-status.js';
+import { FINAL_STATUSES } from '../../domain/application/file-status.js';
 import { checkRequestTarget, requestKindLabel, type RequestKind } from '../../domain/certificate/life.js';
 import { diffTabs, type FieldChange } from '../../domain/certificate/request-diff.js';
 import { formatRequestNumber } from '../../domain/numbering/application-number.js';
@@ -249,9 +249,4 @@ export async function certificateRequestView(em: EntityManager, row: Application
     submittedAt: row.submittedAt?.toISOString() ?? null,
     statusChangedAt: row.statusChangedAt.toISOString(),
   };
-}
-
-/** Is the file still open (not Approved, Rejected or Expired)? */
-export function isOpen(status: string): boolean {
-  return !FINAL_STATUSES.has(status as FileStatus);
 }
