@@ -763,7 +763,9 @@ describe('the HTTP API under a bounded fuzz', () => {
 
   // ---- judging answers ----
 
-  const STACK_TRACE = /\bat [\w.<>]+ \(?[^)]*:\d+:\d+\)?|node_modules\/|\.ts:\d+:\d+/;
+  // a Node stack frame names a file by its absolute path ("at fn (/srv/app/x.js:12:3)", "at file:///srv/…:12:3"): a
+  // sentence with a time of day in it ("answered at Mumbai on 07 Dec, 18:08:13") is not one
+  const STACK_TRACE = /\bat (?:async )?[\w.<>$]+ \((?:file:\/\/)?\/[^)]*:\d+:\d+\)|\bat (?:file:\/\/)?\/[^\s)]+:\d+:\d+|node_modules\/|\.ts:\d+:\d+/;
 
   function describeRequest(c: FuzzCase): string {
     const shown = c.req.path.length > 160 ? `${c.req.path.slice(0, 160)}…(${c.req.path.length} chars)` : c.req.path;

@@ -260,31 +260,31 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
   });
 
   it('shows a request for a duplicate, paid from the e-wallet, with its reason and approves it from a signed button; the duplicate is issued', async () => {
-    // Anita Menon's files at EIC Mumbai: her e-wallet there is this test's alone (the database is shared by the test files)
-    const anita = await stack.token({ sub: 'AABCS1429B-1', name: 'Anita Menon', roles: ['exporter'], iec: 'AABCS1429B' });
-    await registerWithDsc(stack, pki, anita, 'AABCS1429B', 'exporter-anita');
-    const draft = await createCompleteDraft(stack, anita);
-    await submitAndSign(stack, pki, anita, draft.id, 'exporter-anita');
-    await payAtGateway(stack, anita, draft.id, 'success');
-    await waitForStatus(stack, anita, draft.id, 'In-Process');
+    // Tirupur Textile Company's files at EIC Mumbai: its e-wallet there, and its DSC, are this test's alone (the database is shared by the test files)
+    const senthil = await stack.token({ sub: 'AAFCT7781Q-1', name: 'Senthil Murugan', roles: ['exporter'], iec: 'AAFCT7781Q' });
+    await registerWithDsc(stack, pki, senthil, 'AAFCT7781Q', 'exporter-senthil');
+    const draft = await createCompleteDraft(stack, senthil);
+    await submitAndSign(stack, pki, senthil, draft.id, 'exporter-senthil');
+    await payAtGateway(stack, senthil, draft.id, 'success');
+    await waitForStatus(stack, senthil, draft.id, 'In-Process');
     const priya = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
     const approveApp = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: priya });
     expect(approveApp.status, JSON.stringify(approveApp.body)).toBe(200);
-    const issued = await waitForStatus(stack, anita, draft.id, 'Approved');
-    const req = await api(stack, 'POST', '/v1/certificate-requests', { token: anita, body: { certificateNumber: issued.certificateNumber, kind: 'duplicate', reason: 'The original was damaged by water.' } });
+    const issued = await waitForStatus(stack, senthil, draft.id, 'Approved');
+    const req = await api(stack, 'POST', '/v1/certificate-requests', { token: senthil, body: { certificateNumber: issued.certificateNumber, kind: 'duplicate', reason: 'The original was damaged by water.' } });
     expect(req.status, JSON.stringify(req.body)).toBe(201);
     const upload = await fetch(`${stack.baseUrl}/v1/certificate-requests/${req.body.id}/supporting-documents?fileName=affidavit.pdf`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${anita}`, 'content-type': 'application/pdf' },
+      headers: { authorization: `Bearer ${senthil}`, 'content-type': 'application/pdf' },
       body: Buffer.from(await invoicePdf('AFFIDAVIT/2026/7')),
     });
     expect(upload.status).toBe(201);
-    await submitAndSign(stack, pki, anita, req.body.id, 'exporter-anita');
-    await waitForStatus(stack, anita, req.body.id, 'Pending Payment');
-    await stack.orm.em.fork().upsert(WalletRow, { iec: 'AABCS1429B', officeCode: 'EIC-MUM', balancePaise: 70_800 });
-    const paid = await api(stack, 'POST', `/v1/applications/${req.body.id}/payment`, { token: anita, body: { method: 'ewallet' } });
+    await submitAndSign(stack, pki, senthil, req.body.id, 'exporter-senthil');
+    await waitForStatus(stack, senthil, req.body.id, 'Pending Payment');
+    await stack.orm.em.fork().upsert(WalletRow, { iec: 'AAFCT7781Q', officeCode: 'EIC-MUM', balancePaise: 70_800 });
+    const paid = await api(stack, 'POST', `/v1/applications/${req.body.id}/payment`, { token: senthil, body: { method: 'ewallet' } });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
-    const inProcessRequest = await waitForStatus(stack, anita, req.body.id, 'In-Process');
+    const inProcessRequest = await waitForStatus(stack, senthil, req.body.id, 'In-Process');
 
     const { ref, message } = await channelMessage(req.body.number);
     await until('the request In-Process', () => showing(message(), 'In-Process'));
@@ -297,7 +297,7 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
 
     const approved = await click(U.priya, 'coo_approve', ref, req.body.number);
     expect(approved.status).toBe(200);
-    const done = await waitForStatus(stack, anita, req.body.id, 'Approved');
+    const done = await waitForStatus(stack, senthil, req.body.id, 'Approved');
     expect(done.certificateNumber).toBe(`${issued.certificateNumber}/00000001`);
     expect(done.decision).toMatchObject({ kind: 'approve', by: { id: 'officer-eic-mum', channel: 'slack' } });
     await until('the request Approved', () => showing(message(), 'Approved') && textOf(message().blocks).includes(done.certificateNumber));

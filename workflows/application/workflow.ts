@@ -548,6 +548,8 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
   const holds = (code: string | null | undefined) => code === ErrorCode.EsealMissing || (waitForImages && code === ErrorCode.ImagesMissing);
   async function drawn<T>(draw: () => Promise<T>): Promise<T> {
     for (;;) {
+      // an upload signalled while this attempt runs (or while its notice goes out) triggers the next one
+      imagesUpdated = false;
       try {
         const r = await draw();
         state.issuanceHeld = undefined;
@@ -560,7 +562,6 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
           await transition('Approved Pending Issuance', SYSTEM, 'issuance-held', { note: reason, details: { reason } });
           await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key(`issuance-held/${transitionNo}`), event: { kind: 'issuance-held', reason } });
         }
-        imagesUpdated = false;
         await condition(() => imagesUpdated, t.issuanceRecheck ?? '1 hour');
       }
     }
