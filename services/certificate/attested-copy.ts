@@ -106,20 +106,15 @@ export async function renderAttestedCopy(input: AttestedCopyInput): Promise<Atte
   let appendedPage = false;
 
   if (input.contentType === 'pdf') {
-    let source: PDFDocument;
-    try {
-      source = await PDFDocument.load(input.bytes, { updateMetadata: false });
-    } catch (e) {
-      const encrypted = (e as Error).name === 'EncryptedPDFError' || /encrypt/i.test((e as Error).message);
-      throw unreadable(input.fileName, encrypted ? 'the PDF is encrypted (password-protected).' : 'the file could not be read as a PDF.');
-    }
-    if (source.getPageCount() === 0) throw unreadable(input.fileName, 'the PDF has no pages.');
     let pages: PDFPage[];
     try {
+      const source = await PDFDocument.load(input.bytes, { updateMetadata: false });
+      if (source.getPageCount() === 0) throw new Error('no pages');
       // the pages only: the original's forms and signatures do not come along (the seal covers the copy)
       pages = await doc.copyPages(source, source.getPageIndices());
-    } catch {
-      throw unreadable(input.fileName, 'its pages could not be copied.');
+    } catch (e) {
+      const encrypted = (e as Error).name === 'EncryptedPDFError' || /encrypt/i.test((e as Error).message);
+      throw unreadable(input.fileName, encrypted ? 'the PDF is encrypted (password-protected).' : 'the file could not be read as a PDF (damaged, or without pages).');
     }
     for (const p of pages) doc.addPage(p);
     const plan = planPdfAttestation(
