@@ -22,9 +22,15 @@ export interface AwaitedPayload {
   sha256: string;
 }
 
-/** What the exporter reads when a file waits for no signature (the same words as the workflow's refusal). */
-export function nothingToSign(status: string): AppError {
-  return new AppError(ErrorCode.IllegalTransition, `Nothing is waiting for a signature: the file is ${status}.`);
+/** What the exporter reads when a file waits for no signature (the workflow's refusal, with what to do where there is something). */
+export function nothingToSign(status: string, fileId?: string): AppError {
+  const why =
+    status === 'Pending Signature'
+      ? 'its signature has been received and is being processed.'
+      : status === 'Deficient'
+        ? `prepare the deficiency response first (POST /v1/applications/${fileId ?? '{id}'}/deficiency-response), then sign what it returns.`
+        : `the file is ${status}.`;
+  return new AppError(ErrorCode.IllegalTransition, `Nothing is waiting for a signature: ${why}`);
 }
 
 /**
@@ -46,7 +52,7 @@ export function checkEsignCompletion(input: {
   if (!txn || txn.applicationId !== input.applicationId || txn.userId !== input.userId) {
     throw new AppError(ErrorCode.EsignTransactionInvalid, `No Aadhaar eSign of yours is under way for this file. Start it first: POST ${input.startPath} {"aadhaarId": "…"}.`, { status: 409 });
   }
-  if (!input.awaited) throw nothingToSign(input.status);
+  if (!input.awaited) throw nothingToSign(input.status, input.applicationId);
   if (txn.payloadSha256 !== input.awaited.sha256) {
     throw new AppError(
       ErrorCode.EsignTransactionInvalid,

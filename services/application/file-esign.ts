@@ -45,7 +45,7 @@ export interface StartFileEsignInput {
 }
 
 export async function startFileESign(em: EntityManager, identity: IdentitySetup, input: StartFileEsignInput) {
-  if (!input.awaited) throw nothingToSign(input.status);
+  if (!input.awaited) throw nothingToSign(input.status, input.file.id);
   // a frozen account is told so before an OTP goes out
   await assertNotFrozen(em, input.userId, identity.helpdeskAddress);
   const provider = requireESignProvider(identity);
