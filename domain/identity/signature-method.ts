@@ -39,6 +39,6 @@ export function assertSignatureMethod(declared: 'dsc' | 'esign', verified: 'dsc'
     verified === 'esign'
       ? 'This signature was made by an Aadhaar eSign service provider, not with a DSC: send it with "method": "esign".'
       : 'This signature was made with a digital signature certificate (DSC), not by Aadhaar eSign: send it with "method": "dsc".',
-    { problems: [{ path: 'method', message: `the signature is a ${verified === 'esign' ? 'Aadhaar eSign' : 'DSC'} signature` }] },
+    { problems: [{ path: 'method', message: `the signature is ${verified === 'esign' ? 'an Aadhaar eSign' : 'a DSC'} signature` }] },
   );
 }
