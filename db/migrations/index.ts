@@ -1,6 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261208150000_shipment_timing } from './Migration20261208150000_shipment_timing.js';
 import { Migration20261208170000_attested_documents } from './Migration20261208170000_attested_documents.js';
 import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
+import { Migration20261208140000_esign_signatures } from './Migration20261208140000_esign_signatures.js';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
 import { Migration20261207130000_wallet_topups } from './Migration20261207130000_wallet_topups.js';
 import { Migration20261207131000_staff_registrations } from './Migration20261207131000_staff_registrations.js';
@@ -41,5 +43,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207130000_wallet_topups', class: Migration20261207130000_wallet_topups },
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
   { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
+  { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
+  { name: 'Migration20261208150000_shipment_timing', class: Migration20261208150000_shipment_timing },
   { name: 'Migration20261208170000_attested_documents', class: Migration20261208170000_attested_documents },
 ];
