@@ -19,8 +19,9 @@ import type { GatewayCredentialSource } from './gateway-credentials.js';
 export const TOP_UP_MIN_PAISE = 10_000; // ₹100
 export const TOP_UP_MAX_PAISE = 50_000_000; // ₹5,00,000
 
-/** How long an open top-up is asked about at the gateway when the exporter lists their wallets. */
+/** How long an open top-up is asked about at the gateway: by its reconciliation, and when the exporter lists their wallets. */
 export const TOP_UP_RECONCILE_WITHIN_MS = 2 * 24 * 3600_000;
+export const TOP_UP_RECONCILE_FOR = '2 days';
 
 export type WalletEntryKind = 'top-up' | 'fee' | 'migration';
 
@@ -157,6 +158,17 @@ export function createWalletService(deps: WalletServiceDeps) {
 
   return {
     reconcile,
+
+    /**
+     * The periodic reconciliation of one top-up (workflows/wallet-topup, every APP_RECONCILE_EVERY): an open one is
+     * asked about at the gateway and settled as the callback would; a settled one is left as it is.
+     */
+    async reconcileOrder(orderId: string): Promise<{ orderId: string; status: TopUpView['status']; confirmedVia: string | null }> {
+      const row = await deps.em().findOne(WalletTopupRow, { orderId });
+      if (!row) throw new AppError(ErrorCode.NotFound, `Top-up ${orderId} is not known.`);
+      const now = await reconcile(row);
+      return { orderId, status: now.status as TopUpView['status'], confirmedVia: now.confirmedVia ?? null };
+    },
 
     /**
      * Opens a top-up: a gateway order at the office, paid on the gateway's checkout page. With an idempotency
