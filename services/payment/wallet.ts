@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AgencyOfficeRow, WalletEntry, WalletRow, WalletTopupRow } from '../../db/entities/index.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 import { formatRupees } from '../../domain/fees/format-paise.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { GatewayUnavailable, type PaymentGateway } from './gateway.js';
@@ -82,7 +82,7 @@ export function topUpView(r: WalletTopupRow): TopUpView {
 
 export interface WalletServiceDeps {
   em: () => EntityManager;
-  reference: () => Promise<ReferenceIndex>;
+  reference: ReferenceSource;
   gatewayCredentials: GatewayCredentialSource;
   paymentGateway: PaymentGateway;
   publicBaseUrl: string;
@@ -127,7 +127,7 @@ export async function settleTopUp(
 export function createWalletService(deps: WalletServiceDeps) {
   /** The office, if an exporter may keep a wallet there now. */
   async function walletOffice(officeCode: string) {
-    const office = (await deps.reference()).office(officeCode);
+    const office = (await deps.reference({ office: officeCode })).office(officeCode);
     if (!office) throw new AppError(ErrorCode.NotFound, `Office ${officeCode} is not known.`);
     return office;
   }
