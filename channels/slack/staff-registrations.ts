@@ -35,6 +35,8 @@ export const REGISTRATION_REJECT_CALLBACK = 'coo_registration_reject_modal';
 export const REGISTRATION_REASON_BLOCK = 'registration_reason';
 export const REGISTRATION_REASON_ACTION = 'reason';
 const REASON_MAX = 2000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UNKNOWN_TEXT = 'This registration request is not known (any more): the list of requests is at GET /v1/staff-registrations.';
 
 const deciderName = (decidedBy: string | null) => (decidedBy ?? '').replace(/^[^ ]+ \((.*)\)$/, '$1');
 
@@ -207,6 +209,7 @@ export function registerRegistrationHandlers(app: App, deps: RegistrationHandler
       const admin = await administratorFor(teamOf(body, context), user);
       if (!admin.ok) return tell(client, channel, user, admin.text);
       const id = action.value ?? '';
+      if (!UUID.test(id)) return tell(client, channel, user, UNKNOWN_TEXT);
       try {
         await approveRegistration(deps.em(), deps.decisionDeps, admin.decider, id, 'slack');
         logger.info({ registrationId: id, by: admin.decider.id }, 'slack: registration approved');
@@ -223,8 +226,9 @@ export function registerRegistrationHandlers(app: App, deps: RegistrationHandler
     await guarded(client, channel, user, async () => {
       const admin = await administratorFor(teamOf(body, context), user);
       if (!admin.ok) return tell(client, channel, user, admin.text);
-      const view = await getRegistration(deps.em(), action.value ?? '');
-      if (!view) return tell(client, channel, user, 'This registration request is no longer known.');
+      const id = action.value ?? '';
+      const view = UUID.test(id) ? await getRegistration(deps.em(), id) : null;
+      if (!view) return tell(client, channel, user, UNKNOWN_TEXT);
       if (view.status !== 'pending') {
         await deps.decisionDeps.board?.showDecision(view);
         return tell(client, channel, user, alreadyDecidedText(view));
@@ -241,7 +245,7 @@ export function registerRegistrationHandlers(app: App, deps: RegistrationHandler
       meta = {};
     }
     const reason = (view.state.values[REGISTRATION_REASON_BLOCK]?.[REGISTRATION_REASON_ACTION]?.value ?? '').trim();
-    if (typeof meta.id !== 'string') {
+    if (typeof meta.id !== 'string' || !UUID.test(meta.id)) {
       await ack({ response_action: 'errors', errors: { [REGISTRATION_REASON_BLOCK]: 'This form is out of date. Close it and click Reject on the request again.' } });
       return;
     }
