@@ -36,7 +36,6 @@ export const OID = {
 } as const;
 
 const DIGEST_OIDS: Record<string, DigestName> = { [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512' };
-export const DIGEST_OID: Record<DigestName, string> = { sha256: OID.sha256, sha384: OID.sha384, sha512: OID.sha512 };
 
 /** Broken algorithms, named so that a refusal can say what was used and why it is refused. */
 const WEAK: Record<string, string> = {
@@ -115,5 +114,3 @@ export function verifyParameters(signatureOid: string, context: { digest?: Diges
   if (!digest) throw new AlgorithmRefused(signatureOid, `The signature algorithm ${signatureOid} does not name its hash; use ${ACCEPTED}.`);
   return { digest, ...(alg.key === 'ec' ? { dsaEncoding: 'der' as const } : {}) };
 }
-
-export const ALGORITHM_POLICY_TEXT = ACCEPTED;
