@@ -7,7 +7,7 @@
  * Idempotent: when `dir/manifest.json` exists it is loaded, not regenerated. Delete the folder to regenerate.
  * Keys come from Node's native RSA key generation (fast); certificates and PKCS#12 files from node-forge.
  *
- * Every certificate the sub-CA issues names a CRL distribution point and an OCSP responder (Authority
+ * Every DSC the sub-CA issues names a CRL distribution point and an OCSP responder (Authority
  * Information Access), by default on 127.0.0.1 ports 2560 (OCSP) and 2561 (CRL), or as given. A certificate is
  * revoked with `revokeTestCertificate`; `publishTestCrl` writes the sub-CA's CRL (sub-ca.crl, DER) and
  * `writeOcspIndex` the index `openssl ocsp -index` answers from:
@@ -53,6 +53,8 @@ export interface TestPkiOptions {
   ocspUrl?: string;
   /** the CRL distribution point named in issued certificates (default http://127.0.0.1:2561/sub-ca.crl) */
   crlUrl?: string;
+  /** false: issue certificates that name no revocation service (NSS, hence pdfsig, cannot validate a certificate whose CRL it cannot use) */
+  revocation?: boolean;
 }
 
 export const DEFAULT_REVOCATION_URLS = { ocspUrl: 'http://127.0.0.1:2560', crlUrl: 'http://127.0.0.1:2561/sub-ca.crl' } as const;
@@ -325,7 +327,8 @@ async function generate(dir: string, password: string, options: TestPkiOptions =
       notAfter: p.notAfter ?? new Date(now.getTime() + 2 * YEAR),
       ...(p.keyUsage ? { keyUsage: p.keyUsage } : {}),
       policyOid: p.policyOid ?? CCA_POLICY.class3,
-      ...(p.issuer === 'sub' ? { revocation } : {}),
+      // DSCs (exporters', officers') name where their revocation is published; e-seals and the eSign provider do not
+      ...(p.issuer === 'sub' && (p.kind === 'exporter' || p.kind === 'officer') && options.revocation !== false ? { revocation } : {}),
     });
     const chain = p.issuer === 'rogue' ? [cert, rogueCert] : [cert, subCert, rootCert];
     const p12Der = toP12(key, chain, p.name, password);
@@ -352,7 +355,7 @@ async function generate(dir: string, password: string, options: TestPkiOptions =
     trustedCaPems: [],
     untrustedRootCaPem: forge.pki.certificateToPem(rogueCert),
     identities,
-    revocation,
+    ...(options.revocation !== false ? { revocation } : {}),
   };
   pki.trustedCaPems = [pki.rootCaPem, pki.subCaPem];
   files.push(
