@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from '../../lib/errors.js';
-import type { DigestName } from '../../lib/crypto/algorithms.js';
+import { OID, type DigestName } from '../../lib/crypto/algorithms.js';
 import { cmsDer, CmsError, verifyCms, type CmsAttribute } from '../../lib/crypto/cms.js';
 
 export type SignedAttributeValue = CmsAttribute;
@@ -55,7 +55,7 @@ export function verifyDetachedSignature(input: { signature: Uint8Array | string;
   const content = typeof input.content === 'string' ? Buffer.from(input.content, 'utf8') : Buffer.from(input.content);
   try {
     const v = verifyCms(bytes, { content, singleSigner: true });
-    if (v.contentType !== '1.2.840.113549.1.7.1') throw new CmsError('content_type_mismatch', `content type ${v.contentType}`);
+    if (v.contentType !== OID.data) throw new CmsError('content_type_mismatch', `content type ${v.contentType}`);
     const s = v.signers[0]!;
     return {
       signerCertificatePem: s.certificate.pem,
