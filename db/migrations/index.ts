@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261208150000_shipment_timing } from './Migration20261208150000_shipment_timing.js';
 import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
 import { Migration20261208140000_esign_signatures } from './Migration20261208140000_esign_signatures.js';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
   { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
   { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
+  { name: 'Migration20261208150000_shipment_timing', class: Migration20261208150000_shipment_timing },
 ];
