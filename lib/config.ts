@@ -86,6 +86,10 @@ const schema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
 
   DSC_TRUSTED_CA_FILE: z.string().optional().or(z.literal('').transform(() => undefined)),
+  /** revocation of DSCs (OCSP, then CRL): off, fail-open (an unknown status is accepted with a warning) or fail-closed */
+  DSC_REVOCATION: z.enum(['off', 'fail-open', 'fail-closed']).default('fail-open'),
+  DSC_REVOCATION_MAX_AGE: duration.default('1 hour'),
+  DSC_REVOCATION_TIMEOUT: duration.default('5 seconds'),
   DSC_IEC_OID: z
     .string()
     .regex(/^(\d+(\.\d+)+)?$/, 'a dotted OID such as 2.5.4.11 (OU) or 2.5.4.5 (serialNumber)')
@@ -217,6 +221,8 @@ export interface Config {
     /** where the IEC sits in a DSC's subject (undefined: OU with the bare or "IEC:"-labelled code) */
     iecOid: string | undefined;
     iecPattern: string | undefined;
+    /** revocation checks of DSCs (services/identity/revocation.ts) */
+    revocation: { mode: 'off' | 'fail-open' | 'fail-closed'; maxAgeMs: number; timeoutMs: number };
     esign: {
       provider: 'sandbox' | 'none';
       sandboxCertFile: string;
@@ -644,6 +650,11 @@ function identityConfig(e: RawConfig, dataDir: string): Config['identity'] {
     trustedCaFile: path.resolve(e.DSC_TRUSTED_CA_FILE ?? path.join(pki, 'trusted-cas.pem')),
     iecOid: e.DSC_IEC_OID || undefined,
     iecPattern: e.DSC_IEC_PATTERN || undefined,
+    revocation: {
+      mode: e.DSC_REVOCATION,
+      maxAgeMs: msToNumber(e.DSC_REVOCATION_MAX_AGE.trim() as Duration),
+      timeoutMs: msToNumber(e.DSC_REVOCATION_TIMEOUT.trim() as Duration),
+    },
     esign: {
       provider: e.ESIGN_PROVIDER,
       sandboxCertFile,

@@ -23,6 +23,8 @@ export const ErrorCode = {
   DscKeyUsage: 'dsc_key_usage',
   DscClassNotAllowed: 'dsc_class_not_allowed',
   DscNameMismatch: 'dsc_name_mismatch',
+  /** the DSC's certifying authority revoked it (OCSP or CRL) */
+  DscRevoked: 'dsc_revoked',
   UserFrozen: 'user_frozen',
   SignatureInvalid: 'signature_invalid',
   SignerNotActingUser: 'signer_not_acting_user',

@@ -6,21 +6,18 @@
  * The message is composed (or taken as raw MIME), its content headers and body become the signed
  * entity, and the rest of the headers stay outside, as mail programs do.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import MailComposer, { type MailComposerOptions } from 'nodemailer/lib/mail-composer';
 import forge from 'node-forge';
+import { planSignedData } from '../../lib/crypto/cms.js';
+import { certificateDer } from '../../lib/crypto/x509.js';
 import { parseEntity, toCanonical } from './mime-parts.js';
 
 const OIDS = {
-  keyBag: '1.2.840.113549.1.12.10.1.1',
-  pkcs8ShroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
-  certBag: '1.2.840.113549.1.12.10.1.3',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  data: '1.2.840.113549.1.7.1',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingTime: '1.2.840.113549.1.9.5',
-} as const;
+  keyBag: forge.pki.oids.keyBag as string,
+  pkcs8ShroudedKeyBag: forge.pki.oids.pkcs8ShroudedKeyBag as string,
+  certBag: forge.pki.oids.certBag as string,
+};
 
 export interface SmimeSigningIdentity {
   certPem: string;
@@ -65,28 +62,23 @@ export function identityFromPkcs12(p12: Buffer, password: string): SmimeSigningI
 
 const CONTENT_HEADERS = new Set(['content-type', 'content-transfer-encoding', 'content-disposition', 'content-id', 'content-description', 'content-language']);
 
-function base64Lines(bytes: string): string {
-  return forge.util.encode64(bytes).replace(/(.{76})/g, '$1\r\n').replace(/\r\n$/, '');
+function base64Lines(bytes: Buffer): string {
+  return bytes.toString('base64').replace(/(.{76})/g, '$1\r\n').replace(/\r\n$/, '');
 }
 
-function pkcs7(content: string, identity: SmimeSigningIdentity, opts: SignOptions): string {
-  const cert = forge.pki.certificateFromPem(identity.certPem);
-  const p7 = forge.pkcs7.createSignedData();
-  p7.content = forge.util.createBuffer(content, 'raw');
-  p7.addCertificate(cert);
-  if (opts.includeChain ?? true) for (const c of identity.chainPems ?? []) p7.addCertificate(forge.pki.certificateFromPem(c));
-  p7.addSigner({
-    key: forge.pki.privateKeyFromPem(identity.keyPem),
-    certificate: cert,
-    digestAlgorithm: OIDS.sha256,
-    authenticatedAttributes: [
-      { type: OIDS.contentType, value: OIDS.data },
-      { type: OIDS.messageDigest },
-      { type: OIDS.signingTime, value: (opts.signingTime ?? new Date()) as unknown as string },
-    ],
+/** The SignedData over the entity, from the one CMS builder (lib/crypto/cms.ts); opaque carries the entity inside. */
+function pkcs7(content: string, identity: SmimeSigningIdentity, opts: SignOptions): Buffer {
+  const bytes = Buffer.from(content, 'latin1');
+  const key = createPrivateKey(identity.keyPem);
+  const isEc = key.asymmetricKeyType === 'ec';
+  const plan = planSignedData({
+    contentSha256: createHash('sha256').update(bytes).digest(),
+    certificates: [certificateDer(identity.certPem), ...((opts.includeChain ?? true) ? (identity.chainPems ?? []).map((p) => certificateDer(p)) : [])],
+    keyType: isEc ? 'ec' : 'rsa',
+    signingTime: opts.signingTime ?? new Date(),
+    ...((opts.mode ?? 'detached') === 'opaque' ? { encapsulate: bytes } : {}),
   });
-  p7.sign({ detached: (opts.mode ?? 'detached') === 'detached' });
-  return forge.asn1.toDer(p7.toAsn1()).getBytes();
+  return plan.finish(sign('sha256', plan.toBeSigned, isEc ? { key, dsaEncoding: 'der' } : key));
 }
 
 /** Signs an already composed message (raw MIME); the outer headers are kept, the content is signed. */

@@ -1,8 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { planSignedData, type ExtraSignedAttribute } from '../../lib/crypto/cms.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
-import { OID } from './cms.js';
-import { der } from './der.js';
 import { certificateDer, parseCertificate, toPem } from './parse-certificate.js';
 
 export interface SignerMaterial {
@@ -13,11 +12,7 @@ export interface SignerMaterial {
   chainPems?: string[];
 }
 
-export interface SignedAttribute {
-  oid: string;
-  /** DER-encoded attribute values. */
-  values: Uint8Array[];
-}
+export type SignedAttribute = ExtraSignedAttribute;
 
 export interface CreateSignatureInput {
   /** The signed bytes. Either this or `contentSha256` (the hash-only mode an eSign provider works in). */
@@ -28,14 +23,11 @@ export interface CreateSignatureInput {
   extraSignedAttributes?: SignedAttribute[];
 }
 
-function attribute(oid: string, values: Uint8Array[]): Uint8Array {
-  return der.seq(der.oid(oid), der.setOf(...values));
-}
-
 /**
- * Creates a detached CMS SignedData (RFC 5652, CAdES-BES shaped) with SHA-256: signed attributes
- * contentType, signingTime, messageDigest and signingCertificateV2 (binds the signer certificate), the
- * signer's certificate and chain embedded. Signing uses Node's native crypto (RSA or EC keys). Returns DER.
+ * Creates a detached CMS SignedData (RFC 5652, CAdES-BES shaped) with SHA-256 through the one CMS builder
+ * (lib/crypto/cms.ts): signed attributes contentType, signingTime, messageDigest and signingCertificateV2
+ * (binds the signer certificate), the signer's certificate and chain embedded. Signing uses Node's native
+ * crypto (RSA or EC keys). Returns DER.
  */
 export function createDetachedSignature(input: CreateSignatureInput): Buffer {
   const digest =
@@ -52,36 +44,15 @@ export function createDetachedSignature(input: CreateSignatureInput): Buffer {
   if (!Buffer.from(cert.x509.publicKey.export({ type: 'spki', format: 'der' })).equals(Buffer.from(pub))) {
     throw new AppError(ErrorCode.ValidationFailed, 'The private key does not belong to the signing certificate.');
   }
-  const chain = (input.signer.chainPems ?? []).map((p) => certificateDer(p));
-
-  const attrs = [
-    attribute(OID.contentType, [der.oid(OID.data)]),
-    attribute(OID.signingTime, [der.utcTime(input.signingTime ?? new Date())]),
-    attribute(OID.messageDigest, [der.octets(digest)]),
-    attribute(OID.signingCertificateV2, [der.seq(der.seq(der.seq(der.octets(createHash('sha256').update(cert.der).digest()))))]),
-    ...(input.extraSignedAttributes ?? []).map((a) => attribute(a.oid, a.values)),
-  ];
-  const signedAttrsSet = der.setOf(...attrs);
   const isEc = key.asymmetricKeyType === 'ec';
-  const signature = sign('sha256', signedAttrsSet, isEc ? { key, dsaEncoding: 'der' } : key);
-
-  const signerInfo = der.seq(
-    der.int(1),
-    der.seq(Buffer.from(cert.issuerDer), der.intBytes(cert.serialBytes)),
-    der.seq(der.oid(OID.sha256)),
-    // the same SET, re-tagged [0] IMPLICIT
-    Buffer.concat([Uint8Array.of(0xa0), signedAttrsSet.subarray(1)]),
-    isEc ? der.seq(der.oid(OID.ecdsaWithSha256)) : der.seq(der.oid(OID.rsaEncryption), der.nul()),
-    der.octets(signature),
-  );
-  const signedData = der.seq(
-    der.int(1),
-    der.setOf(der.seq(der.oid(OID.sha256))),
-    der.seq(der.oid(OID.data)),
-    der.ctx(0, cert.der, ...chain),
-    der.setOf(signerInfo),
-  );
-  return Buffer.from(der.seq(der.oid(OID.signedData), der.ctx(0, signedData)));
+  const plan = planSignedData({
+    contentSha256: digest,
+    certificates: [cert.der, ...(input.signer.chainPems ?? []).map((p) => certificateDer(p))],
+    keyType: isEc ? 'ec' : 'rsa',
+    signingTime: input.signingTime ?? new Date(),
+    ...(input.extraSignedAttributes ? { extraSignedAttributes: input.extraSignedAttributes } : {}),
+  });
+  return plan.finish(sign('sha256', plan.toBeSigned, isEc ? { key, dsaEncoding: 'der' } : key));
 }
 
 export interface Pkcs12Contents extends SignerMaterial {

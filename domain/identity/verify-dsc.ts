@@ -1,3 +1,5 @@
+import { AlgorithmRefused } from '../../lib/crypto/algorithms.js';
+import { isSignedBy } from '../../lib/crypto/x509.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { DEFAULT_IEC_RULE, extractIecs, type IecRule } from './extract-iec.js';
 import { commonName, formatName, parseCertificate, splitPemBundle, type NameAttribute, type ParsedCertificate } from './parse-certificate.js';
@@ -58,6 +60,8 @@ export interface DscFacts {
   /** Subject CNs from the certificate up to its trust anchor. */
   chain: string[];
   certificatePem: string;
+  /** The path as PEM, the DSC first, then its issuer and up to the trust anchor (for revocation checks). */
+  chainPems: string[];
 }
 
 const MAX_CHAIN = 8;
@@ -74,11 +78,13 @@ function untrusted(reason: string, details: Record<string, unknown> = {}): AppEr
   );
 }
 
+/** Whether `parent` signed `child`; a signature by a refused algorithm (SHA-1, MD5, …) refuses the certificate. */
 function issues(parent: ParsedCertificate, child: ParsedCertificate): boolean {
   if (!parent.subjectDer.equals(child.issuerDer) && !child.x509.checkIssued(parent.x509)) return false;
   try {
-    return child.x509.verify(parent.x509.publicKey);
-  } catch {
+    return isSignedBy(child, parent);
+  } catch (e) {
+    if (e instanceof AlgorithmRefused) throw untrusted(`the signature on '${cnOf(child)}' is refused: ${e.reason}`, { algorithm: e.algorithm });
     return false;
   }
 }
@@ -227,5 +233,6 @@ export function verifyDsc(input: VerifyDscInput): DscFacts {
     policyOids: cert.policyOids,
     chain: chain.map(cnOf),
     certificatePem: cert.pem,
+    chainPems: chain.map((c) => c.pem),
   };
 }

@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '../../lib/errors.js';
+import { attributeText, oidKey } from '../../lib/crypto/cms.js';
 import { ESIGN_ATTR } from './cms.js';
-import { decodeString, readTlv } from './der.js';
 import { verifyDsc, type DscFacts } from './verify-dsc.js';
 import { verifyDetachedSignature, type VerifiedSignature } from './verify-signature.js';
 
@@ -23,8 +23,7 @@ export interface VerifiedESign {
 }
 
 function attrString(v: VerifiedSignature, oid: string): string | null {
-  const raw = v.signedAttributes.find((a) => a.oid === oid)?.values[0];
-  return raw ? decodeString(readTlv(raw)) : null;
+  return attributeText(v.signedAttributes.find((a) => a.oid === oidKey(oid))?.values[0]);
 }
 
 /**

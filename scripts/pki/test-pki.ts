@@ -6,13 +6,23 @@
  *
  * Idempotent: when `dir/manifest.json` exists it is loaded, not regenerated. Delete the folder to regenerate.
  * Keys come from Node's native RSA key generation (fast); certificates and PKCS#12 files from node-forge.
+ *
+ * Every DSC the sub-CA issues names a CRL distribution point and an OCSP responder (Authority
+ * Information Access), by default on 127.0.0.1 ports 2560 (OCSP) and 2561 (CRL), or as given. A certificate is
+ * revoked with `revokeTestCertificate`; `publishTestCrl` writes the sub-CA's CRL (sub-ca.crl, DER) and
+ * `writeOcspIndex` the index `openssl ocsp -index` answers from:
+ *
+ *   npx tsx scripts/pki/test-pki.ts [dir] revoke exporter-anita   (revoked.json, index.txt and sub-ca.crl rewritten)
  */
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { X509Certificate } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import forge from 'node-forge';
+import * as pkijs from 'pkijs';
 
 export interface TestIdentity {
   name: string;
@@ -34,7 +44,20 @@ export interface TestPki {
   trustedCaPems: string[];
   untrustedRootCaPem: string;
   identities: Record<string, TestIdentity>;
+  /** where the sub-CA's certificates say their revocation status is published */
+  revocation?: { ocspUrl: string; crlUrl: string };
 }
+
+export interface TestPkiOptions {
+  /** the OCSP responder named in issued certificates (default http://127.0.0.1:2560) */
+  ocspUrl?: string;
+  /** the CRL distribution point named in issued certificates (default http://127.0.0.1:2561/sub-ca.crl) */
+  crlUrl?: string;
+  /** false: issue certificates that name no revocation service (NSS, hence pdfsig, cannot validate a certificate whose CRL it cannot use) */
+  revocation?: boolean;
+}
+
+export const DEFAULT_REVOCATION_URLS = { ocspUrl: 'http://127.0.0.1:2560', crlUrl: 'http://127.0.0.1:2561/sub-ca.crl' } as const;
 
 export const TEST_PKI_PASSWORD = 'test1234';
 
@@ -96,6 +119,22 @@ interface CertSpec {
   ca?: { pathLen?: number };
   keyUsage?: Record<string, boolean>;
   policyOid?: string;
+  revocation?: { ocspUrl: string; crlUrl: string };
+}
+
+/** Authority Information Access with one OCSP responder (RFC 5280 4.2.2.1). */
+function ocspExtension(url: string) {
+  const { asn1 } = forge;
+  return {
+    id: '1.3.6.1.5.5.7.1.1',
+    name: 'authorityInfoAccess',
+    value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer('1.3.6.1.5.5.7.48.1').getBytes()),
+        asn1.create(asn1.Class.CONTEXT_SPECIFIC, 6, false, url),
+      ]),
+    ]),
+  };
 }
 
 function makeCert(spec: CertSpec): forge.pki.Certificate {
@@ -122,6 +161,9 @@ function makeCert(spec: CertSpec): forge.pki.Certificate {
     { name: 'authorityKeyIdentifier', keyIdentifier: issuerSki.getBytes() },
   ];
   if (spec.policyOid) exts.push(policiesExtension(spec.policyOid));
+  if (spec.revocation) {
+    exts.push({ name: 'cRLDistributionPoints', altNames: [{ type: 6, value: spec.revocation.crlUrl }] }, ocspExtension(spec.revocation.ocspUrl));
+  }
   cert.setExtensions(exts);
   cert.sign(spec.issuer ? spec.issuer.key.privateKey : spec.key.privateKey, forge.md.sha256.create());
   return cert;
@@ -230,7 +272,8 @@ function toP12(key: KeyPair, chain: forge.pki.Certificate[], friendlyName: strin
   return forge.asn1.toDer(asn).getBytes();
 }
 
-async function generate(dir: string, password: string): Promise<TestPki> {
+async function generate(dir: string, password: string, options: TestPkiOptions = {}): Promise<TestPki> {
+  const revocation = { ocspUrl: options.ocspUrl ?? DEFAULT_REVOCATION_URLS.ocspUrl, crlUrl: options.crlUrl ?? DEFAULT_REVOCATION_URLS.crlUrl };
   const now = new Date();
   const todo = plans(now);
   const keys = await Promise.all(Array.from({ length: todo.length + 3 }, () => newKeyPair()));
@@ -284,6 +327,8 @@ async function generate(dir: string, password: string): Promise<TestPki> {
       notAfter: p.notAfter ?? new Date(now.getTime() + 2 * YEAR),
       ...(p.keyUsage ? { keyUsage: p.keyUsage } : {}),
       policyOid: p.policyOid ?? CCA_POLICY.class3,
+      // DSCs (exporters', officers') name where their revocation is published; e-seals and the eSign provider do not
+      ...(p.issuer === 'sub' && (p.kind === 'exporter' || p.kind === 'officer') && options.revocation !== false ? { revocation } : {}),
     });
     const chain = p.issuer === 'rogue' ? [cert, rogueCert] : [cert, subCert, rootCert];
     const p12Der = toP12(key, chain, p.name, password);
@@ -310,6 +355,7 @@ async function generate(dir: string, password: string): Promise<TestPki> {
     trustedCaPems: [],
     untrustedRootCaPem: forge.pki.certificateToPem(rogueCert),
     identities,
+    ...(options.revocation !== false ? { revocation } : {}),
   };
   pki.trustedCaPems = [pki.rootCaPem, pki.subCaPem];
   files.push(
@@ -343,13 +389,102 @@ async function loadManifest(dir: string): Promise<TestPki | null> {
   return pki;
 }
 
+// ---- revocation: the sub-CA's CRL and the index `openssl ocsp` answers from ----
+
+interface RevokedEntry {
+  name: string;
+  serial: string;
+  at: string;
+  reason: number;
+}
+
+const REASON_NAMES: Record<number, string> = { 0: 'unspecified', 1: 'keyCompromise', 3: 'affiliationChanged', 4: 'superseded', 5: 'cessationOfOperation' };
+
+async function revokedList(pki: TestPki): Promise<RevokedEntry[]> {
+  try {
+    return JSON.parse(await readFile(join(pki.dir, 'revoked.json'), 'utf8')) as RevokedEntry[];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+/** The certificates the sub-CA issued, with their serials (upper-case hex). */
+function subIssued(pki: TestPki): { name: string; cert: X509Certificate }[] {
+  const sub = new X509Certificate(pki.subCaPem);
+  return Object.values(pki.identities)
+    .map((id) => ({ name: id.name, cert: new X509Certificate(id.certPem) }))
+    .filter((x) => x.cert.checkIssued(sub));
+}
+
+/** Marks an issued certificate revoked (kept in revoked.json); publish the CRL and rewrite the OCSP index afterwards. */
+export async function revokeTestCertificate(pki: TestPki, name: string, opts: { at?: Date; reason?: number } = {}): Promise<void> {
+  const issued = subIssued(pki).find((x) => x.name === name);
+  if (!issued) throw new Error(`${name} is not a certificate of the test sub-CA`);
+  const list = (await revokedList(pki)).filter((r) => r.name !== name);
+  const at = opts.at ?? new Date();
+  at.setUTCMilliseconds(0);
+  list.push({ name, serial: issued.cert.serialNumber.toUpperCase(), at: at.toISOString(), reason: opts.reason ?? 1 });
+  await writeFile(join(pki.dir, 'revoked.json'), JSON.stringify(list, null, 2));
+}
+
+const opensslTime = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+
+/** Writes index.txt (OpenSSL's CA database format) for `openssl ocsp -index`: every sub-CA certificate, V or R. */
+export async function writeOcspIndex(pki: TestPki): Promise<string> {
+  const revoked = new Map((await revokedList(pki)).map((r) => [r.serial, r]));
+  const lines = subIssued(pki).map(({ cert }) => {
+    const serial = cert.serialNumber.toUpperCase();
+    const r = revoked.get(serial);
+    const dn = `/${cert.subject.split('\n').join('/')}`;
+    const expiry = opensslTime(new Date(cert.validTo));
+    return r ? `R\t${expiry}\t${opensslTime(new Date(r.at))},${REASON_NAMES[r.reason] ?? 'unspecified'}\t${serial}\tunknown\t${dn}` : `V\t${expiry}\t\t${serial}\tunknown\t${dn}`;
+  });
+  const path = join(pki.dir, 'index.txt');
+  await writeFile(path, `${lines.join('\n')}\n`);
+  await writeFile(join(pki.dir, 'index.txt.attr'), 'unique_subject = no\n');
+  return path;
+}
+
+/** Signs and writes the sub-CA's CRL (sub-ca.crl, DER) with every revoked certificate; returns its bytes. */
+export async function publishTestCrl(pki: TestPki, opts: { thisUpdate?: Date; nextUpdate?: Date } = {}): Promise<Buffer> {
+  const sub = pkijs.Certificate.fromBER(new X509Certificate(pki.subCaPem).raw);
+  const keyPem = await readFile(join(pki.dir, 'sub-ca.key.pem'), 'utf8');
+  const keyDer = Buffer.from(keyPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+  const key = await crypto.subtle.importKey('pkcs8', keyDer, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+  const thisUpdate = opts.thisUpdate ?? new Date(Date.now() - 60_000);
+  const crl = new pkijs.CertificateRevocationList({
+    version: 1,
+    issuer: sub.subject,
+    thisUpdate: new pkijs.Time({ type: 0, value: thisUpdate }),
+    nextUpdate: new pkijs.Time({ type: 0, value: opts.nextUpdate ?? new Date(thisUpdate.getTime() + 7 * DAY) }),
+  });
+  const revoked = await revokedList(pki);
+  if (revoked.length > 0) {
+    crl.revokedCertificates = revoked.map(
+      (r) =>
+        new pkijs.RevokedCertificate({
+          userCertificate: new asn1js.Integer({ valueHex: Buffer.from(r.serial.length % 2 ? `0${r.serial}` : r.serial, 'hex') }),
+          revocationDate: new pkijs.Time({ type: 0, value: new Date(r.at) }),
+          crlEntryExtensions: new pkijs.Extensions({
+            extensions: [new pkijs.Extension({ extnID: '2.5.29.21', critical: false, extnValue: new asn1js.Enumerated({ value: r.reason }).toBER() })],
+          }),
+        }),
+    );
+  }
+  await crl.sign(key, 'SHA-256');
+  const der = Buffer.from(crl.toSchema(true).toBER());
+  await writeFile(join(pki.dir, 'sub-ca.crl'), der);
+  return der;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Loads the test PKI from `dir`, generating it first when absent. Safe when several processes
  * (parallel test files) call it at once: one generates under a lock file, the others wait for its manifest.
  */
-export async function ensureTestPki(dir: string): Promise<TestPki> {
+export async function ensureTestPki(dir: string, options: TestPkiOptions = {}): Promise<TestPki> {
   const abs = resolve(dir);
   const existing = await loadManifest(abs);
   if (existing) return existing;
@@ -359,7 +494,7 @@ export async function ensureTestPki(dir: string): Promise<TestPki> {
     try {
       const lock = await open(lockPath, 'wx');
       try {
-        return (await loadManifest(abs)) ?? (await generate(abs, TEST_PKI_PASSWORD));
+        return (await loadManifest(abs)) ?? (await generate(abs, TEST_PKI_PASSWORD, options));
       } finally {
         await lock.close();
         await rm(lockPath, { force: true });
@@ -379,6 +514,15 @@ export async function ensureTestPki(dir: string): Promise<TestPki> {
 
 async function main(): Promise<void> {
   const dir = resolve(process.argv[2] ?? '.data/pki');
+  if (process.argv[3] === 'revoke') {
+    const pki = await ensureTestPki(dir);
+    const name = process.argv[4] ?? '';
+    await revokeTestCertificate(pki, name);
+    await writeOcspIndex(pki);
+    await publishTestCrl(pki);
+    console.log(`${name} revoked: ${join(dir, 'sub-ca.crl')} and ${join(dir, 'index.txt')} rewritten`);
+    return;
+  }
   const existed = (await loadManifest(dir)) !== null;
   const started = Date.now();
   const pki = await ensureTestPki(dir);

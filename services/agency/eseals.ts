@@ -1,8 +1,7 @@
-import type { X509Certificate } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import forge from 'node-forge';
 import { AgencyOfficeRow, OfficeEsealRow } from '../../db/entities/index.js';
 import type { CodecKeys } from '../../lib/config.js';
+import { readCertificate } from '../../lib/crypto/x509.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { sealSecret } from '../../lib/sealed-secret.js';
 import { recordAudit } from '../identity/audit.js';
@@ -55,27 +54,6 @@ function refused(path: 'p12Base64' | 'password', message: string): AppError {
   return new AppError(ErrorCode.ValidationFailed, message, { problems: [{ path, message }] });
 }
 
-/** The key usage bits of a certificate, or undefined when it has no key usage extension. */
-function keyUsageOf(cert: X509Certificate): { digitalSignature: boolean; nonRepudiation: boolean } | undefined {
-  const KEY_USAGE = forge.asn1.oidToDer('2.5.29.15').getBytes();
-  let found: forge.asn1.Asn1 | undefined;
-  const walk = (node: forge.asn1.Asn1): void => {
-    if (found || !Array.isArray(node.value)) return;
-    const [first, ...rest] = node.value;
-    if (node.type === forge.asn1.Type.SEQUENCE && first?.type === forge.asn1.Type.OID && first.value === KEY_USAGE) {
-      found = rest[rest.length - 1];
-      return;
-    }
-    for (const child of node.value) walk(child);
-  };
-  walk(forge.asn1.fromDer(cert.raw.toString('binary')));
-  if (!found || typeof found.value !== 'string') return undefined;
-  const bits = forge.asn1.fromDer(found.value);
-  const bytes = typeof bits.value === 'string' ? bits.value : '';
-  const firstByte = bytes.length > 1 ? bytes.charCodeAt(1) : 0; // byte 0: unused bits
-  return { digitalSignature: (firstByte & 0x80) !== 0, nonRepudiation: (firstByte & 0x40) !== 0 };
-}
-
 /** Opens and checks an uploaded e-seal; each problem refused with its own message. */
 export function checkEseal(officeCode: string, p12Base64: string, password: string, now = new Date()): CmsSigner {
   const compact = p12Base64.replace(/\s+/g, '');
@@ -94,7 +72,7 @@ export function checkEseal(officeCode: string, p12Base64: string, password: stri
   const { notBefore, notAfter, commonName } = signer.identity;
   if (now > notAfter) throw refused('p12Base64', `The e-seal's certificate (${commonName}) expired on ${notAfter.toISOString().slice(0, 10)}.`);
   if (now < notBefore) throw refused('p12Base64', `The e-seal's certificate (${commonName}) is not valid yet: only from ${notBefore.toISOString().slice(0, 10)}.`);
-  const usage = keyUsageOf(signer.certificate);
+  const usage = readCertificate(signer.certificate.raw).keyUsage;
   if (usage && !usage.digitalSignature && !usage.nonRepudiation) {
     throw refused('p12Base64', `The e-seal's certificate (${commonName}) is not for signing: its key usage has neither digital signature nor non-repudiation.`);
   }

@@ -108,6 +108,7 @@ export async function registerDsc(em: EntityManager, identity: IdentitySetup, ac
       { details: { reason: 'signer certificate differs from the registered certificate', signerFingerprintSha256: signature.signerFingerprintSha256 } },
     );
   }
+  await identity.revocation?.assertNotRevoked(facts);
   if (challenge.status === 'signed') {
     const done = await em.findOne(UserDsc, { userId: actor.userId, fingerprintSha256: facts.fingerprintSha256, status: 'active' });
     if (done) return { outcome: 'existing' as const, dsc: dscView(done), userStatus: await statusOf(em, actor) };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../../lib/errors.js';
-import { ESIGN_ATTR } from '../../domain/identity/cms.js';
-import { der } from '../../domain/identity/der.js';
+import { ESIGN_ATTR, utf8Value } from '../../domain/identity/cms.js';
 import { createDetachedSignature, type SignerMaterial } from '../../domain/identity/create-signature.js';
 import type { ESignCompleteRequest, ESignCompleteResult, ESignProvider, ESignStartRequest, ESignStartResult } from './esign.js';
 
@@ -174,9 +173,9 @@ export function createESignSandbox(config: ESignSandboxConfig): ESignProvider {
         signer: config.signer,
         signingTime: signedAt,
         extraSignedAttributes: [
-          { oid: ESIGN_ATTR.signerName, values: [der.utf8(txn.resident.name)] },
-          { oid: ESIGN_ATTR.transactionId, values: [der.utf8(txn.id)] },
-          { oid: ESIGN_ATTR.aadhaarLast4, values: [der.utf8(aadhaarLast4)] },
+          { oid: ESIGN_ATTR.signerName, values: [utf8Value(txn.resident.name)] },
+          { oid: ESIGN_ATTR.transactionId, values: [utf8Value(txn.id)] },
+          { oid: ESIGN_ATTR.aadhaarLast4, values: [utf8Value(aadhaarLast4)] },
         ],
       });
       return {

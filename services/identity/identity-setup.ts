@@ -1,10 +1,12 @@
 import fs from 'node:fs/promises';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { Config } from '../../lib/config.js';
+import { createLogger, type Logger } from '../../lib/logger.js';
 import { iecRuleFromConfig, type IecRule } from '../../domain/identity/extract-iec.js';
 import { parseCertificate, splitPemBundle } from '../../domain/identity/parse-certificate.js';
 import { createESignSandbox, SANDBOX_RESIDENTS } from './esign-sandbox.js';
 import type { ESignProvider } from './esign.js';
+import { createRevocationChecker, type RevocationChecker } from './revocation.js';
 
 /** What every signature check needs: trust anchors, the IEC rule, the accepted eSign providers. */
 export interface IdentitySetup {
@@ -15,6 +17,8 @@ export interface IdentitySetup {
   esign: ESignProvider | null;
   /** this system's helpdesk address (HELPDESK_ADDRESS), named in the messages of a frozen account */
   helpdeskAddress: string;
+  /** revocation checks of DSCs (DSC_REVOCATION); absent: none */
+  revocation?: RevocationChecker;
 }
 
 /** Loads the setup on first use (files may be created after start-up, e.g. the test PKI) and keeps it. */
@@ -32,8 +36,9 @@ async function readPem(file: string, what: string, variable: string): Promise<st
   }
 }
 
-export function identitySetupFromConfig(cfg: Config['identity'], opts: { helpdeskAddress: string; esign?: ESignProvider }): IdentitySetupSource {
+export function identitySetupFromConfig(cfg: Config['identity'], opts: { helpdeskAddress: string; esign?: ESignProvider; logger?: Pick<Logger, 'warn'> }): IdentitySetupSource {
   let ready: IdentitySetup | undefined;
+  const revocation = createRevocationChecker(cfg.revocation, { logger: opts.logger ?? createLogger({ level: 'warn', service: 'dsc-revocation' }) });
   return async () => {
     if (ready) return ready;
     const bundle = await readPem(cfg.trustedCaFile, 'the trusted certifying authorities file', 'DSC_TRUSTED_CA_FILE');
@@ -55,7 +60,7 @@ export function identitySetupFromConfig(cfg: Config['identity'], opts: { helpdes
         residents: SANDBOX_RESIDENTS,
       });
     }
-    ready = { trustedCaPems, iecRule: iecRuleFromConfig(cfg.iecOid, cfg.iecPattern), espFingerprintsSha256, esign, helpdeskAddress: opts.helpdeskAddress };
+    ready = { trustedCaPems, iecRule: iecRuleFromConfig(cfg.iecOid, cfg.iecPattern), espFingerprintsSha256, esign, helpdeskAddress: opts.helpdeskAddress, revocation };
     return ready;
   };
 }

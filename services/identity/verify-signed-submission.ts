@@ -14,7 +14,8 @@
  * Checks, each failure an AppError with its own code: the user exists, is mapped to `iec` and active
  * (not_found / forbidden), is not frozen (user_frozen, with the explanation); the CMS signature is valid
  * over the bytes (signature_invalid); for a DSC: every DSC rule at `now` (dsc_untrusted, dsc_expired,
- * dsc_not_yet_valid, dsc_key_usage, dsc_class_not_allowed, dsc_iec_not_matched), the user has a registered
+ * dsc_not_yet_valid, dsc_key_usage, dsc_class_not_allowed, dsc_iec_not_matched), not revoked (dsc_revoked;
+ * an unknown status by DSC_REVOCATION: services/identity/revocation.ts), the user has a registered
  * DSC (dsc_not_registered) and the signer is one of them (signer_not_acting_user); for eSign: an accepted
  * ESP and the signer's name; finally the identity-matching threshold: the profile name must match the DSC's
  * (or Aadhaar's) name, else the user is frozen and dsc_name_mismatch is thrown. Nothing is written except
@@ -131,6 +132,7 @@ export async function verifySignedSubmission(input: VerifySignedSubmissionInput)
       now,
       options: { iecRule: identity.iecRule },
     });
+    await identity.revocation?.assertNotRevoked(res.dsc);
     verdict = {
       ...base,
       method: 'dsc',

@@ -4,7 +4,8 @@
  *
  * - the S/MIME signature is valid over the signed MIME entity (channels/email/verify-smime.ts);
  * - the signer's certificate passes every DSC rule at the time of checking (trusted chain, validity,
- *   key usage, class, the application's IEC in the subject: domain/identity/verify-dsc.ts);
+ *   key usage, class, the application's IEC in the subject: domain/identity/verify-dsc.ts) and it is not
+ *   revoked (services/identity/revocation.ts);
  * - it is a DSC registered (active) to a user of that IEC, who is active, not frozen, and whose profile
  *   name matches the certificate's (the identity-matching threshold; a mismatch freezes the user);
  * - the signed entity carries exactly the response being signed: the same clarification text and the
@@ -41,6 +42,7 @@ export async function verifySmimeSigner(em: EntityManager, identity: IdentitySet
     ...(input.now ? { now: input.now } : {}),
     options: { iecRule: identity.iecRule },
   });
+  await identity.revocation?.assertNotRevoked(dsc);
   const registered = await em.find(UserDsc, { fingerprintSha256: dsc.fingerprintSha256, status: 'active', iec: input.iec });
   if (registered.length === 0) {
     throw new AppError(

@@ -4,6 +4,7 @@ import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SignPdf, Signer } from '@signpdf/signpdf';
 import forge from 'node-forge';
 import { PDFDocument } from 'pdf-lib';
+import { embeddable, planSignedData } from '../../lib/crypto/cms.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 
 /**
@@ -14,55 +15,16 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
  * revocation data).
  *
  * The key is read once (PKCS#12, PEM, or a callback for keys that live elsewhere such as an officer's
- * token) into a reusable {@link CmsSigner}; every signature is one native `crypto.sign` (node-forge
- * only assembles the ASN.1).
+ * token) into a reusable {@link CmsSigner}; every signature is one native `crypto.sign`, and the CMS is laid
+ * out by the system's one CMS builder (lib/crypto/cms.ts, pkijs). node-forge only opens PKCS#12 files.
  */
 
-const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
-
-const OID = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingTime: '1.2.840.113549.1.9.5',
-  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
-} as const;
-
-const U = asn1.Class.UNIVERSAL;
-const T = asn1.Type;
-const seq = (v: Asn1[]): Asn1 => asn1.create(U, T.SEQUENCE, true, v);
-const set = (v: Asn1[]): Asn1 => asn1.create(U, T.SET, true, v);
-const oid = (o: string): Asn1 => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
-const int = (n: number): Asn1 => asn1.create(U, T.INTEGER, false, asn1.integerToDer(n).getBytes());
-const octets = (bytes: Buffer): Asn1 => asn1.create(U, T.OCTETSTRING, false, bytes.toString('binary'));
-const nul = (): Asn1 => asn1.create(U, T.NULL, false, '');
-const tagged = (tag: number, v: Asn1[]): Asn1 => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, true, v);
-const der = (a: Asn1): Buffer => Buffer.from(asn1.toDer(a).getBytes(), 'binary');
-// decodeBitStrings: false keeps BIT STRING contents opaque, so certificates re-encode byte for byte
-const fromDer = (b: Buffer): Asn1 =>
-  (asn1.fromDer as unknown as (bytes: string, options: { decodeBitStrings: boolean }) => Asn1)(b.toString('binary'), { decodeBitStrings: false });
+const der = (a: forge.asn1.Asn1): Buffer => Buffer.from(forge.asn1.toDer(a).getBytes(), 'binary');
 const P12_OIDS = {
   shroudedKeyBag: forge.pki.oids.pkcs8ShroudedKeyBag as string,
   keyBag: forge.pki.oids.keyBag as string,
   certBag: forge.pki.oids.certBag as string,
 };
-
-/** DER orders SET OF by encoding (X.690 11.6), shorter values padded with zeros. */
-function derSortedSet(items: Buffer[]): Buffer[] {
-  return [...items].sort((a, b) => {
-    const n = Math.max(a.length, b.length);
-    for (let i = 0; i < n; i++) {
-      const d = (a[i] ?? 0) - (b[i] ?? 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
-}
 
 /** Where the private key lives: here (a KeyObject) or elsewhere (a callback, e.g. an HSM or a DSC token). */
 export interface SigningKey {
@@ -99,10 +61,7 @@ function subjectField(subject: string, field: string): string | undefined {
   return line?.slice(field.length + 1);
 }
 
-/**
- * A reusable signer for @signpdf: everything that does not depend on the document (certificate
- * structures, the ESS attribute, the issuer and serial) is encoded once in the constructor.
- */
+/** A reusable signer for @signpdf: the certificates are read and checked once, in the constructor. */
 export class CmsSigner extends Signer {
   readonly certificate: X509Certificate;
   readonly chain: X509Certificate[];
@@ -111,14 +70,14 @@ export class CmsSigner extends Signer {
   readonly estimatedSize: number;
   private readonly key: SigningKey;
   private readonly options: Required<Omit<CmsSignerOptions, 'label'>> & { label: string };
-  private readonly certsAsn1: Asn1[];
-  private readonly sid: Asn1;
-  private readonly essAttribute: Buffer;
+  private readonly chainDer: Buffer[];
 
   constructor(chainDer: Buffer[], key: SigningKey, options: CmsSignerOptions = {}) {
     super();
     if (chainDer.length === 0) throw signerError('No signing certificate was given.');
+    if (!embeddable(chainDer)) throw signerError('A certificate in the chain is not in canonical DER form and cannot be embedded.');
     this.key = key;
+    this.chainDer = chainDer.map((d) => Buffer.from(d));
     this.chain = chainDer.map((d) => new X509Certificate(d));
     this.certificate = this.chain[0] as X509Certificate;
     this.options = {
@@ -135,24 +94,6 @@ export class CmsSigner extends Signer {
       notAfter: new Date(this.certificate.validTo),
       fingerprint256: this.certificate.fingerprint256.replace(/:/g, '').toLowerCase(),
     };
-
-    this.certsAsn1 = chainDer.map((d) => {
-      const a = fromDer(d);
-      if (!der(a).equals(d)) throw signerError('A certificate in the chain is not in canonical DER form and cannot be embedded.');
-      return a;
-    });
-    // Certificate → tbsCertificate → [0] version?, serialNumber, signature, issuer
-    const tbs = (this.certsAsn1[0]?.value as Asn1[])[0] as Asn1;
-    const fields = tbs.value as Asn1[];
-    const off = fields[0]?.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
-    const serial = fields[off] as Asn1;
-    const issuer = fields[off + 2] as Asn1;
-    this.sid = seq([issuer, serial]);
-
-    const certHash = createHash('sha256').update(chainDer[0] as Buffer).digest();
-    // ESSCertIDv2 with hashAlgorithm omitted (DEFAULT sha256), issuerSerial { GeneralNames{directoryName [4]}, serial }
-    const essCertId = seq([octets(certHash), seq([seq([tagged(4, [issuer])]), serial])]);
-    this.essAttribute = der(seq([oid(OID.signingCertificateV2), set([seq([seq([essCertId])])])]));
     this.estimatedSize = chainDer.reduce((s, d) => s + d.length, 0) + 1500;
   }
 
@@ -170,50 +111,18 @@ export class CmsSigner extends Signer {
     }
   }
 
-  /** The DER of the signed attributes (as a SET) for `content`. */
-  private signedAttributes(content: Buffer, signingTime: Date): Buffer[] {
-    const digest = createHash('sha256').update(content).digest();
-    const attrs = [
-      der(seq([oid(OID.contentType), set([oid(OID.data)])])),
-      der(seq([oid(OID.messageDigest), set([octets(digest)])])),
-      this.essAttribute,
-    ];
-    if (this.options.signingTimeAttribute) {
-      const time = signingTime.getUTCFullYear() < 2050
-        ? asn1.create(U, T.UTCTIME, false, asn1.dateToUtcTime(signingTime))
-        : asn1.create(U, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(signingTime));
-      attrs.push(der(seq([oid(OID.signingTime), set([time])])));
-    }
-    return derSortedSet(attrs);
-  }
-
   /** Called by @signpdf with the bytes covered by /ByteRange. Returns the DER ContentInfo. */
   override async sign(content: Buffer, signingTime?: Date): Promise<Buffer> {
     const at = signingTime ?? new Date();
     this.checkValidity(at);
-    const attrs = this.signedAttributes(content, at);
-    const attrsAsSet = Buffer.concat([Buffer.from([0x31]), derLength(attrs.reduce((s, a) => s + a.length, 0)), ...attrs]);
-    const signature = await this.key.sign(attrsAsSet);
-
-    const signedAttrsTagged = tagged(0, attrs.map((a) => fromDer(a)));
-    const sigAlg = this.key.type === 'rsa' ? seq([oid(OID.rsaEncryption), nul()]) : seq([oid(OID.ecdsaWithSha256)]);
-    const signerInfo = seq([int(1), this.sid, seq([oid(OID.sha256)]), signedAttrsTagged, sigAlg, octets(signature)]);
-    const signedData = seq([
-      int(1),
-      set([seq([oid(OID.sha256)])]),
-      seq([oid(OID.data)]),
-      tagged(0, this.certsAsn1),
-      set([signerInfo]),
-    ]);
-    return der(seq([oid(OID.signedData), tagged(0, [signedData])]));
+    const plan = planSignedData({
+      contentSha256: createHash('sha256').update(content).digest(),
+      certificates: this.chainDer,
+      keyType: this.key.type,
+      signingTime: this.options.signingTimeAttribute ? at : null,
+    });
+    return plan.finish(await this.key.sign(plan.toBeSigned));
   }
-}
-
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
 function signerError(message: string, cause?: unknown): AppError {
@@ -267,7 +176,7 @@ export function createP12Signer(opts: { p12: Buffer | string; password: string }
   const bytes = typeof opts.p12 === 'string' ? Buffer.from(opts.p12.replace(/\s+/g, ''), 'base64') : opts.p12;
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(bytes.toString('binary')), false, opts.password);
+    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(bytes.toString('binary')), false, opts.password);
   } catch (e) {
     const wrongPassword = e instanceof Error && /password|Invalid|MAC/i.test(e.message);
     throw signerError(
@@ -283,11 +192,11 @@ export function createP12Signer(opts: { p12: Buffer | string; password: string }
   if (!keyBag) throw signerError('The PKCS#12 file holds no private key.');
   const keyDer = keyBag.key
     ? der(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)))
-    : der((keyBag as unknown as { asn1: Asn1 }).asn1);
+    : der((keyBag as unknown as { asn1: forge.asn1.Asn1 }).asn1);
   const key = createPrivateKey({ key: keyDer, format: 'der', type: 'pkcs8' });
   const certBags = p12.getBags({ bagType: P12_OIDS.certBag })[P12_OIDS.certBag] ?? [];
   const certs = certBags.map((b) => {
-    const a = b.cert ? forge.pki.certificateToAsn1(b.cert) : (b as unknown as { asn1: Asn1 }).asn1;
+    const a = b.cert ? forge.pki.certificateToAsn1(b.cert) : (b as unknown as { asn1: forge.asn1.Asn1 }).asn1;
     return new X509Certificate(der(a));
   });
   const leaf = certs.find((c) => c.checkPrivateKey(key));
