@@ -42,7 +42,7 @@ import { defineRoute } from '../http/route.js';
 import { workflowErrorToAppError } from '../http/workflow-errors.js';
 import { namePeople } from '../../services/identity/people-names.js';
 
-const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id') });
+const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id, draft number or file number') });
 
 const signingPayload = z.object({
   purpose: z.enum(['submission', 'deficiency-edit', 'clarification']),
@@ -53,7 +53,8 @@ const signingPayload = z.object({
 const stateSchema = z.object({ status: z.string(), applicationNumber: z.string() }).loose();
 
 async function loadVisible(deps: ApiDeps, principal: Principal, id: string): Promise<ApplicationRow> {
-  const row = await deps.orm.em.fork().findOne(ApplicationRow, { $or: [{ id }, { number: id }] });
+  // the id, the draft number or the file number (the number the exporter's and officers' mails lead with)
+  const row = await deps.orm.em.fork().findOne(ApplicationRow, { $or: [{ id }, { number: id }, { fileNumber: id }] });
   if (!row || !canSee(principal, row)) throw applicationNotFound(id);
   return row;
 }

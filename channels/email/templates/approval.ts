@@ -1,5 +1,5 @@
 import { sanitizeFileName } from '../../../domain/application/sanitize-file-name.js';
-import { factsHtml, factsText, formatDateTime, frame, greetingName, html, link, type MailContext, type RenderedMail } from './layout.js';
+import { apiBase, factsHtml, factsText, formatDateTime, frame, greetingName, html, link, type MailContext, type RenderedMail } from './layout.js';
 
 export interface ApprovalInput {
   ctx: MailContext;
@@ -26,7 +26,8 @@ export function renderApproval(i: ApprovalInput): RenderedMail {
   ];
   const intro = `Your Certificate of Origin has been issued and digitally signed. The electronic copy is attached to this e-mail.`;
   const verify = `Customs authorities can verify it by scanning its QR code or by entering the certificate number on the verification page:`;
-  const also = 'The certificate and any attested documents can also be downloaded from My Dashboard > Submitted Applications > View Approved Letter.';
+  const pdf = `${apiBase(i.ctx)}/v1/certificates/${encodeURIComponent(i.certificateNumber)}/pdf`;
+  const also = `The signed certificate can also be downloaded through the API: GET ${pdf}`;
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),
     text: [intro, factsText(facts), `${verify}\n  ${i.verifyUrl}`, also].join('\n\n'),
