@@ -40,7 +40,7 @@ function problemsOf(name: string, m: RenderedMail): string[] {
     if (!url.startsWith(BASE)) continue;
     if (!serving(pathOf(url))) out.push(`${name}: ${url} is not served by the API (no such path in the OpenAPI document)`);
   }
-  for (const [, href = ""] of m.html.matchAll(/href="([^"]+)"/g)) {
+  for (const [, href = ''] of m.html.matchAll(/href="([^"]+)"/g)) {
     if (href.startsWith('mailto:') || !href.startsWith(BASE)) continue;
     const s = serving(pathOf(href));
     if (!s?.methods.has('get')) out.push(`${name}: the link ${href} does not open anything (${s ? `only ${[...s.methods].join('/')}` : 'no such path'})`);
