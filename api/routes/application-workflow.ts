@@ -505,7 +505,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           if (e instanceof BodyTooLarge) throw new AppError(ErrorCode.AttachmentRejected, `${query.fileName} is larger than 5 MB: a deficiency response file can be at most 5 MB.`, { status: 413 });
           throw e;
         }
-        const inspected = inspectUpload({ fileName: query.fileName, bytes }, DEFICIENCY_RESPONSE_POLICY, 'body');
+        const inspected = await inspectUpload({ fileName: query.fileName, bytes }, DEFICIENCY_RESPONSE_POLICY, 'body');
         if (!inspected.ok) throw new AppError(ErrorCode.AttachmentRejected, inspected.problems.map((p) => p.message).join('; '), { problems: inspected.problems });
         const em = deps.orm.em.fork();
         const count = await em.count(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response', round: app.deficiencyRound });
