@@ -1,3 +1,4 @@
+import { signaturesOf } from '../../services/application/signed-version.js';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { APPLICATION_STATUSES } from '../../db/entities/index.js';
@@ -25,6 +26,8 @@ import {
   validationProblems,
 } from '../drafts/draft-service.js';
 import { etagOf, expectedVersion } from '../drafts/version.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
+import { PREVIEW_WATERMARK, renderPreview } from '../../services/certificate/preview.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 
@@ -88,6 +91,18 @@ const applicationSchema = z.object({
   updatedAt: z.string(),
   submittedAt: z.string().nullable(),
   statusChangedAt: z.string(),
+});
+const signatureSchema = z.object({
+  purpose: z.string().describe("'submission', 'deficiency-edit' or 'clarification'"),
+  round: z.number().int().describe('0 for the submission, the deficiency round for a response'),
+  sha256: z.string().describe('of the signed bytes'),
+  method: z.string().describe("how it was signed: 'dsc' (the registered DSC), 'esign' (Aadhaar eSign) or 'smime' (a DSC-signed e-mail)"),
+  signer: z.object({
+    userId: z.string(),
+    name: z.string().nullable().describe("the verified name: the DSC's, or the one in the Aadhaar record eSign returned"),
+    aadhaarLast4: z.string().nullable().describe('eSign: the last 4 digits of the Aadhaar number'),
+  }),
+  signedAt: z.string(),
 });
 const saveResultSchema = z.object({
   application: applicationSchema,
@@ -177,6 +192,38 @@ export function draftRoutes(deps: ApiDeps) {
       },
     }),
     ...tabRoutes,
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/preview.pdf',
+      operationId: 'previewApplicationCertificate',
+      summary: 'Preview the certificate the application would be issued as (seed 001 step 5 "Preview Certificate"), before signing and paying',
+      description:
+        "The agreement's layout drawn from the saved tabs, with \"before/after shipment\" and its mark, " +
+        `"${PREVIEW_WATERMARK}" across every page; no signature image, no stamp, no QR code and no digital signature, so it verifies nothing. ` +
+        'No certificate number is taken: the number shows where it will go (`EIC/2026/031/PREVIEW`). ' +
+        'Every tab the certificate prints (all but Attachments) must be saved: 422 validation_failed names the missing ones. ' +
+        'The exporter of the IEC at any time; the office\'s officers, the agency\'s administrators, helpdesk and administrators once they may see the file. ' +
+        'A request for a duplicate or in-lieu certificate gets its own preview (`GET /v1/certificate-requests/{id}/preview.pdf`).',
+      tags: ['applications'],
+      auth: ['exporter', 'officer', 'agency-admin', 'helpdesk', 'admin'],
+      params: idParam,
+      responses: {
+        200: { description: 'the preview', schema: binary, contentType: 'application/pdf' },
+        404: { description: 'no such application (or not visible to you)' },
+        422: { description: 'validation_failed: tabs the certificate prints are not saved yet (each named in errors[])' },
+      },
+      handler: async ({ params, principal, res }) => {
+        const e = em();
+        const row = await findVisible(e, principal!, params.id);
+        const pdf = await renderPreview(e, await loadReferenceIndex(e), row);
+        res.setHeader('Content-Type', 'application/pdf');
+        res.setHeader('Content-Disposition', `inline; filename="preview-${row.number}.pdf"`);
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.status(200).end(Buffer.from(pdf));
+        return undefined;
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/v1/applications/:id/validation',
@@ -324,12 +371,12 @@ export function draftRoutes(deps: ApiDeps) {
       tags: ['applications'],
       auth: [...ROLES],
       params: idParam,
-      responses: { 200: { description: 'the application', schema: applicationSchema }, 404: { description: 'not found' } },
+      responses: { 200: { description: 'the application', schema: applicationSchema.extend({ signatures: z.array(signatureSchema) }) }, 404: { description: 'not found' } },
       handler: async ({ res, params, principal }) => {
         const e = em();
         const row = await findVisible(e, principal!, params.id);
         sendEtag(res, row.version);
-        return applicationView(row, await visibleAttachmentRows(e, principal!, row));
+        return { ...applicationView(row, await visibleAttachmentRows(e, principal!, row)), signatures: await signaturesOf(e, row.id) };
       },
     }),
     defineRoute({

@@ -23,7 +23,7 @@ export interface DeficiencyRound {
   remarks: string;
   documentsRequested: string[];
   /** The exporter's answer (seed 004): an edited application, or a clarification without edits. */
-  response?: { at: string; kind: 'edit' | 'clarification'; text?: string };
+  response?: { at: string; kind: 'edit' | 'clarification'; text?: string; signatureMethod?: string };
 }
 
 /** Everything the bot shows about one application; produced by the read model / a workflow Query. */
@@ -37,11 +37,15 @@ export interface ApplicationCard {
   agency: { code: string; name: string };
   office: { code: string; name: string };
   invoice: { number: string; date: string; currency: string; value: number; valueUsd: number };
+  /** Requested after shipment (seed 001): the certificate is issued retrospectively, with the agreement's mark where its form has one. */
+  afterShipment?: { mark?: string };
   goods: { description: string; hsCode: string; quantity: number; unit: string }[];
   attachments: { name: string; kind: string }[];
   deficiencies: DeficiencyRound[];
   /** ISO 8601: when the application reached the office. */
   submittedAt?: string;
+  /** How the exporter signed what the office reviews (the submission): 'dsc', 'esign', and the verified name. */
+  signature?: { method: string; signerName?: string };
   /** Approval or rejection (a deficiency is recorded in its round instead). */
   decidedBy?: OfficerRef;
   decidedAt?: string;
