@@ -250,7 +250,7 @@ describe('public certificate verification in headless Chromium', () => {
     const openapi = await api(stack, 'GET', '/openapi.json');
     const op = openapi.body.paths['/v1/public/certificates'].get;
     expect(op.security).toEqual([]);
-    expect(op.parameters.map((p: any) => p.name).sort()).toEqual(['captchaAnswer', 'captchaToken', 'no', 't']);
+    expect(op.parameters.map((p: any) => p.name).sort()).toEqual(['altcha', 'captchaAnswer', 'captchaToken', 'no', 't']);
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '404', '422', '429']));
     expect(openapi.body.paths['/.well-known/coo-keys.json'].get).toBeDefined();
     expect(openapi.body.paths['/v1/certificates/{number}/pdf'].get).toBeDefined();
