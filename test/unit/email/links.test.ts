@@ -75,6 +75,12 @@ const renders: Record<string, () => RenderedMail[]> = {
       issuedAt: at,
       verifyUrl: verificationUrl(BASE, 'EIC/2026/031/0000001A', 'tok'),
       certificatePdf: Buffer.from('%PDF-1.7'),
+      // as services/notification/notify-application.ts builds them
+      certificateUrl: `${BASE}/v1/certificates/${encodeURIComponent('EIC/2026/031/0000001A')}/pdf`,
+      attested: [
+        { fileName: 'invoice.pdf', url: `${BASE}/v1/certificates/${encodeURIComponent('EIC/2026/031/0000001A')}/attested-documents/d1.pdf` },
+        { fileName: 'packing-list.pdf', declinedRemark: 'Not signed.' },
+      ],
     }),
   ],
   renderRejection: () => [undefined, request].map((r) => templates.renderRejection({ ctx, exporterName: 'Raj', applicationNumber: FILE, office: 'EIC Mumbai', reason: 'No.', request: r })),
@@ -114,7 +120,7 @@ describe('mail links point at what this system serves', () => {
     expect(submitted!.text).toContain(`GET ${BASE}/v1/applications/${FILE}/workflow`);
     expect(renders.renderPaymentReminder!()[0]!.text).toContain(`POST ${BASE}/v1/applications/DRAFTCOOAPPLY00000019AM26/payment`);
     expect(renders.renderDeficiencyRaised!()[0]!.text).toContain(`POST ${BASE}/v1/applications/${FILE}/deficiency-response`);
-    expect(renders.renderApproval!()[0]!.text).toContain(`GET ${BASE}/v1/certificates/EIC%2F2026%2F031%2F0000001A/pdf`);
+    expect(renders.renderApproval!()[0]!.text).toContain(`${BASE}/v1/certificates/EIC%2F2026%2F031%2F0000001A/pdf`);
     expect(renders.renderApproval!()[0]!.html).toContain(`href="${BASE}/verify?no=EIC/2026/031/0000001A&amp;t=tok"`);
     const status = KNOWN_PROBLEMS.find((p) => p.category === 'application_status')!;
     const ack = templates.renderTicketAcknowledgement({ ctx, ticketNumber: 'HD-2026-000001', originalSubject: 'Status', knownProblem: { title: status.title, fix: status.fix } });
