@@ -16,7 +16,8 @@ import { sleep, spawnService, stopProcessGroup, tailFile } from './infra/process
 import { createOrm, migrate } from '../db/orm.js';
 import { seed } from '../db/seed.js';
 import { ensureTestPki } from './pki/test-pki.js';
-import { MissingProgramError, startDevMailServers, type MailServers } from './mail/mail-servers.js';
+import type { MailServers } from './mail/mail-servers.js';
+import { bringUpDevMail } from './lib/dev-mail.js';
 
 const t0 = Date.now();
 const config = loadConfigOrExit();
@@ -104,21 +105,20 @@ try {
     say(`development PKI in ${pki.dir} (DSC tokens as .p12, password ${pki.password}; trusted CAs: trusted-cas.pem)`);
   }
 
-  // a development mail server (SMTP in, IMAP to read) when no SMTP server is configured
+  // a development mail server (SMTP in, IMAP to read) when no SMTP server is configured; its Debian
+  // packages are installed first when missing, as `npm test` does
   let mail: MailServers | undefined;
   if (!config.mail.smtpUrl && config.env !== 'production') {
-    try {
-      mail = await startDevMailServers({ dataDir: path.join(config.dataDir, 'mail') });
-      cleanups.push(() => mail!.stop());
+    mail = await bringUpDevMail({ dataDir: path.join(config.dataDir, 'mail'), log: say });
+    if (mail) {
+      const servers = mail;
+      cleanups.push(() => servers.stop());
       extraEnv.SMTP_URL = `smtp://${mail.smtp.host}:${mail.smtp.port}`;
       if (!process.env.HELPDESK_ADDRESS) extraEnv.HELPDESK_ADDRESS = 'helpdesk@coo.test';
       if (!process.env.MAIL_DOMAIN) extraEnv.MAIL_DOMAIN = 'coo.test';
       if (!process.env.MAIL_FROM) extraEnv.MAIL_FROM = 'CoO Trade Connect <noreply@coo.test>';
       if (!process.env.IMAP_URL && !process.env.IMAP_HOST) extraEnv.IMAP_URL = `imap://helpdesk%40coo.test:helpdesk@${mail.imap.host}:${mail.imap.port}`;
       say(`development mail server: SMTP ${mail.smtp.host}:${mail.smtp.port}, IMAP ${mail.imap.host}:${mail.imap.port} (mail to outside addresses lands in catchall@coo.test, password catchall)`);
-    } catch (e) {
-      const why = e instanceof MissingProgramError ? e.message : `could not start (${(e as Error).message})`;
-      say(`no development mail server: ${why}; e-mails are kept in the notification table instead`);
     }
   }
 

@@ -66,7 +66,7 @@ export async function uploadAttachment(
   expected: number | undefined,
 ): Promise<UploadResult> {
   const policy = APPLICATION_ATTACHMENT_POLICY;
-  const inspected = inspectUpload({ fileName: req.fileName, bytes: req.bytes }, policy, 'body');
+  const inspected = await inspectUpload({ fileName: req.fileName, bytes: req.bytes }, policy, 'body');
   return em.transactional(async (tx) => {
     const row = await lockOwned(tx, principal, id);
     assertVersion(row.number, row.version, expected);

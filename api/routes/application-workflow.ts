@@ -46,7 +46,7 @@ import { markedForAttestation } from '../../services/certificate/attested-docume
 import { completeFileESign, startFileESign } from '../../services/application/file-esign.js';
 import { identitySetupFor } from './identity-support.js';
 
-const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id') });
+const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id, draft number or file number') });
 
 const signingPayload = z.object({
   purpose: z.enum(['submission', 'deficiency-edit', 'clarification']),
@@ -73,7 +73,8 @@ const approveBody = z
 const stateSchema = z.object({ status: z.string(), applicationNumber: z.string() }).loose();
 
 async function loadVisible(deps: ApiDeps, principal: Principal, id: string): Promise<ApplicationRow> {
-  const row = await deps.orm.em.fork().findOne(ApplicationRow, { $or: [{ id }, { number: id }] });
+  // the id, the draft number or the file number (the number the exporter's and officers' mails lead with)
+  const row = await deps.orm.em.fork().findOne(ApplicationRow, { $or: [{ id }, { number: id }, { fileNumber: id }] });
   if (!row || !canSee(principal, row)) throw applicationNotFound(id);
   return row;
 }
@@ -598,7 +599,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           if (e instanceof BodyTooLarge) throw new AppError(ErrorCode.AttachmentRejected, `${query.fileName} is larger than 5 MB: a deficiency response file can be at most 5 MB.`, { status: 413 });
           throw e;
         }
-        const inspected = inspectUpload({ fileName: query.fileName, bytes }, DEFICIENCY_RESPONSE_POLICY, 'body');
+        const inspected = await inspectUpload({ fileName: query.fileName, bytes }, DEFICIENCY_RESPONSE_POLICY, 'body');
         if (!inspected.ok) throw new AppError(ErrorCode.AttachmentRejected, inspected.problems.map((p) => p.message).join('; '), { problems: inspected.problems });
         const em = deps.orm.em.fork();
         const count = await em.count(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response', round: app.deficiencyRound });

@@ -142,8 +142,9 @@ export function identityRoutes(deps: ApiDeps) {
       operationId: 'registerMyDsc',
       summary: 'Register your DSC: certificate plus a signature over the challenge',
       description:
-        'Every DSC rule is enforced, each with its own error code: `dsc_untrusted` (not issued by a trusted CA), `dsc_expired` ("Expired Certificate"), ' +
-        '`dsc_not_yet_valid`, `dsc_key_usage`, `dsc_class_not_allowed` (Class II/III only), `dsc_iec_not_matched` ("IEC Not Matched, Kindly Insert Correct Token"; exporters only), ' +
+        'Every DSC rule is enforced, each with its own error code and a `detail` that says plainly which rule failed and what to do (`rule` names it), ending with the ' +
+        'legacy eCoO error text where there was one (`legacyMessage`): `dsc_untrusted` (not issued by a trusted CA), `dsc_expired` (legacy "Expired Certificate"), ' +
+        '`dsc_not_yet_valid`, `dsc_key_usage`, `dsc_class_not_allowed` (Class II/III only), `dsc_iec_not_matched` (legacy "IEC Not Matched, Kindly Insert Correct Token"; exporters only), ' +
         '`signature_invalid` (the challenge was not signed with this certificate\'s key). Then the identity-matching threshold: your profile name must match the DSC\'s ' +
         'name exactly (letter case aside); otherwise `dsc_name_mismatch` explains every difference and your automated verification is frozen until a helpdesk or ' +
         'admin user unfreezes it (`user_frozen` on every later attempt). For an additional exporter user this completes the mapping to the IEC. ' +

@@ -6,6 +6,7 @@ import { loadCertificateRecord } from '../../services/certificate/live-record.js
 import { linkTokenMatches } from '../../services/certificate/link-token.js';
 import { createQrKeySource } from '../../services/certificate/qr-key-source.js';
 import { checkCaptcha, createCaptcha } from '../../services/certificate/captcha.js';
+import { checkPowSolution, createPowChallenge, type PowChallenge } from '../../services/certificate/proof-of-work.js';
 import { createSharedCaptchaGuard, createSharedRateLimiter, type RateLimitDecision } from '../../services/certificate/shared-limits.js';
 import { VERIFY_PATH, WELL_KNOWN_KEYS_PATH } from '../../services/certificate/qr-payload.js';
 import {
@@ -58,6 +59,8 @@ interface VerificationService {
   guard: ReturnType<typeof createSharedCaptchaGuard>;
   keys: ReturnType<typeof createQrKeySource>;
   newCaptcha(): ReturnType<typeof createCaptcha>;
+  /** the accessible alternative: a proof-of-work challenge the browser solves */
+  newPow(): Promise<PowChallenge>;
   /** by number: the caller has solved a captcha */
   byNumber(number: string): Promise<Lookup>;
   /** by the QR link: a wrong token answers exactly like an unknown number */
@@ -89,6 +92,7 @@ function verificationService(deps: ApiDeps): VerificationService {
     guard: createSharedCaptchaGuard({ em: () => deps.orm.em.fork() }),
     keys,
     newCaptcha: () => createCaptcha({ secret: settings().captchaSecret, ttlSeconds: settings().captchaTtlSeconds }),
+    newPow: () => createPowChallenge({ secret: settings().captchaSecret, ttlSeconds: settings().captchaTtlSeconds }),
     async byNumber(number) {
       const row = await find(number);
       return row ? { status: 'found', record: await recordOf(row) } : { status: 'not_found' };
@@ -112,6 +116,14 @@ function verificationService(deps: ApiDeps): VerificationService {
 /** A captcha answer checked and spent: false for a wrong, expired, malformed or already used one. */
 async function spendCaptcha(service: VerificationService, secret: string, token: string, answer: string): Promise<{ ok: true } | { ok: false; expired: boolean }> {
   const check = checkCaptcha({ secret, token, answer });
+  if (!check.ok) return { ok: false, expired: check.reason === 'expired' };
+  if (!(await service.guard.use(check.id, check.expiresAt))) return { ok: false, expired: false };
+  return { ok: true };
+}
+
+/** A proof-of-work solution checked and spent, in the same single-use guard as the image captchas. */
+async function spendPow(service: VerificationService, secret: string, payload: string): Promise<{ ok: true } | { ok: false; expired: boolean }> {
+  const check = await checkPowSolution({ secret, payload });
   if (!check.ok) return { ok: false, expired: check.reason === 'expired' };
   if (!(await service.guard.use(check.id, check.expiresAt))) return { ok: false, expired: false };
   return { ok: true };
@@ -162,7 +174,7 @@ export function verificationPages(deps: ApiDeps): Router {
     }
     const number = normaliseCertificateNumber(no);
     const captcha = s.newCaptcha();
-    return sendPage(res, 200, nonce, renderLookupPage(ctx, { captcha, ...(NUMBER_SHAPE.test(number) ? { number } : {}) }));
+    return sendPage(res, 200, nonce, renderLookupPage(ctx, { captcha, pow: await s.newPow(), ...(NUMBER_SHAPE.test(number) ? { number } : {}) }));
   });
 
   router.post(VERIFY_PATH, express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }), async (req, res) => {
@@ -178,12 +190,20 @@ export function verificationPages(deps: ApiDeps): Router {
     const number = normaliseCertificateNumber(first(body.no)).slice(0, 80);
     const answer = first(body.captcha).slice(0, 20);
     const token = first(body.captchaToken).slice(0, 200);
-    const again = (error: LookupError, status = 422) =>
-      sendPage(res, status, nonce, renderLookupPage(ctx, { captcha: s.newCaptcha(), ...(number ? { number } : {}), error }));
-    if (!number || !answer) return again('missing_fields');
-    const spent = await spendCaptcha(s, deps.config.certificates.verification.captchaSecret, token, answer);
-    if (!spent.ok) {
-      return sendPage(res, 422, nonce, renderWrongCaptchaPage(ctx, { captcha: s.newCaptcha(), number, expired: spent.expired }));
+    // the accessible path: the page's script solved a proof-of-work challenge instead of the image
+    const altcha = first(body.altcha).slice(0, 2000);
+    const again = async (error: LookupError, status = 422) =>
+      sendPage(res, status, nonce, renderLookupPage(ctx, { captcha: s.newCaptcha(), pow: await s.newPow(), ...(number ? { number } : {}), error }));
+    if (!altcha && first(body.withoutImage)) return again(number ? 'pow_needs_script' : 'missing_fields');
+    if (!number || (!answer && !altcha)) return again('missing_fields');
+    const secret = deps.config.certificates.verification.captchaSecret;
+    if (altcha) {
+      if (!(await spendPow(s, secret, altcha)).ok) return again('pow_failed');
+    } else {
+      const spent = await spendCaptcha(s, secret, token, answer);
+      if (!spent.ok) {
+        return sendPage(res, 422, nonce, renderWrongCaptchaPage(ctx, { captcha: s.newCaptcha(), pow: await s.newPow(), number, expired: spent.expired }));
+      }
     }
     if (!NUMBER_SHAPE.test(number)) return again('invalid_number');
     const found = await s.byNumber(number);
@@ -201,6 +221,7 @@ const lookupQuery = z.object({
   t: z.string().max(80).optional().describe("The QR link's token (the t= of the QR code's URL): no captcha needed"),
   captchaToken: z.string().max(200).optional().describe('From GET /v1/public/captcha'),
   captchaAnswer: z.string().max(20).optional().describe('The characters of the captcha image (not case-sensitive)'),
+  altcha: z.string().max(2000).optional().describe('Instead of the captcha: a solved proof-of-work challenge from GET /v1/public/pow-challenge (base64 JSON: algorithm, challenge, number, salt, signature)'),
 });
 
 const historyEvent = z.object({ at: z.string(), type: z.string(), description: z.string(), relatedCertificateNumber: z.string().optional(), actor: z.string().optional() });
@@ -296,11 +317,37 @@ export function verificationRoutes(deps: ApiDeps) {
     }),
     defineRoute({
       method: 'get',
+      path: '/v1/public/pow-challenge',
+      operationId: 'newVerificationPowChallenge',
+      summary: 'A proof-of-work challenge: the alternative to the captcha image, solved by the client itself',
+      description:
+        'ALTCHA (altcha-lib): find the number n, 0 ≤ n ≤ maxnumber, whose SHA-256(salt + n) in hex equals challenge, then send base64(JSON {algorithm, challenge, number, salt, signature}) ' +
+        'as `altcha` to GET /v1/public/certificates. Each challenge is accepted once, until expiresAt (the same single-use record as the captchas).',
+      tags: ['public verification'],
+      auth: 'public',
+      responses: {
+        200: {
+          description: 'a challenge',
+          schema: z.object({ algorithm: z.string(), challenge: z.string(), maxnumber: z.number(), salt: z.string(), signature: z.string(), expiresAt: z.string() }),
+        },
+        429: { description: 'too many requests (problem+json, Retry-After)' },
+      },
+      handler: async ({ req, res }) => {
+        publicHeaders(res);
+        const s = service();
+        const limit = await s.take(req);
+        if (!limit.ok) throw rateLimited(res, limit);
+        return s.newPow();
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/v1/public/certificates',
       operationId: 'verifyCertificate',
       summary: 'Verify a certificate: all its details and its live record (no login)',
       description:
-        'Either the QR link\'s token (`t`, from the QR code\'s URL) or a solved captcha (`captchaToken` + `captchaAnswer`, from GET /v1/public/captcha; each accepted once). ' +
+        'Either the QR link\'s token (`t`, from the QR code\'s URL), a solved captcha (`captchaToken` + `captchaAnswer`, from GET /v1/public/captcha) or a solved proof-of-work challenge ' +
+        '(`altcha`, from GET /v1/public/pow-challenge), each captcha and challenge accepted once. ' +
         'An unknown number and a wrong token get the same 404. Rate-limited per client IP (429 with Retry-After).',
       tags: ['public verification'],
       auth: 'public',
@@ -308,7 +355,7 @@ export function verificationRoutes(deps: ApiDeps) {
       responses: {
         200: { description: 'the certificate and its live record', schema: publicView },
         404: { description: 'no certificate with this number (or a wrong link token)' },
-        422: { description: 'no token and no captcha, or a wrong, expired or already used captcha (code captcha_failed)' },
+        422: { description: 'no token and no captcha, or a wrong, expired or already used captcha or proof-of-work solution (code captcha_failed)' },
         429: { description: 'too many requests (problem+json, Retry-After)' },
       },
       handler: async ({ req, res, query }) => {
@@ -319,6 +366,17 @@ export function verificationRoutes(deps: ApiDeps) {
         let found: Lookup;
         if (query.t) {
           found = await s.byLink(query.no, query.t);
+        } else if (query.altcha) {
+          const spent = await spendPow(s, deps.config.certificates.verification.captchaSecret, query.altcha);
+          if (!spent.ok) {
+            throw new AppError(
+              ErrorCode.CaptchaFailed,
+              spent.expired ? 'The proof-of-work challenge has expired: get a new one and try again.' : 'The proof-of-work solution is wrong, forged or was already used: get a new challenge and try again.',
+              { problems: [{ path: 'query/altcha', message: spent.expired ? 'expired' : 'wrong, forged or already used' }] },
+            );
+          }
+          const number = normaliseCertificateNumber(query.no);
+          found = NUMBER_SHAPE.test(number) ? await s.byNumber(number) : { status: 'not_found' };
         } else {
           if (!query.captchaToken || !query.captchaAnswer) {
             throw new AppError(ErrorCode.ValidationFailed, 'Give the token of the QR code\'s link (t), or a captcha: captchaToken and captchaAnswer (GET /v1/public/captcha).', {

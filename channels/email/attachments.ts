@@ -9,8 +9,8 @@
  * repaired. Files are only ever kept as bytes: nothing here (or downstream) opens or runs them.
  */
 import { createHash } from 'node:crypto';
-import { CONTENT_TYPES, DEFICIENCY_RESPONSE_POLICY } from '../../domain/application/check-upload.js';
-import { detectFileType } from '../../domain/application/detect-file-type.js';
+import { CONTENT_TYPES, DEFICIENCY_RESPONSE_POLICY, TYPE_NAMES } from '../../domain/application/check-upload.js';
+import { identifyFile } from '../../domain/application/detect-file-type.js';
 import { fileNameRefusal, sanitizeFileName } from '../../domain/application/sanitize-file-name.js';
 import type { DetectedFileType } from '../../domain/application/schemas.js';
 
@@ -19,7 +19,8 @@ export const ATTACHMENT_RULES = {
   maxBytesPerFile: DEFICIENCY_RESPONSE_POLICY.maxBytes,
 } as const;
 
-export const ALLOWED_TYPES_TEXT = 'only PDF, JPG, XLS, XLSX';
+/** "only PDF, JPG, XLS, XLSX": the types of the API's uploads, from the same policy */
+export const ALLOWED_TYPES_TEXT = `only ${DEFICIENCY_RESPONSE_POLICY.allowed.map((t) => TYPE_NAMES[t]).join(', ')}`;
 
 const TYPE_NAME: Record<DetectedFileType, string> = { pdf: 'a PDF', jpeg: 'a JPG image', png: 'a PNG image', xls: 'an XLS workbook', xlsx: 'an XLSX workbook' };
 
@@ -81,7 +82,7 @@ function claimedType(name: string): DetectedFileType | null {
   return null;
 }
 
-export function checkAttachments(files: IncomingAttachment[], rules: Partial<typeof ATTACHMENT_RULES> = {}): AttachmentCheck {
+export async function checkAttachments(files: IncomingAttachment[], rules: Partial<typeof ATTACHMENT_RULES> = {}): Promise<AttachmentCheck> {
   const maxFiles = rules.maxFiles ?? ATTACHMENT_RULES.maxFiles;
   const maxBytes = rules.maxBytesPerFile ?? ATTACHMENT_RULES.maxBytesPerFile;
   const allowed = DEFICIENCY_RESPONSE_POLICY.allowed;
@@ -92,12 +93,12 @@ export function checkAttachments(files: IncomingAttachment[], rules: Partial<typ
   const overCount: string[] = [];
   const taken = new Set<string>();
 
-  files.forEach((file, index) => {
+  for (const [index, file] of files.entries()) {
     const given = file.filename ?? '';
     const shown = sanitizeFileName(given.trim() === '' ? `attachment-${index + 1}` : given);
     if (file.embedded) {
       ignored.push({ filename: shown, reason: 'embedded in the message body' });
-      return;
+      continue;
     }
     const refuse = (reason: string) => {
       refused.push({ filename: shown, reason });
@@ -106,27 +107,32 @@ export function checkAttachments(files: IncomingAttachment[], rules: Partial<typ
     const badName = fileNameRefusal(given);
     if (badName) {
       refuse(`the file name is not accepted: ${badName}; rename the file (letters, digits, spaces, "-" and "_") and attach it again`);
-      return;
+      continue;
     }
     if (file.content.length === 0) {
       refuse('the file is empty');
-      return;
+      continue;
     }
-    const detected = detectFileType(file.content);
+    // a file over the limit is not parsed
+    if (file.content.length > maxBytes) {
+      refuse(`${formatMegabytes(file.content.length)} is over the ${formatMegabytes(maxBytes).replace('.0 ', ' ')} limit per file`);
+      continue;
+    }
+    const detected = await identifyFile(file.content);
+    if (detected.type === null && detected.damaged) {
+      refuse(`not accepted: it is ${detected.reason}; save or scan it again and attach it`);
+      continue;
+    }
     if (detected.type === null || !allowed.includes(detected.type)) {
       const claimed = claimedType(given);
       const what = detected.type !== null ? `; it is ${TYPE_NAME[detected.type]}` : detected.reason.startsWith('its content') ? '' : `; it is ${detected.reason}`;
       refuse(claimed && claimed !== detected.type ? `type not allowed (${ALLOWED_TYPES_TEXT}): the content is not ${TYPE_NAME[claimed]}${what}` : `type not allowed (${ALLOWED_TYPES_TEXT})`);
-      return;
-    }
-    if (file.content.length > maxBytes) {
-      refuse(`${formatMegabytes(file.content.length)} is over the ${formatMegabytes(maxBytes).replace('.0 ', ' ')} limit per file`);
-      return;
+      continue;
     }
     if (accepted.length >= maxFiles) {
       overCount.push(shown);
       refused.push({ filename: shown, reason: `more than ${maxFiles} files` });
-      return;
+      continue;
     }
     const filename = uniqueName(sanitizeFileName(given.trim() === '' ? `attachment-${index + 1}` : given, detected.type), taken);
     taken.add(filename.toLowerCase());
@@ -139,7 +145,7 @@ export function checkAttachments(files: IncomingAttachment[], rules: Partial<typ
       sha256: createHash('sha256').update(file.content).digest('hex'),
       content: file.content,
     });
-  });
+  }
   if (overCount.length > 0) {
     problems.push(`At most ${maxFiles} files are allowed in one reply; these were not taken: ${overCount.join(', ')}`);
   }

@@ -118,7 +118,7 @@ export const KNOWN_PROBLEMS: readonly KnownProblem[] = [
     title: 'Fee debited but the application still shows Pending Payment',
     source: 'seed 001 (Pending Payment list); seed 002 §3.I(iii) (payment gateway parameters)',
     fix: [
-      'Open "List of Pending Payment Applications" on your dashboard and check the application. If it is still there, the payment did not reach the portal.',
+      'List your applications waiting for payment (GET /v1/applications?view=pending-payment) and check the application. If it is still there, the payment did not reach the portal.',
       'If the amount was debited from your account, do not pay again. Reply to this e-mail with the application number, the bank transaction reference (UTR), the date and the amount: the helpdesk will reconcile it with the issuing agency\'s payment gateway. A failed debit is normally reversed by the bank.',
       'If the payment page shows an error before you can pay, the agency\'s gateway parameters (Merchant ID and Checksum) may be wrong; the helpdesk will ask the agency administrator to correct them.',
     ].join('\n'),
@@ -219,11 +219,11 @@ export const KNOWN_PROBLEMS: readonly KnownProblem[] = [
     title: 'Status of a submitted application',
     source: 'seed 004, "Track submitted file"',
     fix: [
-      'The status of a submitted file is shown under My Dashboard >> Submitted Applications, column "File Status":',
+      'The status of each submitted file is listed by GET /v1/applications?view=submitted (one file: GET /v1/applications/<file-number>/workflow):',
       'In-Process: submitted to the office for processing.',
-      'Deficient: the officer raised a query; respond to the deficiency (Action > Respond Deficiency, or reply to the deficiency e-mail).',
+      'Deficient: the officer raised a query; reply to the deficiency e-mail, or respond with POST /v1/applications/<file-number>/deficiency-response.',
       'Approved Pending Issuance: approved by the officer; the certificate is yet to be digitally signed.',
-      'Approved: the certificate has been issued; download it with Action > View Approved Letter.',
+      'Approved: the certificate has been issued; it is attached to the approval e-mail, and GET /v1/certificates/<certificate-number>/pdf downloads it.',
       'Rejected: the file has been rejected by the officer.',
     ].join('\n'),
     signals: [
@@ -238,7 +238,7 @@ export const KNOWN_PROBLEMS: readonly KnownProblem[] = [
     title: 'Duplicate or in-lieu certificate',
     source: 'seed 001, "Duplicate Certificate of Origin"; seed 002 §4(i)',
     fix: [
-      'A duplicate/in-lieu certificate is requested against the issued certificate: open "Duplicate/In-lieu Certificate for CoO" > "Apply for Duplicate/In-lieu Certificate", click Apply against the certificate, upload the requisite document, enter the reason, save, and make the payment (for example 600 + GST 108 = 708 under IKCEPA at EIC). The officer reviews it and may raise a discrepancy.',
+      'A duplicate/in-lieu certificate is requested against the issued certificate through the API: POST /v1/certificate-requests with the certificate number, the kind (duplicate or in-lieu) and the reason, upload the requisite document (POST /v1/certificate-requests/<id>/supporting-documents), then submit, sign and pay as for an application (for example 600 + GST 108 = 708 under IKCEPA at EIC). The officer reviews it and may raise a discrepancy.',
       'An in-lieu CoO against a certificate issued on the legacy eCoO 1.0 system (https://coo.dgft.gov.in) is to be filed on the legacy system.',
     ].join('\n'),
     signals: [

@@ -1,15 +1,78 @@
+import { inflateRawSync } from 'node:zlib';
+import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
 import type { DetectedFileType } from './schemas.js';
 
 export type FileTypeDetection =
   | { type: DetectedFileType }
-  | { type: null; /** what the content looks like, for the message */ reason: string };
+  | {
+      type: null;
+      /** what the content looks like, for the message */
+      reason: string;
+      /** it starts like this type but does not parse as one (damaged, cut short, forged) */
+      damaged?: DetectedFileType;
+    };
 
 /**
- * The type of a file from its content, never its name: PDF ("%PDF-"), JPEG (FF D8 FF), PNG
- * (signature + IHDR), XLS (an OLE compound file holding a "Workbook" or "Book" stream) and XLSX
- * (a ZIP whose central directory lists [Content_Types].xml and xl/workbook.xml, without macros). A
+ * The one detector for every file from outside (API uploads, a request's documents, e-mail attachments):
+ * the type the content claims (detectFileType), accepted only when the file parses as one — a PDF that
+ * pdf-lib loads with at least one page, a JPEG or PNG that decodes to its end, an XLS whose compound file's
+ * directory holds a workbook stream, an XLSX whose [Content_Types].xml (inflated from the ZIP) declares the
+ * workbook. Never the file name or the declared MIME type.
+ */
+export async function identifyFile(bytes: Uint8Array): Promise<FileTypeDetection> {
+  const claimed = detectFileType(bytes);
+  if (claimed.type === null) return claimed;
+  const broken = await structureProblem(claimed.type, bytes);
+  return broken === null ? claimed : { type: null, reason: broken, damaged: claimed.type };
+}
+
+/** Why a file that starts like `type` is not one (damaged, cut short, forged), or null when it parses. */
+async function structureProblem(type: DetectedFileType, bytes: Uint8Array): Promise<string | null> {
+  switch (type) {
+    case 'pdf': {
+      try {
+        const doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: true });
+        return doc.getPageCount() > 0 ? null : 'a PDF without any page';
+      } catch {
+        return 'a damaged or incomplete PDF (it starts like a PDF but cannot be read as one)';
+      }
+    }
+    case 'jpeg':
+    case 'png': {
+      const name = type === 'jpeg' ? 'JPG' : 'PNG';
+      try {
+        const meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+        if (meta.format !== type || !meta.width || !meta.height) return `a damaged ${name} image`;
+        // decoding to the end finds a file cut short (the header alone would pass)
+        await sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_IMAGE_PIXELS }).resize(32, 32, { fit: 'inside' }).raw().toBuffer();
+        return null;
+      } catch (e) {
+        return /pixel limit/i.test((e as Error).message)
+          ? `a ${name} image of more than ${MAX_IMAGE_PIXELS / 1e6} megapixels`
+          : `a damaged or incomplete ${name} image (it cannot be read to its end)`;
+      }
+    }
+    case 'xls':
+      // the compound file's header, sector chains and directory were read to find the Workbook stream
+      return null;
+    case 'xlsx': {
+      const types = zipEntryText(bytes, '[Content_Types].xml', 1024 * 1024);
+      if (types === undefined) return 'a damaged XLSX workbook (its list of parts cannot be read)';
+      return /spreadsheetml\.sheet\.main\+xml|spreadsheetml\.template\.main\+xml/.test(types) ? null : 'a ZIP that names a workbook but does not declare one (not an XLSX workbook)';
+    }
+  }
+}
+
+/** Larger images are refused rather than decoded (a 5 MB JPEG can claim billions of pixels). */
+const MAX_IMAGE_PIXELS = 100_000_000;
+
+/**
+ * The type of a file from its first bytes and, for Office files, the container's directory: PDF ("%PDF-"),
+ * JPEG (FF D8 FF), PNG (signature + IHDR), XLS (an OLE compound file holding a "Workbook" or "Book" stream)
+ * and XLSX (a ZIP whose central directory lists [Content_Types].xml and xl/workbook.xml, without macros). A
  * Word document, a macro-enabled or binary workbook, an executable or a ZIP of anything else is not
- * recognised. The one detector for every file from outside: API uploads and e-mail attachments.
+ * recognised. What it claims is confirmed by identifyFile, which every check of a file from outside uses.
  */
 export function detectFileType(bytes: Uint8Array): FileTypeDetection {
   if (bytes.length === 0) return { type: null, reason: 'the file is empty' };
@@ -157,4 +220,46 @@ export function zipEntryNames(bytes: Uint8Array): string[] | undefined {
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return names;
+}
+
+/** One entry of a ZIP, inflated (stored or deflate), at most `maxBytes`; undefined when it is missing or damaged. */
+export function zipEntryText(bytes: Uint8Array, wanted: string, maxBytes: number): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return undefined;
+  const entries = view.getUint16(eocd + 10, true);
+  let offset = view.getUint32(eocd + 16, true);
+  const decoder = new TextDecoder();
+  for (let i = 0; i < entries; i++) {
+    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return undefined;
+    const method = view.getUint16(offset + 10, true);
+    const compressed = view.getUint32(offset + 20, true);
+    const size = view.getUint32(offset + 24, true);
+    const nameLength = view.getUint16(offset + 28, true);
+    const extraLength = view.getUint16(offset + 30, true);
+    const commentLength = view.getUint16(offset + 32, true);
+    const local = view.getUint32(offset + 42, true);
+    const name = decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength));
+    if (name === wanted) {
+      if (size > maxBytes || local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) return undefined;
+      const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+      if (start + compressed > bytes.length) return undefined;
+      const data = bytes.subarray(start, start + compressed);
+      try {
+        if (method === 0) return decoder.decode(data);
+        if (method === 8) return decoder.decode(inflateRawSync(data, { maxOutputLength: maxBytes }));
+      } catch {
+        return undefined;
+      }
+      return undefined;
+    }
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return undefined;
 }

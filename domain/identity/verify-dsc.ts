@@ -4,11 +4,19 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import { DEFAULT_IEC_RULE, extractIecs, type IecRule } from './extract-iec.js';
 import { commonName, formatName, parseCertificate, splitPemBundle, type NameAttribute, type ParsedCertificate } from './parse-certificate.js';
 
-/** Exact texts from the legacy eCoO FAQ (seed 001), kept because exporters and the helpdesk know them. */
+/**
+ * Exact texts from the legacy eCoO FAQ (seed 001). A refusal leads with the plain explanation and ends
+ * with the legacy text as a reference, because exporters and the helpdesk search for it.
+ */
 export const DSC_MESSAGES = {
   expired: 'Expired Certificate',
   iecNotMatched: 'IEC Not Matched, Kindly Insert Correct Token',
 } as const;
+
+/** The closing reference to the legacy error text: `Legacy message: "Expired Certificate".` */
+export function legacyMessage(text: string): string {
+  return `Legacy message: "${text}".`;
+}
 
 /** India CCA certificate policy OIDs; sub-arcs (e.g. 2.16.356.100.2.3.x) count as the same class. */
 export const CCA_CLASS_POLICIES: Record<DscClass, string> = {
@@ -74,7 +82,7 @@ function untrusted(reason: string, details: Record<string, unknown> = {}): AppEr
   return new AppError(
     ErrorCode.DscUntrusted,
     'This digital signature certificate was not issued by a certifying authority the portal trusts. Use a Class II or Class III DGFT DSC from a CA licensed by the Controller of Certifying Authorities.',
-    { status: 422, details: { reason, ...details } },
+    { status: 422, details: { rule: 'trust', reason, ...details } },
   );
 }
 
@@ -168,14 +176,21 @@ export function verifyDsc(input: VerifyDscInput): DscFacts {
   const chain = buildChain(cert, anchors, pool, now);
 
   if (now > cert.notAfter) {
-    throw new AppError(ErrorCode.DscExpired, DSC_MESSAGES.expired, {
-      details: { notAfter: cert.notAfter.toISOString(), reason: `This DSC expired on ${day(cert.notAfter)}. Apply for a fresh DSC and register it.` },
-    });
+    const reason = `This DSC expired on ${day(cert.notAfter)}. Apply for a fresh DSC and register it.`;
+    throw new AppError(
+      ErrorCode.DscExpired,
+      `This digital signature certificate expired on ${day(cert.notAfter)}, and an expired certificate cannot sign. ` +
+        'Apply for a fresh DSC and register it; if your token already holds a newer one, remove the expired certificate from your computer first. ' +
+        legacyMessage(DSC_MESSAGES.expired),
+      { details: { rule: 'validity', notAfter: cert.notAfter.toISOString(), reason, legacyMessage: DSC_MESSAGES.expired } },
+    );
   }
   if (now < cert.notBefore) {
-    throw new AppError(ErrorCode.DscNotYetValid, `This digital signature certificate is not valid yet: it becomes valid on ${day(cert.notBefore)}.`, {
-      details: { notBefore: cert.notBefore.toISOString() },
-    });
+    throw new AppError(
+      ErrorCode.DscNotYetValid,
+      `This digital signature certificate is not valid yet: it becomes valid on ${day(cert.notBefore)}. Sign with it from that day, or with your current DSC.`,
+      { details: { rule: 'validity', notBefore: cert.notBefore.toISOString() } },
+    );
   }
 
   const ku = cert.keyUsage;
@@ -183,8 +198,8 @@ export function verifyDsc(input: VerifyDscInput): DscFacts {
     const why = cert.isCa ? 'it is a certifying authority certificate' : !ku ? 'it states no key usage' : 'its key usage does not include digital signature or non-repudiation';
     throw new AppError(
       ErrorCode.DscKeyUsage,
-      `This certificate cannot be used for signing (${why}). Use the signing certificate on your DSC token.`,
-      { details: { keyUsage: ku ?? null, isCa: cert.isCa } },
+      `This digital signature certificate cannot be used for signing (${why}). Use the signing certificate on your DSC token.`,
+      { details: { rule: 'key-usage', keyUsage: ku ?? null, isCa: cert.isCa } },
     );
   }
 
@@ -194,8 +209,9 @@ export function verifyDsc(input: VerifyDscInput): DscFacts {
     const allowedText = allowed.map((c) => `Class ${'I'.repeat(c)}`).join(' or ');
     throw new AppError(
       ErrorCode.DscClassNotAllowed,
-      `Only ${allowedText} digital signature certificates are accepted; this one is ${cls === null ? 'of no stated class' : `Class ${'I'.repeat(cls)}`}.`,
-      { details: { class: cls, allowedClasses: allowed, policyOids: cert.policyOids } },
+      `This digital signature certificate is ${cls === null ? 'of no stated class' : `Class ${'I'.repeat(cls)}`}: only ${allowedText} certificates are accepted. ` +
+        `Obtain a ${allowedText} DSC from a licensed certifying authority and register it.`,
+      { details: { rule: 'class', class: cls, allowedClasses: allowed, policyOids: cert.policyOids } },
     );
   }
 
@@ -204,14 +220,15 @@ export function verifyDsc(input: VerifyDscInput): DscFacts {
   let iec: string | null = iecs[0] ?? null;
   if (expected) {
     if (!iecs.includes(expected)) {
-      throw new AppError(ErrorCode.DscIecNotMatched, DSC_MESSAGES.iecNotMatched, {
-        details: {
-          expectedIec: expected,
-          foundIecs: iecs,
-          reason: iecs.length
-            ? `This DSC carries IEC ${iecs.join(', ')}, not ${expected}.`
-            : 'This DSC carries no IEC in its subject; a DGFT-type DSC with the IEC embedded is required.',
-        },
+      const reason = iecs.length
+        ? `This DSC carries IEC ${iecs.join(', ')}, not ${expected}.`
+        : 'This DSC carries no IEC in its subject; a DGFT-type DSC with the IEC embedded is required.';
+      const plain = iecs.length
+        ? `This digital signature certificate belongs to IEC ${iecs.join(', ')}, not to ${expected}, the IEC you act for. Insert the DSC token issued for IEC ${expected}.`
+        : `This digital signature certificate carries no IEC in its subject, and the portal needs a DGFT-type DSC with IEC ${expected} embedded. ` +
+          "Check the certificate's subject for the IEC code, or obtain a DGFT DSC for your IEC.";
+      throw new AppError(ErrorCode.DscIecNotMatched, `${plain} ${legacyMessage(DSC_MESSAGES.iecNotMatched)}`, {
+        details: { rule: 'iec', expectedIec: expected, foundIecs: iecs, reason, legacyMessage: DSC_MESSAGES.iecNotMatched },
       });
     }
     iec = expected;

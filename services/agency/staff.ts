@@ -142,7 +142,7 @@ export async function requestRegistration(em: EntityManager, p: Principal, input
       if (!input.letter) problems.push({ path: 'body/letter', message: "attach the authorisation letter on the agency's letterhead (a PDF)" });
       else {
         const bytes = Buffer.from(input.letter.contentB64, 'base64');
-        const checked = inspectUpload({ fileName: input.letter.fileName, bytes }, AUTHORISATION_LETTER_POLICY, 'body/letter');
+        const checked = await inspectUpload({ fileName: input.letter.fileName, bytes }, AUTHORISATION_LETTER_POLICY, 'body/letter');
         if (!checked.ok) problems.push(...checked.problems);
         else letter = { bytes, fileName: checked.safeName, contentType: checked.contentType };
       }

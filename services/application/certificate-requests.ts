@@ -122,7 +122,7 @@ export async function uploadSupportingDocument(
   if (row.kind === 'application') throw new AppError(ErrorCode.NotFound, `${row.number} is an application, not a request for a duplicate or in-lieu certificate.`);
   if (row.status !== 'Draft') throw new AppError(ErrorCode.IllegalTransition, `Request ${row.number} is ${row.status}: its supporting documents are attached while it is a draft.`);
   const policy = APPLICATION_ATTACHMENT_POLICY;
-  const inspected = inspectUpload({ fileName: file.fileName, bytes: file.bytes }, policy, 'body');
+  const inspected = await inspectUpload({ fileName: file.fileName, bytes: file.bytes }, policy, 'body');
   if (!inspected.ok) {
     throw new AppError(ErrorCode.AttachmentRejected, inspected.problems.map((p) => p.message).join('; '), {
       status: file.bytes.length > policy.maxBytes ? 413 : 422,

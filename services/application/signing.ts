@@ -46,7 +46,7 @@ export async function buildSigningPayload(em: EntityManager, reference: Referenc
           problems: missing.map((m) => ({ path: 'attachmentIds', message: `unknown attachment ${m}` })),
         });
       }
-      const problems = checkUploads(
+      const problems = await checkUploads(
         files.map((f) => ({ fileName: f.fileName, bytes: f.content ?? new Uint8Array() })),
         DEFICIENCY_RESPONSE_POLICY,
       );

@@ -31,14 +31,57 @@ export interface CaptchaView {
   token: string;
 }
 
-export type LookupError = 'wrong_captcha' | 'expired_captcha' | 'invalid_number' | 'missing_fields';
+/** The proof-of-work challenge the browser solves instead of reading the image (services/certificate/proof-of-work.ts). */
+export interface PowView {
+  algorithm: string;
+  challenge: string;
+  maxnumber: number;
+  salt: string;
+  signature: string;
+}
+
+export type LookupError = 'wrong_captcha' | 'expired_captcha' | 'invalid_number' | 'missing_fields' | 'pow_failed' | 'pow_needs_script';
 
 const ERROR_TEXT: Record<LookupError, string> = {
   wrong_captcha: 'The security code was not typed correctly. Please type the characters in the new image.',
   expired_captcha: 'The security code has expired. Please type the characters in the new image.',
   invalid_number: 'Certificate numbers contain only letters, digits, "/" and "-". Please check the number.',
   missing_fields: 'Please enter the certificate number and the security code.',
+  pow_failed: 'The check without the image did not succeed (it was expired or already used). Please press "Verify without the image" again.',
+  pow_needs_script: 'Verifying without the image needs JavaScript in your browser. Turn it on, or type the security code shown in the image.',
 };
+
+/**
+ * Solves the proof-of-work challenge in the page (SHA-256 of the salt and a number, up to maxnumber, as
+ * ALTCHA defines it) when "Verify without the image" is pressed, then submits the form with the solution.
+ * Inline with the page's CSP nonce; no other script is loaded.
+ */
+const POW_SCRIPT = `(() => {
+  const form = document.getElementById('lookup');
+  const button = document.getElementById('pow-button');
+  const status = document.getElementById('pow-status');
+  if (!form || !button || !status || !window.crypto || !crypto.subtle) return;
+  const c = JSON.parse(form.getAttribute('data-pow'));
+  const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
+  button.addEventListener('click', async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    status.textContent = 'Checking, without the image: this takes a few seconds…';
+    const enc = new TextEncoder();
+    for (let n = 0; n <= c.maxnumber; n++) {
+      if (hex(await crypto.subtle.digest('SHA-256', enc.encode(c.salt + n))) === c.challenge) {
+        form.elements.namedItem('altcha').value = btoa(JSON.stringify({ algorithm: c.algorithm, challenge: c.challenge, number: n, salt: c.salt, signature: c.signature }));
+        status.textContent = 'Check done. Verifying the certificate…';
+        form.submit();
+        return;
+      }
+    }
+    status.textContent = 'The check could not be completed. Reload the page and try again.';
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  });
+})();`;
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? '')
@@ -141,15 +184,18 @@ function verifyPath(ctx: VerificationPageContext): string {
 
 // ---- lookup form ----
 
-export function renderLookupPage(ctx: VerificationPageContext, opts: { captcha: CaptchaView; number?: string; error?: LookupError }): string {
+export function renderLookupPage(ctx: VerificationPageContext, opts: { captcha: CaptchaView; pow?: PowView; number?: string; error?: LookupError }): string {
   const err = opts.error ? ERROR_TEXT[opts.error] : undefined;
   const numberInvalid = opts.error === 'invalid_number' || (opts.error === 'missing_fields' && !opts.number);
   const captchaInvalid = opts.error === 'wrong_captcha' || opts.error === 'expired_captcha' || opts.error === 'missing_fields';
+  const pow = opts.pow
+    ? ` data-pow="${h(JSON.stringify({ algorithm: opts.pow.algorithm, challenge: opts.pow.challenge, maxnumber: opts.pow.maxnumber, salt: opts.pow.salt, signature: opts.pow.signature }))}"`
+    : '';
   const body = `
 <h1>Verify a certificate</h1>
-<p class="lead">Enter the number printed on the certificate of origin and the security code. All details of the certificate and its live record are shown. No login is needed.</p>
+<p class="lead">Enter the number printed on the certificate of origin and the security code. All details of the certificate and its live record are shown. No login is needed.${opts.pow ? ' If you cannot see the image, use "Verify without the image".' : ''}</p>
 ${err ? `<div class="alert" role="alert" id="form-error"><strong>There is a problem.</strong> ${h(err)}</div>` : ''}
-<form class="lookup" method="post" action="${h(verifyPath(ctx))}" novalidate>
+<form class="lookup" id="lookup" method="post" action="${h(verifyPath(ctx))}" novalidate${pow}>
   <div class="field">
     <label for="no">Certificate number</label>
     <span class="hint" id="no-hint">For example EIC/2026/031/0000142A</span>
@@ -157,18 +203,29 @@ ${err ? `<div class="alert" role="alert" id="form-error"><strong>There is a prob
   </div>
   <div class="field">
     <label for="captcha">Security code</label>
-    <span class="hint" id="captcha-hint">Type the characters shown in the image. Letters are not case-sensitive.</span>
+    <span class="hint" id="captcha-hint">Type the characters shown in the image. Letters are not case-sensitive.${opts.pow ? ' Cannot see the image? Use "Verify without the image" below instead.' : ''}</span>
     <div class="captcha">${opts.captcha.svg}<a href="${h(verifyPath(ctx))}${opts.number ? `?no=${encodeURIComponent(opts.number)}` : ''}">Show a different code</a></div>
     <input type="text" id="captcha" name="captcha" required autocomplete="off" spellcheck="false" autocapitalize="characters" inputmode="text" maxlength="12" aria-describedby="captcha-hint${err && captchaInvalid ? ' form-error' : ''}"${captchaInvalid ? ' aria-invalid="true"' : ''}>
     <input type="hidden" name="captchaToken" value="${h(opts.captcha.token)}">
   </div>
   <button type="submit">Verify certificate</button>
+${
+  opts.pow
+    ? `  <div class="field" role="group" aria-labelledby="pow-title">
+    <p id="pow-title"><strong>Without the image</strong></p>
+    <span class="hint" id="pow-hint">Your browser does a short computation instead of you reading the image (a few seconds; JavaScript is needed). Only the certificate number is needed.</span>
+    <input type="hidden" name="altcha" value="">
+    <button type="submit" id="pow-button" name="withoutImage" value="1" aria-describedby="pow-hint">Verify without the image</button>
+    <p id="pow-status" role="status" aria-live="polite"></p>
+  </div>`
+    : ''
+}
 </form>`;
-  return layout(ctx, err ? 'Error: verify a certificate' : 'Verify a certificate', body);
+  return layout(ctx, err ? 'Error: verify a certificate' : 'Verify a certificate', body, opts.pow ? POW_SCRIPT : '');
 }
 
 /** The form again, with the wrong-captcha message (send with HTTP 400 or 422). */
-export function renderWrongCaptchaPage(ctx: VerificationPageContext, opts: { captcha: CaptchaView; number?: string; expired?: boolean }): string {
+export function renderWrongCaptchaPage(ctx: VerificationPageContext, opts: { captcha: CaptchaView; pow?: PowView; number?: string; expired?: boolean }): string {
   return renderLookupPage(ctx, { ...opts, error: opts.expired ? 'expired_captcha' : 'wrong_captcha' });
 }
 

@@ -94,7 +94,7 @@ export async function assertSignedContentMatches(content: Buffer, payload: Signi
     throw new AppError(ErrorCode.ValidationFailed, 'A signed e-mail can only sign a clarification ("No" response), not an edited application.');
   }
   const signed = await signedPartContent(content);
-  const files = checkAttachments(signed.attachments);
+  const files = await checkAttachments(signed.attachments);
   const want = (doc.attachments ?? []).map((a) => a.sha256 ?? '').sort();
   const got = files.accepted.map((a) => a.sha256).sort();
   if ((doc.clarification ?? '').trim() !== signed.clarification || want.length !== got.length || want.some((h, i) => h !== got[i])) {

@@ -39,7 +39,7 @@ export async function responseContent(mail: InboundMessage): Promise<ResponseCon
   const v = mail.smime.verification;
   if (v?.ok) {
     const signed = await signedPartContent(v.content);
-    return { clarification: signed.clarification, files: checkAttachments(signed.attachments), fromSignedPart: true };
+    return { clarification: signed.clarification, files: await checkAttachments(signed.attachments), fromSignedPart: true };
   }
-  return { clarification: mail.text.reply.trim(), files: checkAttachments(mail.attachments), fromSignedPart: false };
+  return { clarification: mail.text.reply.trim(), files: await checkAttachments(mail.attachments), fromSignedPart: false };
 }

@@ -33,6 +33,7 @@ import { FakeSlack } from '../helpers/slack-fake.js';
 import { slackSignature } from '../helpers/slack-sign.js';
 import { testPki } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { tinyPdf } from '../helpers/files.js';
 
 /**
  * A bounded fuzz of the whole HTTP API: every operation of the OpenAPI document (and Slack's two request URLs
@@ -292,7 +293,7 @@ describe('the HTTP API under a bounded fuzz', () => {
 
   const json = (v: unknown) => Buffer.from(JSON.stringify(v));
   /** a small, well-formed-looking PDF: the upload routes' valid case */
-  const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const PDF = tinyPdf();
 
   function defaults(op: Operation, rng: Rng): Parts {
     const segments = Object.fromEntries(op.pathParams.map((p) => [p.name, validSegment(op, p, rng)]));

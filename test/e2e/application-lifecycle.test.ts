@@ -12,6 +12,7 @@ import { payAtGateway, registerWithDsc, sign, submitAndSign, testPki, waitForSta
 import { api, startStack, type Stack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createNssDb, pdfsig, runTool } from '../integration/certificate/helpers.js';
+import { tinyPdf } from '../helpers/files.js';
 
 // The application's whole life through the HTTP API, on the real PostgreSQL and Temporal dev server.
 describe('application lifecycle: sign, pay, review, deficiencies, issue', () => {
@@ -321,7 +322,7 @@ describe('application lifecycle: sign, pay, review, deficiencies, issue', () => 
     });
     expect(d2.status).toBe(200);
     await waitForStatus(stack, t.raj, app.id, 'Deficient');
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const pdf = tinyPdf();
     const up = await fetch(`${stack.baseUrl}/v1/applications/${app.id}/deficiency-response/attachments?fileName=cost-sheet.pdf&documentType=cost_sheet`, {
       method: 'POST',
       headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },

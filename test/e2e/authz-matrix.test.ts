@@ -60,6 +60,7 @@ import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } 
 import { FakeSlack } from '../helpers/slack-fake.js';
 import { blockActions, checkboxValues, sendSigned, textValue, viewSubmission, type SlackRequest, type SlackResponse } from '../helpers/slack-sign.js';
 import { api, testServices } from '../helpers/stack.js';
+import { tinyPdf } from '../helpers/files.js';
 
 const CONCURRENCY = 4;
 const HANG_MS = 20_000;
@@ -233,7 +234,7 @@ describe('the authorisation matrix: every operation × every role, and the Slack
       body = Buffer.from(JSON.stringify(sampleOf(op.jsonBody, rng, (name) => (name === 'iec' ? [RAJ.iec] : undefined))));
       headers['content-type'] = 'application/json';
     } else if (op.rawBody) {
-      body = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+      body = tinyPdf();
       headers['content-type'] = op.rawBody[0]!;
     }
     return { method: op.method, path: renderPath(op.template, segments, query), headers, ...(body ? { body } : {}) };

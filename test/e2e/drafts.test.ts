@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationRow, AttachmentRow, InvoiceClaim } from '../../db/entities/index.js';
 import { parseDraftNumber } from '../../domain/numbering/application-number.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { pdfOfSize } from '../helpers/files.js';
 import {
   createCompleteDraft,
   defaultTabs,
@@ -275,17 +277,24 @@ describe('drafts: create, save tab by tab, attach, validate, delete', () => {
       const r = await uploadAttachment(stack, raj, d.id, exe, { documentType: 'packing_list', fileName: 'packing list.pdf', contentType: 'application/pdf' });
       expect(r.status).toBe(422);
       expect(r.body.code).toBe('attachment_rejected');
-      expect(r.body.detail).toBe('packing_list.pdf cannot be accepted: a Windows program. Only PDF, JPG, PNG, XLS and XLSX files are accepted.');
+      expect(r.body.detail).toBe('packing_list.pdf cannot be accepted: a Windows program. Only PDF, JPG, XLS and XLSX files are accepted.');
+      // a PDF header alone is not a PDF; a PNG is not one of the types the seeds allow (as by mail)
+      const forged = await uploadAttachment(stack, raj, d.id, Buffer.from('%PDF-1.4\n%%EOF\n'), { documentType: 'other', fileName: 'forged.pdf', contentType: 'application/pdf' });
+      expect(forged.status).toBe(422);
+      expect(forged.body.detail).toBe('forged.pdf cannot be accepted: a damaged or incomplete PDF (it starts like a PDF but cannot be read as one). Only PDF, JPG, XLS and XLSX files are accepted.');
+      const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer();
+      const photo = await uploadAttachment(stack, raj, d.id, png, { documentType: 'other', fileName: 'photo.png', contentType: 'image/png' });
+      expect(photo.status).toBe(422);
+      expect(photo.body.detail).toBe('photo.png is a PNG file, which is not accepted for an application. Only PDF, JPG, XLS and XLSX files are accepted.');
     });
 
     it('refuses a file over 5 MB with its size, and accepts exactly 5 MB', async () => {
-      const big = Buffer.alloc(5 * 1024 * 1024 + 1, 0x20);
-      big.write('%PDF-1.4\n', 0, 'latin1');
+      const big = pdfOfSize(5 * 1024 * 1024 + 1);
       const r = await uploadAttachment(stack, raj, d.id, big, { documentType: 'other', fileName: 'scan.pdf' });
       expect(r.status).toBe(413);
       expect(r.body.code).toBe('attachment_rejected');
       expect(r.body.detail).toBe('scan.pdf is 5.00 MB; files for an application can be at most 5 MB');
-      const exact = big.subarray(0, 5 * 1024 * 1024);
+      const exact = pdfOfSize(5 * 1024 * 1024);
       const ok = await uploadAttachment(stack, raj, d.id, exact, { documentType: 'other', fileName: 'scan.pdf' });
       expect(ok.status).toBe(201);
       expect(ok.body.attachment.sizeBytes).toBe(5 * 1024 * 1024);

@@ -115,7 +115,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
       ['exporter-expired', 'dsc_expired', 'Expired Certificate'],
       ['exporter-not-yet-valid', 'dsc_not_yet_valid', 'is not valid yet'],
       ['exporter-bad-usage', 'dsc_key_usage', 'cannot be used for signing'],
-      ['exporter-class1', 'dsc_class_not_allowed', 'Only Class II or Class III'],
+      ['exporter-class1', 'dsc_class_not_allowed', 'is Class I: only Class II or Class III certificates are accepted'],
       ['exporter-wrong-iec', 'dsc_iec_not_matched', 'IEC Not Matched, Kindly Insert Correct Token'],
       ['exporter-no-iec', 'dsc_iec_not_matched', 'IEC Not Matched, Kindly Insert Correct Token'],
     ];
@@ -125,6 +125,10 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
       expect(r.headers.get('content-type')).toContain('application/problem+json');
       expect(r.body.code, cert).toBe(code);
       expect(r.body.detail, cert).toContain(text);
+      // the plain explanation leads; a legacy FAQ text, where there is one, only closes the message
+      expect(r.body.detail, cert).toMatch(/^This digital signature certificate /);
+      if (r.body.legacyMessage) expect(r.body.detail.endsWith(`Legacy message: "${r.body.legacyMessage}".`), cert).toBe(true);
+      expect(r.body.rule, cert).toBeTruthy();
       expect(JSON.stringify(r.body)).not.toMatch(/\.ts:\d+/);
     }
     const wrongIec = await registerDsc(t.raj, 'exporter-wrong-iec');
@@ -257,7 +261,7 @@ describe('identity: DSC registration, signing and the name-matching threshold (r
     expect(colleague.body.code).toBe('signer_not_acting_user');
     const expired = await submit(sign(bytes, 'exporter-expired'));
     expect(expired.body.code).toBe('dsc_expired');
-    expect(expired.body.detail).toBe('Expired Certificate');
+    expect(expired.body.detail).toMatch(/^This digital signature certificate expired on .*Legacy message: "Expired Certificate"\.$/);
     const wrongIec = await submit(sign(bytes, 'exporter-wrong-iec'));
     expect(wrongIec.body.code).toBe('dsc_iec_not_matched');
     const untrusted = await submit(sign(bytes, 'exporter-untrusted'));

@@ -4,6 +4,7 @@
  * from the registered address with files, and the ingester turns the reply into the "No" response of
  * the running application workflow; the response is signed (API, or S/MIME) and the round completes.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentRow, InboundMail, SignedVersion } from '../../db/entities/index.js';
 import { composeSignedMessage } from '../../channels/email/smime-sign.js';
@@ -133,17 +134,26 @@ describe('a reply to the deficiency e-mail becomes the "No" response', () => {
         ...Array.from({ length: 5 }, (_, i) => ({ filename: `page-${i + 1}.pdf`, content: pdf })),
         { filename: 'page-6.pdf', content: pdf },
         { filename: 'costing.pdf', content: Buffer.from('MZ\x90\x00\x03 this is a Windows program', 'latin1') },
+        // a PDF header and nothing else, and a PNG: refused by mail as through the API
+        { filename: 'forged.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') },
+        { filename: 'photo.png', content: await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer() },
       ],
     });
     expect((await outcomeOf(replyId)).outcome).toBe('deficiency-problems');
     const answer = await ms.waitForMail(EXPORTS, (m) => m.inReplyTo === replyId);
     expect(answer.text).toContain('could not be passed to the officer');
     expect(answer.text).toContain('costing.pdf: type not allowed (only PDF, JPG, XLS, XLSX)');
+    expect(answer.text).toContain('forged.pdf: not accepted: it is a damaged or incomplete PDF (it starts like a PDF but cannot be read as one)');
+    expect(answer.text).toContain('photo.png: type not allowed (only PDF, JPG, XLS, XLSX)');
     expect(answer.text).toContain('At most 5 files are allowed in one reply; these were not taken: page-6.pdf');
     expect(answer.text).toContain('nothing you sent is lost');
     const state = await workflowState(ms.stack, t.raj, app.id);
     expect(state.status).toBe('Deficient');
     expect(state.signing).toBeUndefined();
+    // the file number the mails lead with is an address of the file too
+    const byFileNumber = await api(ms.stack, 'GET', `/v1/applications/${state.fileNumber}/workflow`, { token: t.raj });
+    expect(byFileNumber.status, JSON.stringify(byFileNumber.body)).toBe(200);
+    expect(byFileNumber.body.status).toBe('Deficient');
     expect(await ms.stack.orm.em.fork().count(AttachmentRow, { applicationId: app.id, purpose: 'deficiency-response' })).toBe(0);
     const kept = await ms.stack.orm.em.fork().findOneOrFail(InboundMail, { messageId: replyId }, { populate: ['raw'] });
     expect(kept.rawSha256).toMatch(/^[0-9a-f]{64}$/);

@@ -15,6 +15,7 @@ import { FakeSlack, type FakeMessage } from '../helpers/slack-fake.js';
 import { appHomeOpenedEvent, blockActions, checkboxValues, eventCallback, sendSigned, slashCommand, textValue, viewSubmission, type SlackResponse } from '../helpers/slack-sign.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { tinyPdf } from '../helpers/files.js';
 
 // Officers decide in Slack: Bolt in HTTP mode inside the real API, requests signed as Slack signs them,
 // its Web API pointed at a local fake that records every call; the real workflow, PostgreSQL, Temporal.
@@ -318,7 +319,7 @@ describe('officers in Slack: approvals, deficiencies, rejections, races, stale f
       const r = await fetch(`${stack.baseUrl}/v1/applications/${app.id}/deficiency-response/attachments?fileName=${encodeURIComponent(fileName)}&documentType=cost_sheet`, {
         method: 'POST',
         headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },
-        body: Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`),
+        body: tinyPdf(text),
       });
       expect(r.status, await r.clone().text()).toBe(201);
       return ((await r.json()) as { id: string }).id;

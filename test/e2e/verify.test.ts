@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { solveChallenge } from 'altcha-lib/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaptcha } from '../../services/certificate/captcha.js';
 import { clientKey } from '../../api/routes/verify.js';
@@ -249,7 +250,7 @@ describe('public certificate verification in headless Chromium', () => {
     const openapi = await api(stack, 'GET', '/openapi.json');
     const op = openapi.body.paths['/v1/public/certificates'].get;
     expect(op.security).toEqual([]);
-    expect(op.parameters.map((p: any) => p.name).sort()).toEqual(['captchaAnswer', 'captchaToken', 'no', 't']);
+    expect(op.parameters.map((p: any) => p.name).sort()).toEqual(['altcha', 'captchaAnswer', 'captchaToken', 'no', 't']);
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '404', '422', '429']));
     expect(openapi.body.paths['/.well-known/coo-keys.json'].get).toBeDefined();
     expect(openapi.body.paths['/v1/certificates/{number}/pdf'].get).toBeDefined();
@@ -315,6 +316,65 @@ describe('public certificate verification in headless Chromium', () => {
     expect(await two.use(id, expires)).toBe(false);
     expect(await one.use(id, expires)).toBe(false);
     expect(await two.use(`${id}x`, expires)).toBe(true);
+  });
+
+  it('verifies without the image: the page solves a proof-of-work challenge by itself, under the same CSP', async () => {
+    const page = await newPage();
+    await page.goto(`${stack.baseUrl}/verify`);
+    // reachable by its name and described, without seeing the image
+    const button = page.getByRole('button', { name: 'Verify without the image' });
+    await expect(button.getAttribute('aria-describedby')).resolves.toBe('pow-hint');
+    await expect(page.locator('#pow-hint').textContent()).resolves.toContain('Only the certificate number is needed');
+    await expect(page.locator('#pow-status').getAttribute('aria-live')).resolves.toBe('polite');
+    await page.getByLabel('Certificate number').fill(number);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/verify'), { timeout: 60_000 }),
+      button.click(),
+    ]);
+    expect(response.status()).toBe(200);
+    await page.waitForLoadState();
+    const text = await mainText(page);
+    expect(text).toContain(`Certificate ${number}`);
+    expect(text).toContain('RAJ KUMAR EXPORTS PRIVATE LIMITED');
+    // the solution the page sent is spent: the same form again is refused
+    const sent = new URLSearchParams(response.request().postData() ?? '');
+    expect(sent.get('altcha')).toBeTruthy();
+    expect(sent.get('captcha')).toBe('');
+    const replay = await page.request.post(`${stack.baseUrl}/verify`, { form: { no: number, altcha: sent.get('altcha')! } });
+    expect(replay.status()).toBe(422);
+    expect(await replay.text()).toContain('The check without the image did not succeed');
+  });
+
+  it('takes a solved proof-of-work challenge through the JSON API once, and refuses a forged one', async () => {
+    const headers = { 'x-forwarded-for': newIp() };
+    const solve = async () => {
+      const c = await api(stack, 'GET', '/v1/public/pow-challenge', { headers });
+      expect(c.status).toBe(200);
+      const s = await solveChallenge(c.body.challenge, c.body.salt, c.body.algorithm, c.body.maxnumber).promise;
+      return { algorithm: c.body.algorithm, challenge: c.body.challenge, number: s!.number, salt: c.body.salt, signature: c.body.signature };
+    };
+    const b64 = (o: unknown) => encodeURIComponent(Buffer.from(JSON.stringify(o)).toString('base64'));
+    const solution = await solve();
+    const ok = await api(stack, 'GET', `/v1/public/certificates?no=${encodeURIComponent(number)}&altcha=${b64(solution)}`, { headers });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.certificateNumber).toBe(number);
+    const replayed = await api(stack, 'GET', `/v1/public/certificates?no=${encodeURIComponent(number)}&altcha=${b64(solution)}`, { headers });
+    expect(replayed.status).toBe(422);
+    expect(replayed.body.code).toBe('captcha_failed');
+    expect(replayed.body.detail).toBe('The proof-of-work solution is wrong, forged or was already used: get a new challenge and try again.');
+    const fresh = await solve();
+    const forged = [
+      { ...fresh, number: fresh.number + 1 },
+      { ...fresh, signature: '0'.repeat(64) },
+      { ...fresh, salt: fresh.salt.replace(/expires=(\d+)/, (_m: string, e: string) => `expires=${Number(e) + 86_400}`) },
+    ];
+    for (const f of forged) {
+      const r = await api(stack, 'GET', `/v1/public/certificates?no=${encodeURIComponent(number)}&altcha=${b64(f)}`, { headers });
+      expect(r.status).toBe(422);
+      expect(r.body.code).toBe('captcha_failed');
+    }
+    // none of the forgeries spent the real solution
+    expect((await api(stack, 'GET', `/v1/public/certificates?no=${encodeURIComponent(number)}&altcha=${b64(fresh)}`, { headers })).status).toBe(200);
   });
 
   it('loads nothing from anywhere else and breaks no content security rule', () => {

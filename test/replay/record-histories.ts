@@ -34,6 +34,7 @@ import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { HELPDESK, startMailStack, type MailStack } from '../../scripts/lib/mail-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { HISTORIES_DIR, MANIFEST_FILE, REQUIRED_HISTORIES, type HistoryFile, type HistoryManifest } from './required-histories.js';
+import { tinyPdf } from '../helpers/files.js';
 
 const t0 = Date.now();
 const say = (m: string) => process.stdout.write(`[histories ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${m}\n`);
@@ -194,7 +195,7 @@ async function applicationScenarios(stack: Stack, pki: TestPki, t: People): Prom
       const up = await fetch(`${stack.baseUrl}/v1/applications/${app.id}/deficiency-response/attachments?fileName=cost-sheet.pdf&documentType=cost_sheet`, {
         method: 'POST',
         headers: { authorization: `Bearer ${t.raj}`, 'content-type': 'application/pdf' },
-        body: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+        body: tinyPdf(),
       });
       if (up.status !== 201) throw new Error(`uploading the cost sheet: HTTP ${up.status} ${await up.text()}`);
       const file = (await up.json()) as { id: string };

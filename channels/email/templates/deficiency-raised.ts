@@ -7,13 +7,13 @@ import {
   frame,
   greetingName,
   html,
-  link,
   list,
   quoteHtml,
   quoteText,
   textList,
   capitalised,
   fileWords,
+  respondThroughApi,
   type MailContext,
   type RenderedMail,
   type RequestMention,
@@ -42,7 +42,7 @@ export function replyRules(): string[] {
     'Reply to this e-mail from your registered e-mail address, keeping the reply address and the [Ref: …] in the subject unchanged.',
     'Write your clarification at the top of the reply. The earlier messages below it are ignored.',
     `Attach at most ${ATTACHMENT_RULES.maxFiles} files of at most ${mb} MB each, PDF, JPG, XLS or XLSX only.`,
-    'Sign the reply with your registered Digital Signature Certificate (S/MIME). An unsigned reply is kept, and you will be sent instructions to sign the response on the portal before it goes to the officer.',
+    'Sign the reply with your registered Digital Signature Certificate (S/MIME). An unsigned reply is kept, and you will be sent instructions to sign the response through the API before it goes to the officer.',
   ];
 }
 
@@ -57,7 +57,7 @@ export function renderDeficiencyRaised(i: DeficiencyRaisedInput): RenderedMail {
   ];
   const intro = `The officer at ${i.office} has raised a ${w.query} on your ${w.named(i.applicationNumber)}. Its status is now Deficient. The officer's remarks:`;
   const how = 'You can respond in either of two ways:';
-  const portal = `On the portal: ${w.portalPath}, to edit the ${w.noun} ("Yes") or to answer without changing it ("No").`;
+  const portal = `To edit the ${w.noun} ("Yes") or to answer without changing it ("No"), ${respondThroughApi(i.ctx, i.applicationNumber, w)}.`;
   const byMail = `By e-mail, to answer without changing the ${w.noun}: reply to this message (it goes to ${i.replyAddress}).`;
   const rules = replyRules();
   const { text, html: body } = frame(i.ctx, {
@@ -73,7 +73,7 @@ export function renderDeficiencyRaised(i: DeficiencyRaisedInput): RenderedMail {
       textList(rules),
     ].join('\n\n'),
     html: html`<p style="margin:0 0 12px">${intro}</p>${quoteHtml(i.officerRemarks)}${factsHtml(facts)}
-<p style="margin:0 0 12px">${how}</p><ol style="margin:0 0 12px;padding-left:20px"><li>${portal} ${link(i.ctx.portalUrl)}</li><li>${byMail}</li></ol>
+<p style="margin:0 0 12px">${how}</p><ol style="margin:0 0 12px;padding-left:20px"><li>${portal}</li><li>${byMail}</li></ol>
 <p style="margin:0 0 4px"><strong>When replying by e-mail:</strong></p>${list(rules)}`,
   });
   return {

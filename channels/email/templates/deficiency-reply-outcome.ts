@@ -1,5 +1,5 @@
 import { ATTACHMENT_RULES } from '../attachments.js';
-import { frame, greetingName, html, link, list, textList, type MailContext, type RenderedMail } from './layout.js';
+import { fileApi, frame, greetingName, html, list, textList, type MailContext, type RenderedMail } from './layout.js';
 
 interface ReplyOutcomeBase {
   ctx: MailContext;
@@ -46,12 +46,12 @@ export interface SignatureNeededInput extends ReplyOutcomeBase {
 export function renderSignatureNeeded(i: SignatureNeededInput): RenderedMail {
   const intro = `We received your reply about the deficiency on application ${i.applicationNumber} and kept it. Before it goes to the officer it must be signed with your registered Digital Signature Certificate (or Aadhaar e-sign).`;
   const why = i.signatureProblem ? `The signature on your e-mail could not be accepted: ${i.signatureProblem}` : 'Your e-mail was not signed.';
-  const how = 'Open the link below, check the response and attachments, and click Sign & Submit:';
+  const how = 'Sign the response you sent (kept as it is, with its attachments) through the API, as the steps below show. The signature goes to:';
   const alt = 'Alternatively, send the reply again signed with S/MIME using the DSC registered for your IEC.';
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),
-    text: [intro, why, `${how}\n  ${i.signUrl}`, alt].join('\n\n'),
-    html: html`<p style="margin:0 0 12px">${intro}</p><p style="margin:0 0 12px">${why}</p><p style="margin:0 0 12px">${how} ${link(i.signUrl, 'Sign the deficiency response')}</p><p style="margin:0 0 12px">${alt}</p>`,
+    text: [intro, why, `${how}\n  POST ${i.signUrl}`, alt].join('\n\n'),
+    html: html`<p style="margin:0 0 12px">${intro}</p><p style="margin:0 0 12px">${why}</p><p style="margin:0 0 12px">${how} POST ${i.signUrl}</p><p style="margin:0 0 12px">${alt}</p>`,
   });
   return { subject: reSubject(i.deficiencySubject), text, html: body };
 }
@@ -63,10 +63,11 @@ export interface ReplyAcceptedInput extends ReplyOutcomeBase {
 export function renderReplyAccepted(i: ReplyAcceptedInput): RenderedMail {
   const intro = `Your signed response to the deficiency on application ${i.applicationNumber} (round ${i.round}) has been passed to the officer. The status of the file is In-Process again.`;
   const files = i.attachments.length > 0 ? `Attached documents received: ${i.attachments.join(', ')}.` : 'No documents were attached.';
+  const state = `The file's status through the API: GET ${fileApi(i.ctx, i.applicationNumber).state}`;
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),
-    text: [intro, files].join('\n\n'),
-    html: html`<p style="margin:0 0 12px">${intro}</p><p style="margin:0 0 12px">${files}</p><p style="margin:0 0 12px">${link(i.ctx.portalUrl)}</p>`,
+    text: [intro, files, state].join('\n\n'),
+    html: html`<p style="margin:0 0 12px">${intro}</p><p style="margin:0 0 12px">${files}</p><p style="margin:0 0 12px">${state}</p>`,
   });
   return { subject: reSubject(i.deficiencySubject), text, html: body };
 }

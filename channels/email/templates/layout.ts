@@ -83,6 +83,31 @@ export function quoteHtml(text: string): SafeHtml {
   return html`<div style="margin:12px 0;padding:8px 12px;border-left:4px solid #f0a202;background:#fff8e6">${multiline(text)}</div>`;
 }
 
+/** The API's base URL as configured (PUBLIC_BASE_URL): the address every link in a mail starts with. */
+export function apiBase(ctx: MailContext): string {
+  return ctx.portalUrl.replace(/\/+$/, '');
+}
+
+/** The API reference, the one page for people every mail can point at. */
+export function apiReferenceUrl(ctx: MailContext): string {
+  return `${apiBase(ctx)}/docs`;
+}
+
+/**
+ * Where the API serves one file (an application or a duplicate/in-lieu request): its paths take the file
+ * number, the draft number or the id. These are the addresses mails give, never a portal menu.
+ */
+export function fileApi(ctx: MailContext, number: string): { state: string; respond: string; sign: string; pay: string } {
+  const f = `${apiBase(ctx)}/v1/applications/${encodeURIComponent(number)}`;
+  return { state: `${f}/workflow`, respond: `${f}/deficiency-response`, sign: `${f}/signature`, pay: `${f}/payment` };
+}
+
+/** How to answer a deficiency (discrepancy) through the API, for the mails that offer it beside replying. */
+export function respondThroughApi(ctx: MailContext, number: string, w: FileWords): string {
+  const a = fileApi(ctx, number);
+  return `through the API: POST ${a.respond} with {"kind":"edit"} once you have changed the ${w.noun}, or {"kind":"clarification"} with your text and files, then sign what it returns with POST ${a.sign} (API reference: ${apiReferenceUrl(ctx)})`;
+}
+
 export function link(url: string, label?: string): SafeHtml {
   const safe = /^https?:\/\//i.test(url) || /^mailto:/i.test(url) ? url : '#';
   return html`<a href="${safe}" style="color:#0b5394">${label ?? url}</a>`;
@@ -168,14 +193,14 @@ export function opensWithSalutation(text: string): boolean {
 export function frame(ctx: MailContext, parts: { greeting: string; text: string; html: SafeHtml; footerNote?: string }): { text: string; html: string } {
   const footer = parts.footerNote ?? `This message was sent by ${ctx.platformName}. For help, write to ${ctx.helpdeskAddress}.`;
   const greet = !opensWithSalutation(parts.text);
-  const text = `${greet ? `Dear ${parts.greeting},\n\n` : ''}${parts.text.trim()}\n\nRegards,\n${ctx.platformName}\n${ctx.portalUrl}\n\n-- \n${footer}\n`;
+  const text = `${greet ? `Dear ${parts.greeting},\n\n` : ''}${parts.text.trim()}\n\nRegards,\n${ctx.platformName}\n${apiReferenceUrl(ctx)}\n\n-- \n${footer}\n`;
   const body = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${ctx.platformName}</title></head>
 <body style="margin:0;padding:0;background:#f4f4f4">
 <div style="max-width:640px;margin:0 auto;padding:24px;background:#ffffff;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;color:#222">
 ${greet ? html`<p style="margin:0 0 12px">Dear ${parts.greeting},</p>` : ''}
 ${parts.html}
-<p style="margin:16px 0 0">Regards,<br>${ctx.platformName}<br>${link(ctx.portalUrl)}</p>
+<p style="margin:16px 0 0">Regards,<br>${ctx.platformName}<br>${link(apiReferenceUrl(ctx))}</p>
 <hr style="border:none;border-top:1px solid #ddd;margin:24px 0 8px">
 <p style="margin:0;font-size:12px;color:#777">${footer}</p>
 </div>
@@ -200,20 +225,17 @@ export interface FileWords {
   named: (number: string) => string;
   /** "deficiency" | "discrepancy" */
   query: string;
-  /** where the portal shows it */
-  portalPath: string;
 }
 
 export function fileWords(request?: RequestMention): FileWords {
   if (!request) {
-    return { noun: 'application', named: (n) => `application ${n}`, query: 'deficiency', portalPath: 'My Dashboard > Submitted Applications > Respond Deficiency' };
+    return { noun: 'application', named: (n) => `application ${n}`, query: 'deficiency' };
   }
   const what = request.kind === 'duplicate' ? 'a duplicate' : 'a certificate in lieu';
   return {
     noun: 'request',
     named: (n) => `request ${n} for ${what} of certificate ${request.originalCertificateNumber}`,
     query: 'discrepancy',
-    portalPath: 'Duplicate/In-lieu Certificate for CoO > Discrepancy Duplicate Certificate',
   };
 }
 

@@ -8,13 +8,14 @@ import {
   frame,
   greetingName,
   html,
-  link,
   list,
   quoteHtml,
   quoteText,
   textList,
   capitalised,
+  fileApi,
   fileWords,
+  respondThroughApi,
   type MailContext,
   type RenderedMail,
   type RequestMention,
@@ -40,12 +41,12 @@ export function renderPaymentReminder(i: PaymentReminderInput): RenderedMail {
     ['Pay by', formatDate(i.payBy)],
   ];
   const intro = `Your signed application ${i.applicationNumber} is waiting for payment. It is not sent to the issuing office until the fee is paid.`;
-  const how = 'To pay, open My Dashboard > Application Pending Payment on the portal and click Make Payment.';
+  const how = `To pay, POST ${fileApi(i.ctx, i.applicationNumber).pay} with {"method":"gateway"}: the answer gives the payment gateway's checkout address to open in your browser. Where the office keeps your e-wallet, {"method":"ewallet"} pays from it.`;
   const debited = `If the amount was already debited from your account but the application still shows Pending Payment, do not pay again: write to ${i.ctx.helpdeskAddress} with the bank transaction reference, date and amount.`;
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),
     text: [intro, factsText(facts), how, debited].join('\n\n'),
-    html: html`<p style="margin:0 0 12px">${intro}</p>${factsHtml(facts)}<p style="margin:0 0 12px">${how} ${link(i.ctx.portalUrl)}</p><p style="margin:0 0 12px">${debited}</p>`,
+    html: html`<p style="margin:0 0 12px">${intro}</p>${factsHtml(facts)}<p style="margin:0 0 12px">${how}</p><p style="margin:0 0 12px">${debited}</p>`,
   });
   return { subject: `Reminder${i.reminderNumber > 1 ? ` ${i.reminderNumber}` : ''}: payment pending for application ${i.applicationNumber}`, text, html: body };
 }
@@ -71,7 +72,7 @@ export function renderDeficiencyReminder(i: DeficiencyReminderInput): RenderedMa
     ['Respond by', formatDate(i.respondBy)],
   ];
   const intro = `We have not yet received your response to the ${w.query} raised on ${w.named(i.applicationNumber)}. The officer's remarks were:`;
-  const how = `Respond on the portal (${w.portalPath}) or reply to this e-mail (it goes to ${i.replyAddress}).`;
+  const how = `Reply to this e-mail (it goes to ${i.replyAddress}), or respond ${respondThroughApi(i.ctx, i.applicationNumber, w)}.`;
   const rules = replyRules();
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),

@@ -1,4 +1,4 @@
-import { capitalised, factsHtml, factsText, fileWords, formatDateTime, formatRupees, frame, greetingName, html, type MailContext, type RenderedMail, type RequestMention } from './layout.js';
+import { apiReferenceUrl, capitalised, factsHtml, factsText, fileApi, fileWords, formatDateTime, formatRupees, frame, greetingName, html, type MailContext, type RenderedMail, type RequestMention } from './layout.js';
 
 export interface SubmissionReceivedInput {
   ctx: MailContext;
@@ -28,7 +28,7 @@ export function renderSubmissionReceived(i: SubmissionReceivedInput): RenderedMa
   const intro = i.request
     ? `Your ${w.named(i.applicationNumber)} has been submitted to ${i.agency}, ${i.office}, which issued the certificate. Its status is now In-Process.`
     : `Your application for a preferential Certificate of Origin has been submitted to ${i.agency}, ${i.office}. Its status is now In-Process.`;
-  const next = `The officer will review it. If anything needs correcting you will receive a ${w.query} e-mail that you can answer by replying to it. You can follow the status under ${i.request ? 'Duplicate/In-lieu Certificate for CoO > Submitted Duplicate Certificates' : 'My Dashboard > Submitted Applications'}.`;
+  const next = `The officer will review it. If anything needs correcting you will receive a ${w.query} e-mail that you can answer by replying to it. You can follow its status through the API: GET ${fileApi(i.ctx, i.applicationNumber).state} (API reference: ${apiReferenceUrl(i.ctx)}).`;
   const { text, html: body } = frame(i.ctx, {
     greeting: greetingName(i.exporterName),
     text: `${intro}\n\n${factsText(facts)}\n\n${next}`,

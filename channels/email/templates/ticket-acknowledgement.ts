@@ -1,5 +1,5 @@
 import { baseSubject, ticketTag } from '../message-id.js';
-import { frame, greetingName, html, multiline, type MailContext, type RenderedMail } from './layout.js';
+import { apiBase, frame, greetingName, html, multiline, type MailContext, type RenderedMail } from './layout.js';
 
 export interface TicketAcknowledgementInput {
   ctx: MailContext;
@@ -21,7 +21,8 @@ export function ticketSubject(ticketNumber: string, originalSubject: string): st
 export function renderTicketAcknowledgement(i: TicketAcknowledgementInput): RenderedMail {
   const intro = `Your message has been received and registered as ticket ${i.ticketNumber}. Please keep ${ticketTag(i.ticketNumber)} in the subject of any further e-mail about this matter.`;
   const refs = i.references && i.references.length > 0 ? `We have linked it to: ${i.references.join(', ')}.` : '';
-  const known = i.knownProblem;
+  // a known fix names the API's paths (GET /v1/applications…): in the mail they are this system's full addresses
+  const known = i.knownProblem && { ...i.knownProblem, fix: i.knownProblem.fix.replace(/(^|[\s(])(\/v1\/)/g, (_m, pre: string, path: string) => `${pre}${apiBase(i.ctx)}${path}`) };
   const matched = known ? `Your message looks like this known problem: ${known.title}. The known solution:` : '';
   const after = known
     ? 'If this solves the problem, there is no need to reply. If it does not, reply to this e-mail describing what you tried, and a member of the helpdesk will take it up.'

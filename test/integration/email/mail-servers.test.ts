@@ -140,7 +140,7 @@ describe('mail servers for tests', () => {
     const v = parsed.smime.verification;
     if (!v?.ok) throw new Error(`signature not verified: ${v ? v.message : 'none'}`);
     expect(new X509Certificate(v.signerCertificatePem).fingerprint256).toBe(new X509Certificate(id.certPem).fingerprint256);
-    const policy = checkAttachments(parsed.attachments);
+    const policy = await checkAttachments(parsed.attachments);
     expect(policy.accepted.map((a) => a.filename)).toEqual(['invoice.pdf']);
     expect(policy.problems).toEqual(['setup.exe: type not allowed (only PDF, JPG, XLS, XLSX)']);
   });

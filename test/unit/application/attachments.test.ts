@@ -7,10 +7,13 @@ import { checkAttachments } from '../../../domain/application/check-attachments.
 import {
   APPLICATION_ATTACHMENT_POLICY,
   checkDeficiencyResponseFiles,
+  DEFICIENCY_RESPONSE_POLICY,
   inspectUpload,
   MEGABYTE,
 } from '../../../domain/application/check-upload.js';
-import { compoundFileStreamNames, detectFileType, zipEntryNames } from '../../../domain/application/detect-file-type.js';
+import { compoundFileStreamNames, detectFileType, identifyFile, zipEntryNames } from '../../../domain/application/detect-file-type.js';
+import { ALLOWED_TYPES_TEXT, checkAttachments as checkMailAttachments } from '../../../channels/email/attachments.js';
+import { pdfOfSize, tinyPdf } from '../../helpers/files.js';
 import { sanitizeFileName } from '../../../domain/application/sanitize-file-name.js';
 import type { Attachment } from '../../../domain/application/schemas.js';
 import { messages, validDraft } from './helpers.js';
@@ -112,6 +115,7 @@ describe('detectFileType (by content)', () => {
       type: null,
       reason: 'a ZIP archive that is not an Excel workbook',
     });
+    // the first look; identifyFile then reads [Content_Types].xml (below)
     expect(detectFileType(makeZip([{ name: '[Content_Types].xml', data: '' }, { name: 'xl/workbook.xml', data: '' }]))).toEqual({ type: 'xlsx' });
     expect(detectFileType(new Uint8Array([0x4d, 0x5a, 0x90, 0x00]))).toEqual({ type: null, reason: 'a Windows program' });
   });
@@ -158,8 +162,8 @@ describe('sanitizeFileName', () => {
 });
 
 describe('uploads', () => {
-  it('accepts a PDF named .txt, under the name of its real type', () => {
-    expect(inspectUpload({ fileName: 'invoice.txt', bytes: pdf }, APPLICATION_ATTACHMENT_POLICY)).toEqual({
+  it('accepts a PDF named .txt, under the name of its real type', async () => {
+    expect(await inspectUpload({ fileName: 'invoice.txt', bytes: pdf }, APPLICATION_ATTACHMENT_POLICY)).toEqual({
       ok: true,
       type: 'pdf',
       contentType: 'application/pdf',
@@ -168,44 +172,91 @@ describe('uploads', () => {
     });
   });
 
-  it('refuses a file named .pdf whose content is not a PDF', () => {
+  it('refuses a file named .pdf whose content is not a PDF', async () => {
     const fake = new TextEncoder().encode('MZ-not really a pdf');
-    expect(inspectUpload({ fileName: 'invoice.pdf', bytes: fake }, APPLICATION_ATTACHMENT_POLICY)).toEqual({
+    expect(await inspectUpload({ fileName: 'invoice.pdf', bytes: fake }, APPLICATION_ATTACHMENT_POLICY)).toEqual({
       ok: false,
       problems: [
         {
           path: 'file',
-          message: 'invoice.pdf cannot be accepted: a Windows program. Only PDF, JPG, PNG, XLS and XLSX files are accepted.',
+          message: 'invoice.pdf cannot be accepted: a Windows program. Only PDF, JPG, XLS and XLSX files are accepted.',
         },
       ],
     });
   });
 
-  it('refuses a file over 5 MB and accepts one of exactly 5 MB', () => {
-    const big = new Uint8Array(5 * MEGABYTE + 1);
-    big.set(pdf.subarray(0, 8));
-    expect(inspectUpload({ fileName: 'big.pdf', bytes: big }, APPLICATION_ATTACHMENT_POLICY)).toEqual({
+  it('refuses a file over 5 MB and accepts one of exactly 5 MB', async () => {
+    expect(await inspectUpload({ fileName: 'big.pdf', bytes: pdfOfSize(5 * MEGABYTE + 1) }, APPLICATION_ATTACHMENT_POLICY)).toEqual({
       ok: false,
       problems: [{ path: 'file', message: 'big.pdf is 5.00 MB; files for an application can be at most 5 MB' }],
     });
-    expect(inspectUpload({ fileName: 'big.pdf', bytes: big.subarray(0, 5 * MEGABYTE) }, APPLICATION_ATTACHMENT_POLICY).ok).toBe(true);
+    expect((await inspectUpload({ fileName: 'big.pdf', bytes: pdfOfSize(5 * MEGABYTE) }, APPLICATION_ATTACHMENT_POLICY)).ok).toBe(true);
   });
 
-  it('takes at most 5 PDF/JPG/XLS/XLSX files of 5 MB in a deficiency response', () => {
-    expect(checkDeficiencyResponseFiles([
+  it('takes the same types for an application, a deficiency response and a reply by e-mail: PDF, JPG, XLS, XLSX (seed 004)', async () => {
+    expect(APPLICATION_ATTACHMENT_POLICY.allowed).toEqual(['pdf', 'jpeg', 'xls', 'xlsx']);
+    expect(DEFICIENCY_RESPONSE_POLICY.allowed).toEqual(APPLICATION_ATTACHMENT_POLICY.allowed);
+    expect(ALLOWED_TYPES_TEXT).toBe('only PDF, JPG, XLS, XLSX');
+    expect(await inspectUpload({ fileName: 'stamp.png', bytes: png }, APPLICATION_ATTACHMENT_POLICY)).toEqual({
+      ok: false,
+      problems: [{ path: 'file', message: 'stamp.png is a PNG file, which is not accepted for an application. Only PDF, JPG, XLS and XLSX files are accepted.' }],
+    });
+    expect((await checkMailAttachments([{ filename: 'stamp.png', content: Buffer.from(png) }])).problems).toEqual(['stamp.png: type not allowed (only PDF, JPG, XLS, XLSX)']);
+  });
+});
+
+describe('identifyFile: a file is taken as its type only when it parses as one', () => {
+  it('takes real files', async () => {
+    for (const [bytes, type] of [[pdf, 'pdf'], [jpeg, 'jpeg'], [png, 'png'], [xls, 'xls'], [xlsx, 'xlsx'], [tinyPdf(), 'pdf']] as const) {
+      expect(await identifyFile(bytes)).toEqual({ type });
+    }
+  });
+
+  it('refuses files that only start like one, each with its own message', async () => {
+    const cases: [Uint8Array, string][] = [
+      [new TextEncoder().encode('%PDF-1.4\n%%EOF\n'), 'a damaged or incomplete PDF (it starts like a PDF but cannot be read as one)'],
+      [new TextEncoder().encode('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'), 'a damaged or incomplete PDF (it starts like a PDF but cannot be read as one)'],
+      [pdf.subarray(0, Math.floor(pdf.length / 2)), 'a damaged or incomplete PDF (it starts like a PDF but cannot be read as one)'],
+      [new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode('not really a photograph')]), 'a damaged or incomplete JPG image (it cannot be read to its end)'],
+      [jpeg.subarray(0, Math.floor(jpeg.length / 2)), 'a damaged or incomplete JPG image (it cannot be read to its end)'],
+      [makeZip([{ name: '[Content_Types].xml', data: '<Types/>' }, { name: 'xl/workbook.xml', data: '' }]), 'a ZIP that names a workbook but does not declare one (not an XLSX workbook)'],
+    ];
+    for (const [bytes, reason] of cases) {
+      const r = await identifyFile(bytes);
+      expect(r, reason).toMatchObject({ type: null, reason });
+      expect(r.type === null && r.damaged).toBeTruthy();
+    }
+    expect(await inspectUpload({ fileName: 'invoice.pdf', bytes: new TextEncoder().encode('%PDF-1.4\n%%EOF\n') }, APPLICATION_ATTACHMENT_POLICY)).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: 'file',
+          message: 'invoice.pdf cannot be accepted: a damaged or incomplete PDF (it starts like a PDF but cannot be read as one). Only PDF, JPG, XLS and XLSX files are accepted.',
+        },
+      ],
+    });
+    expect((await checkMailAttachments([{ filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') }])).problems).toEqual([
+      'invoice.pdf: not accepted: it is a damaged or incomplete PDF (it starts like a PDF but cannot be read as one); save or scan it again and attach it',
+    ]);
+  });
+});
+
+describe('deficiency response uploads', () => {
+  it('takes at most 5 PDF/JPG/XLS/XLSX files of 5 MB in a deficiency response', async () => {
+    expect(await checkDeficiencyResponseFiles([
       { fileName: 'reply.pdf', bytes: pdf },
       { fileName: 'photo.jpg', bytes: jpeg },
       { fileName: 'costs.xls', bytes: xls },
       { fileName: 'costs.xlsx', bytes: xlsx },
     ])).toEqual([]);
-    expect(checkDeficiencyResponseFiles([{ fileName: 'stamp.png', bytes: png }])).toEqual([
+    expect(await checkDeficiencyResponseFiles([{ fileName: 'stamp.png', bytes: png }])).toEqual([
       {
         path: 'files/0',
         message: 'stamp.png is a PNG file, which is not accepted for a deficiency response. Only PDF, JPG, XLS and XLSX files are accepted.',
       },
     ]);
     const six = Array.from({ length: 6 }, (_, i) => ({ fileName: `reply-${i}.pdf`, bytes: pdf }));
-    expect(messages(checkDeficiencyResponseFiles(six))).toEqual(['A deficiency response can carry at most 5 files (6 given)']);
+    expect(messages(await checkDeficiencyResponseFiles(six))).toEqual(['A deficiency response can carry at most 5 files (6 given)']);
   });
 });
 

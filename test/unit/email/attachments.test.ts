@@ -120,8 +120,8 @@ describe('file names refused outright (fileNameRefusal)', () => {
 });
 
 describe('checkAttachments', () => {
-  it('accepts PDF, JPG, XLS and XLSX and reports nothing', () => {
-    const result = checkAttachments([
+  it('accepts PDF, JPG, XLS and XLSX and reports nothing', async () => {
+    const result = await checkAttachments([
       { filename: 'invoice.pdf', content: pdf },
       { filename: 'stamp.jpeg', content: jpg },
       { filename: 'items.xls', content: xls },
@@ -138,8 +138,8 @@ describe('checkAttachments', () => {
     expect(result.accepted[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('refuses other types with the rule in plain words', () => {
-    const result = checkAttachments([
+  it('refuses other types with the rule in plain words', async () => {
+    const result = await checkAttachments([
       { filename: 'invoice.exe', content: exe },
       { filename: 'letter.doc', content: doc },
     ]);
@@ -151,8 +151,8 @@ describe('checkAttachments', () => {
     ]);
   });
 
-  it('judges by content, not by the name: a program named .pdf is refused, a PDF named .txt is accepted as .pdf', () => {
-    const result = checkAttachments([
+  it('judges by content, not by the name: a program named .pdf is refused, a PDF named .txt is accepted as .pdf', async () => {
+    const result = await checkAttachments([
       { filename: 'invoice.pdf', content: exe, contentType: 'application/pdf' },
       { filename: 'scan.txt', content: pdf, contentType: 'text/plain' },
       { filename: 'photo.pdf', content: jpg },
@@ -162,10 +162,10 @@ describe('checkAttachments', () => {
     expect(result.accepted[0]?.originalFilename).toBe('scan.txt');
   });
 
-  it('refuses files over 5 MB and empty files', () => {
+  it('refuses files over 5 MB and empty files', async () => {
     const big = Buffer.concat([pdf, Buffer.alloc(5 * 1024 * 1024 + 1 - pdf.length, 0x20)]);
     const exactly = Buffer.concat([pdf, Buffer.alloc(5 * 1024 * 1024 - pdf.length, 0x20)]);
-    const result = checkAttachments([
+    const result = await checkAttachments([
       { filename: 'big-scan.pdf', content: big },
       { filename: 'limit.pdf', content: exactly },
       { filename: 'empty.pdf', content: Buffer.alloc(0) },
@@ -174,15 +174,15 @@ describe('checkAttachments', () => {
     expect(result.accepted.map((a) => a.filename)).toEqual(['limit.pdf']);
   });
 
-  it('takes at most 5 files and names the ones it left out', () => {
+  it('takes at most 5 files and names the ones it left out', async () => {
     const files = Array.from({ length: 7 }, (_, i) => ({ filename: `doc-${i + 1}.pdf`, content: pdf }));
-    const result = checkAttachments(files);
+    const result = await checkAttachments(files);
     expect(result.accepted).toHaveLength(5);
     expect(result.problems).toEqual(['At most 5 files are allowed in one reply; these were not taken: doc-6.pdf, doc-7.pdf']);
   });
 
-  it('ignores images embedded in the HTML body and de-duplicates names', () => {
-    const result = checkAttachments([
+  it('ignores images embedded in the HTML body and de-duplicates names', async () => {
+    const result = await checkAttachments([
       { filename: 'image001.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]), embedded: true },
       { filename: 'invoice.pdf', content: pdf },
       { filename: 'Invoice.pdf', content: pdf },
@@ -192,8 +192,8 @@ describe('checkAttachments', () => {
     expect(result.accepted.map((a) => a.filename)).toEqual(['invoice.pdf', 'Invoice_2.pdf']);
   });
 
-  it('names files as API uploads are named (sanitizeFileName), and refuses a hostile name instead of repairing it', () => {
-    const result = checkAttachments([
+  it('names files as API uploads are named (sanitizeFileName), and refuses a hostile name instead of repairing it', async () => {
+    const result = await checkAttachments([
       { filename: 'cost sheet (item 1).pdf', content: pdf },
       { filename: '../../etc/passwd.pdf', content: pdf },
       { filename: 'invoice\u202Efdp.exe', content: pdf },
@@ -205,8 +205,8 @@ describe('checkAttachments', () => {
     ]);
   });
 
-  it('names a file without a name', () => {
-    const result = checkAttachments([{ filename: null, content: jpg }]);
+  it('names a file without a name', async () => {
+    const result = await checkAttachments([{ filename: null, content: jpg }]);
     expect(result.accepted[0]?.filename).toBe('attachment-1.jpg');
   });
 });

@@ -9,12 +9,13 @@ import { parseInboundMessage } from '../../../channels/email/parse-message.js';
 import { createReplyToken, replyAddress, subjectTag } from '../../../channels/email/reply-token.js';
 import { composeSignedMessage, type SmimeSigningIdentity } from '../../../channels/email/smime-sign.js';
 import { ensureTestPki } from '../../../scripts/pki/test-pki.js';
+import { tinyPdf } from '../../helpers/files.js';
 
 const SECRET = 'reply-secret-for-tests-0123456789';
 const MAILBOX = 'helpdesk@coo.test';
 const APP = 'HQRCCOAPPLY00000019AM25';
 const token = createReplyToken({ applicationNumber: APP, round: 1 }, SECRET);
-const pdf = Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const pdf = tinyPdf();
 
 const compose = (mail: MailComposerOptions) => new MailComposer(mail).compile().build();
 
@@ -103,7 +104,7 @@ describe('parseInboundMessage', () => {
       ['logo.png', true],
       ['receipt.pdf', false],
     ]);
-    const policy = checkAttachments(m.attachments);
+    const policy = await checkAttachments(m.attachments);
     expect(policy.ok).toBe(true);
     expect(policy.accepted.map((a) => a.filename)).toEqual(['receipt.pdf']);
   });

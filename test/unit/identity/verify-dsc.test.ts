@@ -62,10 +62,12 @@ describe('verifyDsc', () => {
     expect(facts.iec).toBeNull();
   });
 
-  it('rejects an expired DSC with "Expired Certificate"', () => {
+  it('rejects an expired DSC, saying so plainly first and keeping "Expired Certificate" as the legacy reference', () => {
     const e = failure({ certificate: cert('exporter-expired'), expectedIec: 'AAACR5055K' });
     expect(e.code).toBe(ErrorCode.DscExpired);
-    expect(e.message).toBe('Expired Certificate');
+    expect(e.message).toMatch(/^This digital signature certificate expired on \d{4}-\d{2}-\d{2}, and an expired certificate cannot sign\. Apply for a fresh DSC and register it;/);
+    expect(e.message.endsWith('Legacy message: "Expired Certificate".')).toBe(true);
+    expect(e.details).toMatchObject({ rule: 'validity', legacyMessage: 'Expired Certificate' });
   });
 
   it('rejects a DSC that is not yet valid', () => {
@@ -81,17 +83,22 @@ describe('verifyDsc', () => {
     expect(verifyDsc({ certificate: cert('exporter-not-yet-valid'), trustedCaPems: pki.trustedCaPems, expectedIec: 'AAACR5055K', now: soon }).iec).toBe('AAACR5055K');
   });
 
-  it('rejects a DSC carrying another IEC with "IEC Not Matched, Kindly Insert Correct Token"', () => {
+  it('rejects a DSC carrying another IEC: which IEC it carries, which token to insert, then the legacy text', () => {
     const e = failure({ certificate: cert('exporter-wrong-iec'), expectedIec: 'AAACR5055K' });
     expect(e.code).toBe(ErrorCode.DscIecNotMatched);
-    expect(e.message).toBe('IEC Not Matched, Kindly Insert Correct Token');
+    expect(e.message).toBe(
+      'This digital signature certificate belongs to IEC AABCS1429B, not to AAACR5055K, the IEC you act for. Insert the DSC token issued for IEC AAACR5055K. ' +
+        'Legacy message: "IEC Not Matched, Kindly Insert Correct Token".',
+    );
     expect(e.details?.foundIecs).toEqual(['AABCS1429B']);
+    expect(e.details).toMatchObject({ rule: 'iec', legacyMessage: 'IEC Not Matched, Kindly Insert Correct Token' });
   });
 
-  it('rejects a DSC without an IEC with the same seed text', () => {
+  it('rejects a DSC without an IEC with its own explanation and the same legacy text', () => {
     const e = failure({ certificate: cert('exporter-no-iec'), expectedIec: 'AAACR5055K' });
     expect(e.code).toBe(ErrorCode.DscIecNotMatched);
-    expect(e.message).toBe('IEC Not Matched, Kindly Insert Correct Token');
+    expect(e.message).toMatch(/^This digital signature certificate carries no IEC in its subject, and the portal needs a DGFT-type DSC with IEC AAACR5055K embedded\./);
+    expect(e.message.endsWith('Legacy message: "IEC Not Matched, Kindly Insert Correct Token".')).toBe(true);
     expect(String(e.details?.reason)).toMatch(/no IEC/);
   });
 
