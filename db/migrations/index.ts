@@ -1,3 +1,4 @@
+import { Migration20261208160000_value_content_rules } from './Migration20261208160000_value_content_rules.js';
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
@@ -40,4 +41,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207130000_wallet_topups', class: Migration20261207130000_wallet_topups },
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
   { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
+  { name: 'Migration20261208160000_value_content_rules', class: Migration20261208160000_value_content_rules },
 ];
