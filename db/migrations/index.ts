@@ -1,6 +1,7 @@
 import { Migration20261208160000_value_content_rules } from './Migration20261208160000_value_content_rules.js';
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
+import { Migration20261208140000_esign_signatures } from './Migration20261208140000_esign_signatures.js';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
 import { Migration20261207130000_wallet_topups } from './Migration20261207130000_wallet_topups.js';
 import { Migration20261207131000_staff_registrations } from './Migration20261207131000_staff_registrations.js';
@@ -41,5 +42,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207130000_wallet_topups', class: Migration20261207130000_wallet_topups },
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
   { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
+  { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
   { name: 'Migration20261208160000_value_content_rules', class: Migration20261208160000_value_content_rules },
 ];
