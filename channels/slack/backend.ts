@@ -37,6 +37,8 @@ export interface ApplicationCard {
   agency: { code: string; name: string };
   office: { code: string; name: string };
   invoice: { number: string; date: string; currency: string; value: number; valueUsd: number };
+  /** Requested after shipment (seed 001): the certificate is issued retrospectively, with the agreement's mark where its form has one. */
+  afterShipment?: { mark?: string };
   goods: { description: string; hsCode: string; quantity: number; unit: string }[];
   attachments: { name: string; kind: string }[];
   deficiencies: DeficiencyRound[];

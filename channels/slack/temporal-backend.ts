@@ -86,7 +86,7 @@ function newLinkCode(): string {
 }
 
 interface TabsShape {
-  certificateDetails?: { invoice?: { number?: string; date?: string; currency?: string; valueInCurrency?: number; valueUsd?: number } };
+  certificateDetails?: { requestTiming?: string; invoice?: { number?: string; date?: string; currency?: string; valueInCurrency?: number; valueUsd?: number } };
   exportProducts?: { items?: { description?: string; hsCode?: string; quantity?: number; unit?: string }[] };
   attachments?: { files?: { fileName?: string; documentType?: string }[] };
 }
@@ -384,6 +384,9 @@ async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<App
       value: invoice.valueInCurrency ?? 0,
       valueUsd: invoice.valueUsd ?? row.invoiceValueUsd ?? 0,
     },
+    ...(tabs.certificateDetails?.requestTiming === 'after_shipment'
+      ? { afterShipment: agreement?.data.retrospectiveIssue ? { mark: agreement.data.retrospectiveIssue.mark } : {} }
+      : {}),
     goods: (tabs.exportProducts?.items ?? []).map((i) => ({ description: i.description ?? '', hsCode: i.hsCode ?? '', quantity: i.quantity ?? 0, unit: i.unit ?? '' })),
     attachments: [
       ...(tabs.attachments?.files ?? []).map((f) => ({ name: f.fileName ?? '', kind: DOCUMENT_KIND[f.documentType ?? 'other'] ?? 'Document' })),

@@ -8,8 +8,10 @@ import { parsePackages, printedCountryName, printedHsCode } from '../../services
 import { publicHistory } from '../../services/certificate/public-history.js';
 import { parseQrContent, verifyQrContent } from '../../services/certificate/qr-payload.js';
 import { CertificateRow } from '../../db/entities/index.js';
+import { todayInIndia } from '../../domain/application/financial-year.js';
+import { certificateYearOf } from '../../domain/numbering/certificate-number.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
-import { createCompleteDraft, type CompleteTabs } from '../helpers/drafts.js';
+import { createCompleteDraft, defaultTabs, ensureIecRecord, saveTabOrThrow, type CompleteTabs } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 import { createNssDb, pdfsig, renderPages, runTool, zbar } from '../integration/certificate/helpers.js';
@@ -21,7 +23,7 @@ describe('certificate of an approved application: signed PDF, QR code, download'
   let pki: TestPki;
   let dir: string;
   let nssDir: string;
-  const t = {} as Record<'raj' | 'anita' | 'priya' | 'kochi' | 'helpdesk' | 'eicAdmin', string>;
+  const t = {} as Record<'raj' | 'anita' | 'priya' | 'kochi' | 'delhi' | 'helpdesk' | 'eicAdmin', string>;
   let oman: { id: string; number: string; certificateNumber: string; tabs: CompleteTabs };
   let meta: any;
   let pdf: Buffer;
@@ -51,6 +53,7 @@ describe('certificate of an approved application: signed PDF, QR code, download'
     t.anita = await stack.token({ sub: 'AABCS1429B-1', name: 'Anita Menon', roles: ['exporter'], iec: 'AABCS1429B' });
     t.priya = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
     t.kochi = await stack.token({ sub: 'officer-eic-koc', name: 'Thomas Varghese', roles: ['officer'], officeCode: 'EIC-KOC', agencyCode: 'EIC' });
+    t.delhi = await stack.token({ sub: 'officer-eic-del', name: 'Rohit Malhotra', roles: ['officer'], officeCode: 'EIC-DEL', agencyCode: 'EIC' });
     t.helpdesk = await stack.token({ sub: 'helpdesk-1', name: 'Kavita Sharma', roles: ['helpdesk'] });
     t.eicAdmin = await stack.token({ sub: 'admin-eic', name: 'Rakesh Gupta', roles: ['agency-admin'], agencyCode: 'EIC' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
@@ -233,6 +236,104 @@ describe('certificate of an approved application: signed PDF, QR code, download'
     expect(text).toContain('RVC 42.5%');
     expect(await pdfsig(file, nssDir)).toContain('Signature is Valid.');
   });
+
+  // Seed 001 step 5 ("Preview Certificate") and "Whether CoO request before/after shipment": an IKCEPA application
+  // requested after shipment, at EIC Delhi (no other test files applications there), previewed before signing
+  // (watermarked, no signature, no QR code, no number taken), then issued with the agreement's mark.
+  const previewOf = (id: string, token: string) => fetch(`${stack.baseUrl}/v1/applications/${id}/preview.pdf`, { headers: { authorization: `Bearer ${token}` } });
+  async function saveFile(name: string, res: Response): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, Buffer.from(await res.arrayBuffer()));
+    return file;
+  }
+  const layoutText = async (file: string) => (await runTool('pdftotext', ['-layout', file, '-'])).stdout;
+  async function qrCodes(file: string, name: string): Promise<string[]> {
+    const [png] = await renderPages(file, join(dir, name), { dpi: 200, first: 1, last: 1 });
+    return zbar(png!);
+  }
+
+  it('refuses to preview a draft whose printed tabs are not saved, naming each', async () => {
+    const created = await api(stack, 'POST', '/v1/applications', { token: t.raj });
+    expect(created.status).toBe(201);
+    await saveTabOrThrow(stack, t.raj, created.body.id, 'basicDetails', defaultTabs(await ensureIecRecord(stack, t.raj)).basicDetails);
+    const r = await api(stack, 'GET', `/v1/applications/${created.body.id}/preview.pdf`, { token: t.raj });
+    expect(r.status).toBe(422);
+    expect(r.body.detail).toContain('save the "Certificate Details", "Export Details", "Import Details", "Shipment Details" and "Declaration" tabs');
+    expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual(['certificateDetails', 'exportProducts', 'importDetails', 'shipment', 'declaration']);
+  });
+
+  it('previews an after-shipment application before signing (watermark, mark; no signature, QR code or number), then issues it with its mark', async () => {
+    const iec = await ensureIecRecord(stack, t.raj);
+    const tabs = defaultTabs(iec);
+    // shipped ten days ago (IKCEPA allows a certificate up to a year after shipment)
+    const shipped = new Date(Date.parse(`${todayInIndia()}T00:00:00Z`) - 10 * 86_400_000).toISOString().slice(0, 10);
+    const importDetails = structuredClone(tabs.importDetails);
+    importDetails.items[1]!.preferenceCriterion = 'RVC';
+    const draft = await createCompleteDraft(stack, t.raj, {
+      tabs: {
+        certificateDetails: {
+          ...tabs.certificateDetails,
+          requestTiming: 'after_shipment',
+          agreementCode: 'IKCEPA',
+          officeCode: 'EIC-DEL',
+          importer: { name: 'Hanil Agro Foods Co.', address: '77 Jungang-daero, Jung-gu, Busan 48939', country: 'KR' },
+        },
+        importDetails,
+        shipment: { ...tabs.shipment, portOfDischarge: 'Busan', route: 'By sea from Nhava Sheva (Jawaharlal Nehru) to Busan', shipmentDate: shipped },
+      },
+    });
+    expect(draft.application.tabs.certificateDetails.requestTiming).toBe('after_shipment');
+
+    // the preview: the exporter's, before signing; nobody else sees a draft
+    const preview = await previewOf(draft.id, t.raj);
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get('content-type')).toBe('application/pdf');
+    const previewFile = await saveFile('preview.pdf', preview);
+    const previewText = await layoutText(previewFile);
+    expect((await runTool('pdftotext', ['-raw', previewFile, '-'])).stdout).toContain('DRAFT – NOT VALID');
+    expect(previewText).toContain(`EIC/${certificateYearOf(new Date())}/002/PREVIEW`);
+    expect(previewText).toContain('ISSUED RETROACTIVELY.');
+    expect(previewText).toContain('To be signed by the issuing officer');
+    expect(await pdfsig(previewFile)).toContain('does not contain any signatures');
+    expect(await qrCodes(previewFile, 'preview-page')).toEqual([]);
+    expect((await api(stack, 'GET', `/v1/applications/${draft.id}/preview.pdf`, { token: t.anita })).status).toBe(404);
+    expect((await api(stack, 'GET', `/v1/applications/${draft.id}/preview.pdf`, { token: t.delhi })).status).toBe(404);
+    // nothing numbered or recorded for it
+    expect(await stack.orm.em.fork().count(CertificateRow, { applicationId: draft.id })).toBe(0);
+    expect((await api(stack, 'GET', `/v1/applications/${draft.id}`, { token: t.raj })).body.certificateNumber).toBeNull();
+
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    await payAtGateway(stack, t.raj, draft.id, 'success');
+    await waitForStatus(stack, t.raj, draft.id, 'In-Process');
+    // the office's officer sees the submitted file's preview; another office's does not
+    expect((await previewOf(draft.id, t.delhi)).status).toBe(200);
+    expect((await api(stack, 'GET', `/v1/applications/${draft.id}/preview.pdf`, { token: t.priya })).status).toBe(404);
+    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.delhi });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const done = await waitForStatus(stack, t.raj, draft.id, 'Approved');
+    const number = done.certificateNumber as string;
+    expect(number).toMatch(/^EIC\/\d{4}\/002\/\d{7}A$/);
+
+    // the issued certificate: the mark in its remarks (box 5), signed, with its QR code
+    const pdf = await fetch(`${stack.baseUrl}/v1/certificates/${encodeURIComponent(number)}/pdf`, { headers: { authorization: `Bearer ${t.raj}` } });
+    expect(pdf.status).toBe(200);
+    const issuedFile = await saveFile('issued.pdf', pdf);
+    const issuedText = await layoutText(issuedFile);
+    expect(issuedText).toMatch(/5\. Remarks\s+ISSUED RETROACTIVELY\./);
+    expect(issuedText).not.toContain('NOT VALID');
+    expect(await pdfsig(issuedFile)).toContain('Signature is Valid');
+    expect(await qrCodes(issuedFile, 'issued-page')).toHaveLength(1);
+
+    // verification, JSON and page
+    const meta = (await api(stack, 'GET', `/v1/applications/${draft.id}/certificate`, { token: t.raj })).body;
+    const token = new URL(meta.verificationUrl as string).searchParams.get('t')!;
+    const json = await api(stack, 'GET', `/v1/public/certificates?no=${encodeURIComponent(number)}&t=${token}`);
+    expect(json.status).toBe(200);
+    expect(json.body.certificate).toMatchObject({ requestTiming: 'after_shipment', issuedRetrospectively: { mark: 'ISSUED RETROACTIVELY', printedIn: 'remarks' } });
+    const page = await (await fetch(meta.verificationUrl as string)).text();
+    expect(page).toContain('After shipment');
+    expect(page).toContain('Yes — marked “ISSUED RETROACTIVELY” in the remarks');
+  });
 });
 
 describe('what the certificate prints from the application', () => {
@@ -272,4 +373,5 @@ describe('what the certificate prints from the application', () => {
       { at: '2026-06-21T09:00:00.000Z', type: 'note', description: 'Corrected the route', actor: 'EIC - Mumbai (Regional Office)' },
     ]);
   });
+
 });

@@ -75,6 +75,9 @@ export function factFields(card: ApplicationCard): SectionBlock {
     `*Invoice*\n${escapeMrkdwn(card.invoice.number)} of ${formatDay(card.invoice.date)}`,
     `*Value*\n${valueText(card)}`,
   ];
+  if (card.afterShipment) {
+    fields.push(`*Requested*\nAfter shipment${card.afterShipment.mark ? `: to be marked “${escapeMrkdwn(card.afterShipment.mark)}”` : ''}`);
+  }
   if (card.fileNumber) fields.push(`*Application*\n${escapeMrkdwn(card.applicationNumber)}`);
   if (card.submittedAt) fields.push(`*Submitted*\n${slackDate(card.submittedAt)}`);
   if (card.signature) {
