@@ -1,6 +1,7 @@
 import { Migration20261208160000_value_content_rules } from './Migration20261208160000_value_content_rules.js';
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261208150000_shipment_timing } from './Migration20261208150000_shipment_timing.js';
+import { Migration20261208170000_attested_documents } from './Migration20261208170000_attested_documents.js';
 import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
 import { Migration20261208140000_esign_signatures } from './Migration20261208140000_esign_signatures.js';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
@@ -46,4 +47,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
   { name: 'Migration20261208150000_shipment_timing', class: Migration20261208150000_shipment_timing },
   { name: 'Migration20261208160000_value_content_rules', class: Migration20261208160000_value_content_rules },
+  { name: 'Migration20261208170000_attested_documents', class: Migration20261208170000_attested_documents },
 ];

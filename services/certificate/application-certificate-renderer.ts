@@ -15,6 +15,8 @@ import { loadCertificateSources } from './load-certificate.js';
 import { createEsealSource } from './eseal-source.js';
 import { createCertificateImageSource } from './image-source.js';
 import { createQrKeySource } from './qr-key-source.js';
+import { renderAttestedCopy, type AttestedCopy } from './attested-copy.js';
+import { indianDateOf } from '../../domain/application/financial-year.js';
 
 /** Renders and signs the certificate's PDF, once per certificate. */
 export interface CertificateRenderer {
@@ -28,6 +30,11 @@ export interface CertificateRenderer {
     cmsDer: Buffer;
     signer: Pick<SignerIdentity, 'commonName' | 'serialNumber' | 'organization'>;
   }): Promise<{ pdf: Buffer; sha256: string }>;
+  /**
+   * An attested copy of one of the certificate's attachments: the approving officer's stamp, name and
+   * signature, the certificate's number and date, sealed with the office's e-seal (services/certificate/attested-copy.ts).
+   */
+  attestCopy(input: { certificateNumber: string; fileName: string; contentType: string; bytes: Uint8Array }): Promise<AttestedCopy>;
 }
 
 export interface ApplicationCertificateRendererDeps {
@@ -115,6 +122,23 @@ export function createApplicationCertificateRenderer(deps: ApplicationCertificat
       const pageCount = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
       await freeze(em, certificateNumber, doc, signer, row.issuedAt, pageCount);
       return { pdf, sha256: createHash('sha256').update(pdf).digest('hex') };
+    },
+
+    async attestCopy({ certificateNumber, fileName, contentType, bytes }) {
+      const { row, doc, issuer } = await sources(certificateNumber);
+      const signer = await eseals.signerFor(row.officeCode);
+      const c = doc.certification;
+      return renderAttestedCopy({
+        fileName,
+        contentType,
+        bytes,
+        facts: { certificateNumber, officerName: c.officerName, officerDesignation: c.officerDesignation, officeName: c.officeName, date: indianDateOf(row.issuedAt) },
+        images: issuer.images,
+        signer,
+        signedAt: row.issuedAt,
+        location: `${c.place}, INDIA`,
+        contactInfo: deps.contactInfo,
+      });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { listAttestedDocuments } from '../certificate/attested-documents.js';
 import { ApplicationRow, CertificateRow, IecRecord, StaffUserRow } from '../../db/entities/index.js';
 import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.js';
 import { applicationMessageId } from '../../channels/email/message-id.js';
@@ -155,6 +156,11 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
                 issuedAt: cert.issuedAt,
                 verifyUrl: verificationUrl(deps.publicBaseUrl, cert.number, cert.verificationToken),
                 certificatePdf: Buffer.from(cert.pdf),
+                certificateUrl: `${deps.publicBaseUrl.replace(/\/+$/, '')}/v1/certificates/${encodeURIComponent(cert.number)}/pdf`,
+                attested: (await listAttestedDocuments(em, cert.number)).map((d) => ({
+                  fileName: d.fileName,
+                  ...(d.pdf ? { url: `${deps.publicBaseUrl.replace(/\/+$/, '')}${d.pdf.path}` } : { declinedRemark: d.remark ?? 'declined' }),
+                })),
               }),
               'approval',
               0,

@@ -7,11 +7,13 @@ import { createActivities } from '../../activities/index.js';
 import { parsePackages, printedCountryName, printedHsCode } from '../../services/certificate/certificate-document.js';
 import { publicHistory } from '../../services/certificate/public-history.js';
 import { parseQrContent, verifyQrContent } from '../../services/certificate/qr-payload.js';
-import { CertificateRow } from '../../db/entities/index.js';
+import { AttestedDocumentRow, CertificateRow, NotificationRow } from '../../db/entities/index.js';
 import { todayInIndia } from '../../domain/application/financial-year.js';
 import { certificateYearOf } from '../../domain/numbering/certificate-number.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
-import { createCompleteDraft, defaultTabs, ensureIecRecord, saveTabOrThrow, type CompleteTabs } from '../helpers/drafts.js';
+import { createCompleteDraft, defaultTabs, ensureIecRecord, saveTabOrThrow, uploadAttachment, type CompleteTabs } from '../helpers/drafts.js';
+import { waitFor } from '../helpers/wait-for.js';
+import sharp from 'sharp';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 import { createNssDb, pdfsig, renderPages, runTool, zbar } from '../integration/certificate/helpers.js';
@@ -24,20 +26,39 @@ describe('certificate of an approved application: signed PDF, QR code, download'
   let dir: string;
   let nssDir: string;
   const t = {} as Record<'raj' | 'anita' | 'priya' | 'kochi' | 'delhi' | 'helpdesk' | 'eicAdmin', string>;
-  let oman: { id: string; number: string; certificateNumber: string; tabs: CompleteTabs };
+  let oman: { id: string; number: string; certificateNumber: string; tabs: CompleteTabs; attest?: { invoiceId: string; packingListId: string } };
   let meta: any;
   let pdf: Buffer;
   let pdfFile: string;
 
-  async function approvedApplication(tabs?: Partial<CompleteTabs>) {
+  async function approvedApplication(tabs?: Partial<CompleteTabs>, opts: { attest?: boolean } = {}) {
     const draft = await createCompleteDraft(stack, t.raj, tabs ? { tabs } : {});
+    let attest: { invoiceId: string; packingListId: string } | undefined;
+    if (opts.attest) {
+      // tab 6: the invoice marked "Attest", and a scanned packing list marked "Attest" (the officer declines it)
+      const jpg = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 250, g: 250, b: 245 } } }).jpeg().toBuffer();
+      const up = await uploadAttachment(stack, t.raj, draft.id, jpg, { documentType: 'packing_list', fileName: 'packing-list.jpg', attest: true });
+      expect(up.status, JSON.stringify(up.body)).toBe(201);
+      const files = up.body.application.tabs.attachments.files.map((f: any) => ({ id: f.id, documentType: f.documentType, attest: true }));
+      await saveTabOrThrow(stack, t.raj, draft.id, 'attachments', { files });
+      attest = { invoiceId: draft.invoiceAttachmentId!, packingListId: up.body.attachment.id };
+    }
     await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
     await payAtGateway(stack, t.raj, draft.id, 'success');
     await waitForStatus(stack, t.raj, draft.id, 'In-Process');
-    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya });
+    if (attest) {
+      // only a document marked "Attest" can be declined, and only with a remark
+      const wrong = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya, body: { declineAttestation: [{ attachmentId: 'not-an-attachment', remark: 'x' }] } });
+      expect(wrong.status, JSON.stringify(wrong.body)).toBe(422);
+      expect(wrong.body.errors[0]).toMatchObject({ path: 'body/declineAttestation/0/attachmentId', message: expect.stringContaining('is not a document the exporter marked for attestation') });
+      const silent = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya, body: { declineAttestation: [{ attachmentId: attest.packingListId, remark: ' ' }] } });
+      expect(silent.status, JSON.stringify(silent.body)).toBe(422);
+    }
+    const body = attest ? { declineAttestation: [{ attachmentId: attest.packingListId, remark: 'The scan is not legible: attach a clearer copy with a request in lieu.' }] } : undefined;
+    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya, ...(body ? { body } : {}) });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const done = await waitForStatus(stack, t.raj, draft.id, 'Approved');
-    return { id: draft.id, number: draft.number, certificateNumber: done.certificateNumber as string, tabs: draft.tabs };
+    return { id: draft.id, number: draft.number, certificateNumber: done.certificateNumber as string, tabs: draft.tabs, ...(attest ? { attest } : {}) };
   }
 
   const download = (number: string, token?: string, headers: Record<string, string> = {}) =>
@@ -57,7 +78,7 @@ describe('certificate of an approved application: signed PDF, QR code, download'
     t.helpdesk = await stack.token({ sub: 'helpdesk-1', name: 'Kavita Sharma', roles: ['helpdesk'] });
     t.eicAdmin = await stack.token({ sub: 'admin-eic', name: 'Rakesh Gupta', roles: ['agency-admin'], agencyCode: 'EIC' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
-    oman = await approvedApplication();
+    oman = await approvedApplication(undefined, { attest: true });
     meta = (await api(stack, 'GET', `/v1/applications/${oman.id}/certificate`, { token: t.raj })).body;
     pdf = Buffer.from(await (await download(oman.certificateNumber, t.raj)).arrayBuffer());
     pdfFile = join(dir, 'oman.pdf');
@@ -209,6 +230,61 @@ describe('certificate of an approved application: signed PDF, QR code, download'
     const row = await stack.orm.em.fork().findOneOrFail(CertificateRow, { number: oman.certificateNumber }, { populate: ['pdf'] });
     expect(row.pdfSha256).toBe(meta.pdf.sha256);
     expect(Buffer.from(row.pdf as Uint8Array).equals(pdf)).toBe(true);
+  });
+
+  it('attests the invoice marked "Attest": a sealed copy (pdfsig: valid) with the attestation block; the declined scan listed with its remark', async () => {
+    const list = await api(stack, 'GET', `/v1/certificates/${encodeURIComponent(oman.certificateNumber)}/attested-documents`, { token: t.raj });
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(meta.attestedDocumentsUrl).toBe(`${stack.baseUrl}/v1/certificates/${encodeURIComponent(oman.certificateNumber)}/attested-documents`);
+    const invoice: any = list.body.items.find((d: any) => d.id === oman.attest!.invoiceId);
+    const packing = list.body.items.find((d: any) => d.id === oman.attest!.packingListId);
+    expect(list.body.items).toHaveLength(2);
+    expect(invoice).toMatchObject({ fileName: 'commercial-invoice.pdf', status: 'attested', remark: null, decidedBy: 'officer-eic-mum (Priya Deshpande)', pdf: { pageCount: 1, appendedPage: false } });
+    expect(packing).toMatchObject({ fileName: 'packing-list.jpg', status: 'declined', remark: 'The scan is not legible: attach a clearer copy with a request in lieu.', pdf: null });
+
+    const res = await fetch(invoice.pdf.url, { headers: { authorization: `Bearer ${t.raj}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(invoice.pdf.sha256);
+    const file = join(dir, 'attested-invoice.pdf');
+    await writeFile(file, bytes);
+    const sig = await pdfsig(file, nssDir);
+    expect(sig).toContain('Signature Validation: Signature is Valid.');
+    expect(sig).toContain('Signer Certificate Common Name: EIC-MUM e-Seal');
+    const text = (await runTool('pdftotext', [file, '-'])).stdout;
+    expect(text).toContain('COMMERCIAL INVOICE');
+    expect(text).toContain('Attested copy');
+    expect(text).toContain('Attested by Priya Deshpande');
+    expect(text).toContain(`Certificate No. ${oman.certificateNumber}`);
+
+    // the officers see it; another exporter or office does not; a declined document has no copy
+    expect((await fetch(invoice.pdf.url, { headers: { authorization: `Bearer ${t.priya}` } })).status).toBe(200);
+    expect((await fetch(invoice.pdf.url, { headers: { authorization: `Bearer ${t.anita}` } })).status).toBe(404);
+    expect((await api(stack, 'GET', `/v1/certificates/${encodeURIComponent(oman.certificateNumber)}/attested-documents`, { token: t.kochi })).status).toBe(404);
+    const declined = await fetch(`${stack.baseUrl}/v1/certificates/${encodeURIComponent(oman.certificateNumber)}/attested-documents/${oman.attest!.packingListId}.pdf`, { headers: { authorization: `Bearer ${t.raj}` } });
+    expect(declined.status).toBe(404);
+    expect(((await declined.json()) as { detail: string }).detail).toContain('The scan is not legible');
+
+    // the approval e-mail lists both
+    const mail = await waitFor(() => stack.orm.em.fork().findOne(NotificationRow, { applicationId: oman.id, template: 'approval', channel: 'email' }), {
+      what: 'the approval e-mail',
+      until: (m) => m !== null,
+    });
+    expect(mail!.body).toContain(`commercial-invoice.pdf: attested copy, ${invoice.pdf.url}`);
+    expect(mail!.body).toContain('packing-list.jpg: not attested. Remark: The scan is not legible');
+
+    // issuing again (a retried activity) adds no row and keeps the sealed copy
+    const again = await createActivities(stack.deps).issueAttestedDocuments({ applicationId: oman.id, certificateNumber: oman.certificateNumber, officer: { id: 'officer-eic-mum', name: 'Priya Deshpande' }, declined: [] });
+    expect(again).toEqual({ attested: 1, declined: 1 });
+    const rows = await stack.orm.em.fork().find(AttestedDocumentRow, { certificateNumber: oman.certificateNumber });
+    expect(rows.map((r) => [r.attachmentId, r.status, r.pdfSha256])).toEqual(
+      expect.arrayContaining([
+        [oman.attest!.invoiceId, 'attested', invoice.pdf.sha256],
+        [oman.attest!.packingListId, 'declined', null],
+      ]),
+    );
+    expect(rows).toHaveLength(2);
   });
 
   it('lays out an ASEAN-India certificate as Form AI', async () => {

@@ -128,7 +128,7 @@ export function costSheetSection(card: ApplicationCard): SectionBlock | null {
 export function attachmentsSection(card: ApplicationCard): SectionBlock {
   if (card.attachments.length === 0) return mrkdwnSection('*Attachments*: none');
   const list = card.attachments
-    .map((a) => `:paperclip: ${escapeMrkdwn(a.kind)} (${escapeMrkdwn(a.name)})`)
+    .map((a) => `:paperclip: ${escapeMrkdwn(a.kind)} (${escapeMrkdwn(a.name)})${a.attest ? ' · to attest' : ''}`)
     .join('\n');
   return mrkdwnSection(`*Attachments*\n${list}`);
 }
