@@ -15,6 +15,7 @@ import { Migration20261202190000_shared_limits } from './Migration20261202190000
 import { Migration20261202180000_kept_answers } from './Migration20261202180000_kept_answers.js';
 import { Migration20261202170000_slack_message_version } from './Migration20261202170000_slack_message_version.js';
 import { Migration20261122110000_certificate_officer_signature } from './Migration20261122110000_certificate_officer_signature.js';
+import { Migration20261208100000_staff_registration_slack } from './Migration20261208100000_staff_registration_slack.js';
 import { Migration20261122100000_tax_invoice_pdf } from './Migration20261122100000_tax_invoice_pdf.js';
 import { Migration20261121234448_helpdesk } from './Migration20261121234448_helpdesk.js';
 import { Migration20261121234432_slack } from './Migration20261121234432_slack.js';
@@ -44,6 +45,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207130000_wallet_topups', class: Migration20261207130000_wallet_topups },
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
   { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
+  { name: 'Migration20261208100000_staff_registration_slack', class: Migration20261208100000_staff_registration_slack },
   { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
   { name: 'Migration20261208150000_shipment_timing', class: Migration20261208150000_shipment_timing },
   { name: 'Migration20261208160000_value_content_rules', class: Migration20261208160000_value_content_rules },

@@ -5,7 +5,7 @@ import { CertificateRow } from '../../db/entities/index.js';
 import { resolveAgreementForm } from '../../domain/certificate/agreement-forms.js';
 import type { CertificateDocument } from '../../domain/certificate/types.js';
 import { assertCertificateDocument } from '../../domain/certificate/validate-certificate-document.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 import type { CertificateSettings, CodecKeys } from '../../lib/config.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { issueCertificatePdf, prepareCertificatePdf } from './issue-certificate-pdf.js';
@@ -39,7 +39,7 @@ export interface CertificateRenderer {
 
 export interface ApplicationCertificateRendererDeps {
   em: () => EntityManager;
-  reference: () => Promise<ReferenceIndex>;
+  reference: ReferenceSource;
   settings: CertificateSettings;
   /** the keyring the uploaded e-seals are sealed with (config.temporal.codec) */
   keys: CodecKeys;
@@ -61,10 +61,10 @@ export function createApplicationCertificateRenderer(deps: ApplicationCertificat
     const stored = row.document as unknown as StoredCertificateDocument;
     // permanent problems (no layout for the agreement, an incomplete application) are validation
     // failures, which the activity does not retry (activities/failure.ts)
-    const doc: CertificateDocument = stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await deps.reference(), row));
+    const doc: CertificateDocument = stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await deps.reference({ office: row.officeCode, agency: row.agencyCode }), row));
     resolveAgreementForm(doc.agreement);
     assertCertificateDocument(doc);
-    const ref = await deps.reference();
+    const ref = await deps.reference({ office: row.officeCode, agency: row.agencyCode });
     const agencyName = (ref.agency(row.agencyCode)?.name ?? doc.certification.agencyName).replace(/\s*\([^)]*\)\s*$/, '');
     const officeCity = ref.office(row.officeCode)?.address.city ?? doc.certification.place;
     const [pictures, qrKey] = await Promise.all([

@@ -51,7 +51,7 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
       const em = deps.em();
       const app = await em.findOneOrFail(ApplicationRow, { id: input.applicationId });
       const iec = (await em.findOneOrFail(IecRecord, { iec: app.iec })).data as unknown as IecMasterRecord;
-      const reference = await deps.reference();
+      const reference = await deps.reference({ office: app.officeCode, agency: app.agencyCode });
       const office = reference.office(app.officeCode ?? '');
       const agency = reference.agency(app.agencyCode ?? '');
       const agreement = reference.agreement(app.agreementCode ?? '');
