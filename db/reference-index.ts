@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AgencyOfficeRow, FeeScheduleRow, IssuingAgencyRow, StaffUserRow, TradeAgreementRow } from './entities/index.js';
+import { AgencyOfficeRow, FeeScheduleRow, IssuingAgencyRow, StaffUserRow, TradeAgreementRow, ValueContentRuleRow } from './entities/index.js';
 import { indexReferenceData, knows, type ReferenceIndex, type ReferenceSource } from '../domain/reference/reference-index.js';
-import type { DeliveryCharge, FeeScheduleEntry, ReferenceData, StaffUser } from '../domain/reference/types.js';
+import type { DeliveryCharge, FeeScheduleEntry, ReferenceData, StaffUser, ValueContentRule } from '../domain/reference/types.js';
 
 /**
  * The reference data as the database holds it now (seeded from reference-data.json, then changed by
@@ -9,12 +9,13 @@ import type { DeliveryCharge, FeeScheduleEntry, ReferenceData, StaffUser } from 
  * win over the seeded JSON, so a change made in the tables takes effect at once for the rules.
  */
 export async function loadReferenceIndex(em: EntityManager): Promise<ReferenceIndex> {
-  const [agreements, agencies, offices, fees, staff] = [
+  const [agreements, agencies, offices, fees, staff, rules] = [
     await em.find(TradeAgreementRow, {}, { orderBy: { code: 'asc' } }),
     await em.find(IssuingAgencyRow, {}, { orderBy: { code: 'asc' } }),
     await em.find(AgencyOfficeRow, {}, { orderBy: { code: 'asc' } }),
     await em.find(FeeScheduleRow, {}, { orderBy: { id: 'asc' } }),
     await em.find(StaffUserRow, { active: true }, { orderBy: { id: 'asc' } }),
+    await em.find(ValueContentRuleRow, {}, { orderBy: { agreementCode: 'asc', criterionCode: 'asc' } }),
   ];
   const data: ReferenceData = {
     version: 1,
@@ -33,6 +34,19 @@ export async function loadReferenceIndex(em: EntityManager): Promise<ReferenceIn
         designation: u.designation,
         ...(u.agencyCode === null ? {} : { agencyCode: u.agencyCode }),
         ...(u.officeCode === null ? {} : { officeCode: u.officeCode }),
+      }),
+    ),
+    valueContentRules: rules.map(
+      (r): ValueContentRule => ({
+        agreementCode: r.agreementCode,
+        criterionCode: r.criterionCode,
+        measure: r.measure as ValueContentRule['measure'],
+        formula: r.formula as ValueContentRule['formula'],
+        cumulation: r.cumulation as ValueContentRule['cumulation'],
+        thresholdPercent: Number(r.thresholdPercent),
+        ...(r.nationalMinimumPercent === null ? {} : { nationalMinimumPercent: Number(r.nationalMinimumPercent) }),
+        tolerancePercent: Number(r.tolerancePercent),
+        source: r.source,
       }),
     ),
   };

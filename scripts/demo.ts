@@ -57,7 +57,7 @@ must(await api(stack, 'POST', '/v1/exporters', { token: raj, body: { iec: 'AAACR
 const ch = must(await api(stack, 'POST', '/v1/me/dsc/challenge', { token: raj }), [201], 'challenge');
 must(await api(stack, 'POST', '/v1/me/dsc', { token: raj, body: { challengeId: ch.challengeId, certificate: dsc.certPem, signature: sign(ch.contentBase64) } }), [200, 201], 'DSC registration');
 
-step(2, 'He fills the 7 tabs of an India–Oman CEPA application to EIC Mumbai and attaches the commercial invoice');
+step(2, 'He fills the 7 tabs of an India–Oman CEPA application to EIC Mumbai, the cost sheet of the item claimed "VA 42.5%", and attaches the commercial invoice');
 const draft = await createCompleteDraft(stack, raj);
 console.log(`   draft ${draft.number}`);
 

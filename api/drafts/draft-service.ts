@@ -5,7 +5,8 @@ import { nextSequence } from '../../db/sequence.js';
 import { invoiceUniquenessKey } from '../../domain/application/financial-year.js';
 import { checkTabOrder, nextTab, savedTabsOf, TAB_DEPENDENTS, TAB_LABELS } from '../../domain/application/tab-order.js';
 import { TAB_IDS, type CertificateDetails, type TabId } from '../../domain/application/schemas.js';
-import { applicationInvalid, validateApplicationForSubmission, validateTab } from '../../domain/application/validate-application.js';
+import { applicationInvalid, costSheetProblems, validateApplicationForSubmission, validateTab } from '../../domain/application/validate-application.js';
+import type { CostSheetSummary } from '../../domain/application/check-cost-sheets.js';
 import { formatDraftNumber } from '../../domain/numbering/application-number.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
@@ -15,6 +16,9 @@ import { attachmentView, mergeStoredAttachments, type AttachmentView } from './a
 import { invoiceHolder, invoiceOf, loadIecForRules, ruleContext } from './iec-context.js';
 import { loadReferenceIndex } from '../../db/reference-index.js';
 import { assertVersion } from './version.js';
+
+/** The tabs whose content the cost sheets are checked against. */
+const COST_SHEET_INPUTS: ReadonlySet<TabId> = new Set(['certificateDetails', 'exportProducts', 'importDetails']);
 
 /** The national counter behind draft numbers (DRAFTCOOAPPLY<8 digits>AM<yy>). */
 export const DRAFT_SEQUENCE = 'draft-number';
@@ -40,13 +44,15 @@ export interface ApplicationView {
   savedTabs: TabId[];
   nextTab: TabId | 'summary';
   attachments: AttachmentView[];
+  /** per export item measured on a cost sheet: the criterion claimed, what the cost sheet gives, the agreement's threshold */
+  costSheetSummary: CostSheetSummary[];
   createdAt: string;
   updatedAt: string;
   submittedAt: string | null;
   statusChangedAt: string;
 }
 
-export function applicationView(row: ApplicationRow, attachments: AttachmentRow[]): ApplicationView {
+export function applicationView(row: ApplicationRow, attachments: AttachmentRow[], costSheetSummary: CostSheetSummary[] = []): ApplicationView {
   const tabs = row.tabs ?? {};
   return {
     id: row.id,
@@ -69,6 +75,7 @@ export function applicationView(row: ApplicationRow, attachments: AttachmentRow[
     savedTabs: savedTabsOf(tabs),
     nextTab: nextTab(savedTabsOf(tabs)),
     attachments: attachments.map(attachmentView),
+    costSheetSummary,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     submittedAt: row.submittedAt ? row.submittedAt.toISOString() : null,
@@ -196,7 +203,11 @@ export async function saveTab(
       row.invoiceNumber = details.invoice.number;
       row.invoiceValueUsd = details.invoice.valueUsd;
     }
-    const warnings = TAB_DEPENDENTS[tab].filter((d) => tabs[d] !== undefined).flatMap((d) => validateTab(d, tabs[d], tabs, ctx).problems);
+    const warnings = [
+      ...TAB_DEPENDENTS[tab].filter((d) => tabs[d] !== undefined).flatMap((d) => validateTab(d, tabs[d], tabs, ctx).problems),
+      // the cost sheets are checked against the agreement, the items' values and the criteria claimed
+      ...(COST_SHEET_INPUTS.has(tab) ? costSheetProblems(tabs, ctx) : []),
+    ];
     row.tabs = tabs;
     await tx.flush();
     return { row, value: result.value, warnings };

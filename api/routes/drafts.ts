@@ -6,6 +6,7 @@ import { APPLICATION_ATTACHMENT_POLICY, CONTENT_TYPES } from '../../domain/appli
 import {
   ApplicationDraftSchema,
   ATTACHMENT_DOCUMENT_TYPES,
+  CostSheetSchema,
   DETECTED_FILE_TYPES,
   TAB_IDS,
   TAB_SCHEMAS,
@@ -26,7 +27,11 @@ import {
   validationProblems,
 } from '../drafts/draft-service.js';
 import { etagOf, expectedVersion } from '../drafts/version.js';
+import { costSheetView, deleteCostSheet, loadCostSheetSummary, saveCostSheet } from '../drafts/cost-sheets.js';
 import { loadReferenceIndex } from '../../db/reference-index.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApplicationRow } from '../../db/entities/index.js';
+import type { Principal } from '../../lib/auth/roles.js';
 import { PREVIEW_WATERMARK, renderPreview } from '../../services/certificate/preview.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
@@ -66,6 +71,20 @@ const attachmentSchema = z.object({
     .describe('part of what the exporter signed; false for a deficiency-response file no signed response carries (an unsigned attempt, a superseded reply): kept and listed for the exporter as not submitted, never shown to officers'),
   createdAt: z.string(),
 });
+const costSheetSummarySchema = z.object({
+  itemNo: z.number().int(),
+  description: z.string(),
+  claimed: z.string().nullable().describe('the criterion and value claimed on the Import Details tab, e.g. "VA 42.5%"'),
+  costSheet: z.boolean().describe('whether the item has a cost sheet'),
+  measure: z.enum(['value-content', 'non-originating-content']).nullable().describe("how the agreement measures the criterion (null: the criterion needs no cost sheet)"),
+  formula: z.enum(['build-down', 'build-up']).nullable(),
+  computedPercent: z.string().nullable().describe('what the cost sheet gives, 2 decimals, e.g. "42.40"'),
+  thresholdPercent: z.string().nullable().describe("the agreement's threshold: at least (value content) or at most (non-originating content)"),
+  tolerancePercent: z.string().nullable().describe('how far the claimed value may be from the computed one, in percentage points'),
+  meetsThreshold: z.boolean().nullable(),
+  agreesWithClaim: z.boolean().nullable(),
+  problems: z.array(problem).describe('what keeps this item from being submitted'),
+});
 const applicationSchema = z.object({
   id: z.string(),
   number: z.string().describe('draft number, e.g. DRAFTCOOAPPLY00000001AM27'),
@@ -87,6 +106,7 @@ const applicationSchema = z.object({
   savedTabs: z.array(z.enum(TAB_IDS)),
   nextTab: z.enum([...TAB_IDS, 'summary']).describe('the first tab not yet saved, or "summary" when all are'),
   attachments: z.array(attachmentSchema),
+  costSheetSummary: z.array(costSheetSummarySchema).describe('the cost sheet summary: per export item measured on a cost sheet, the criterion claimed, the value the cost sheet gives and the threshold'),
   createdAt: z.string(),
   updatedAt: z.string(),
   submittedAt: z.string().nullable(),
@@ -109,6 +129,24 @@ const saveResultSchema = z.object({
   warnings: z.array(problem).describe('problems in later tabs that depend on this one; they block submission until fixed'),
 });
 const binary = z.string().meta({ format: 'binary' });
+const costSheetParams = idParam.extend({
+  itemNo: z.coerce
+    .number({ error: 'An item number is a whole number from 1 to 99' })
+    .int('An item number is a whole number from 1 to 99')
+    .min(1, 'An item number is a whole number from 1 to 99')
+    .max(99, 'An item number is a whole number from 1 to 99')
+    .describe('the export item number (tab 3)'),
+});
+const costSheetViewSchema = z.object({
+  itemNo: z.number().int(),
+  costSheet: CostSheetSchema,
+  summary: costSheetSummarySchema.optional(),
+});
+
+/** The application as answered by every route: its files and its cost sheet summary. */
+async function fullView(e: EntityManager, principal: Principal, row: ApplicationRow) {
+  return applicationView(row, await visibleAttachmentRows(e, principal, row), await loadCostSheetSummary(e, row));
+}
 
 /** A stored tab body is validated by domain/application (validateTab) for its messages; the schema documents it. */
 function documentedOnly<T extends z.ZodType>(schema: T): T {
@@ -164,7 +202,7 @@ export function draftRoutes(deps: ApiDeps) {
         const e = em();
         const saved = await saveTab(e, principal!, params.id, tab, req.body, expected);
         sendEtag(res, saved.row.version);
-        return { application: applicationView(saved.row, await visibleAttachmentRows(e, principal!, saved.row)), warnings: saved.warnings };
+        return { application: await fullView(e, principal!, saved.row), warnings: saved.warnings };
       },
     }),
   );
@@ -192,6 +230,74 @@ export function draftRoutes(deps: ApiDeps) {
       },
     }),
     ...tabRoutes,
+    defineRoute({
+      method: 'put',
+      path: '/v1/applications/:id/cost-sheets/:itemNo',
+      operationId: 'saveCostSheet',
+      summary: 'Save the cost sheet of an export item',
+      description:
+        'The cost sheet of one export product, in INR with at most 2 decimals, for the whole quantity of the item: originating and non-originating ' +
+        'materials with their country of origin and value, labour, overheads, profit, other costs, the ex-works price, the costs from the works to the port ' +
+        'and the FOB value. Materials + labour + overheads + profit + other costs must be the ex-works price, ex-works + costs to the port the FOB value, ' +
+        'and the FOB value the item\'s value in INR (tab 3). The regional value content is computed as the agreement defines it (reference data: ' +
+        '`value_content_rule`) and must reach its threshold and agree with the value claimed with the criterion on the Import Details tab (e.g. "VA 42.5%") ' +
+        'within the rule\'s tolerance. Each disagreement is its own problem (422 validation_failed). The Import Details tab must be saved first (409 tab_order). ' +
+        'Items claimed under a criterion the agreement measures on a cost sheet cannot be submitted without one. Same statuses, `If-Match` and `warnings` as a tab save.',
+      tags: ['applications'],
+      auth: ['exporter'],
+      params: costSheetParams,
+      query: versionQuery,
+      body: documentedOnly(CostSheetSchema as z.ZodType),
+      responses: {
+        200: { description: 'saved', schema: z.object({ costSheet: costSheetViewSchema, application: applicationSchema, warnings: z.array(problem) }) },
+        404: { description: 'no such application (or not yours)' },
+        409: { description: 'tab_order, version_conflict or illegal_transition' },
+      },
+      handler: async ({ req, res, params, query, principal }) => {
+        const e = em();
+        const saved = await saveCostSheet(e, principal!, params.id, params.itemNo, req.body, expectedVersion(ifMatch(req), query.version));
+        sendEtag(res, saved.row.version);
+        return { costSheet: saved.view, application: await fullView(e, principal!, saved.row), warnings: saved.warnings };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/cost-sheets/:itemNo',
+      operationId: 'getCostSheet',
+      summary: 'The cost sheet of an export item, with what it computes',
+      description: 'The cost sheet as saved and its summary line: the criterion claimed, the value content computed, the threshold, and the problems left. Visible to whoever sees the application.',
+      tags: ['applications'],
+      auth: [...ROLES],
+      params: costSheetParams,
+      responses: { 200: { description: 'the cost sheet', schema: costSheetViewSchema }, 404: { description: 'no such application or no cost sheet for the item' } },
+      handler: async ({ params, principal }) => {
+        const e = em();
+        const row = await findVisible(e, principal!, params.id);
+        return costSheetView(row, params.itemNo, await loadReferenceIndex(e));
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/applications/:id/cost-sheets/:itemNo',
+      operationId: 'deleteCostSheet',
+      summary: 'Remove the cost sheet of an export item',
+      description: 'While the application can be edited. An item still claimed under a criterion measured on a cost sheet is then reported in `warnings`.',
+      tags: ['applications'],
+      auth: ['exporter'],
+      params: costSheetParams,
+      query: versionQuery,
+      responses: {
+        200: { description: 'removed', schema: saveResultSchema },
+        404: { description: 'no such application or no cost sheet for the item' },
+        409: { description: 'illegal_transition or version_conflict' },
+      },
+      handler: async ({ req, res, params, query, principal }) => {
+        const e = em();
+        const r = await deleteCostSheet(e, principal!, params.id, params.itemNo, expectedVersion(ifMatch(req), query.version));
+        sendEtag(res, r.row.version);
+        return { application: await fullView(e, principal!, r.row), warnings: r.warnings };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/v1/applications/:id/preview.pdf',
@@ -290,7 +396,7 @@ export function draftRoutes(deps: ApiDeps) {
         sendEtag(res, result.row.version);
         return {
           attachment: attachmentView(result.attachment),
-          application: applicationView(result.row, await visibleAttachmentRows(e, principal!, result.row)),
+          application: await fullView(e, principal!, result.row),
           warnings: result.warnings,
         };
       },
@@ -357,7 +463,7 @@ export function draftRoutes(deps: ApiDeps) {
         const e = em();
         const r = await deleteAttachment(e, principal!, params.id, params.attachmentId, expectedVersion(ifMatch(req), query.version));
         sendEtag(res, r.row.version);
-        return { application: applicationView(r.row, await visibleAttachmentRows(e, principal!, r.row)), warnings: r.warnings };
+        return { application: await fullView(e, principal!, r.row), warnings: r.warnings };
       },
     }),
     defineRoute({
@@ -376,7 +482,7 @@ export function draftRoutes(deps: ApiDeps) {
         const e = em();
         const row = await findVisible(e, principal!, params.id);
         sendEtag(res, row.version);
-        return { ...applicationView(row, await visibleAttachmentRows(e, principal!, row)), signatures: await signaturesOf(e, row.id) };
+        return { ...(await fullView(e, principal!, row)), signatures: await signaturesOf(e, row.id) };
       },
     }),
     defineRoute({

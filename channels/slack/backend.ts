@@ -55,6 +55,19 @@ export interface ApplicationCard {
   /** ISO 8601: since when the file has been waiting in its current status (queue age, reminders). */
   waitingSince?: string;
   /**
+   * The cost sheet summary: per export item measured on a cost sheet, the criterion claimed ("VA 42.5%"), what the
+   * cost sheet gives and the agreement's threshold (domain/application summarizeCostSheets).
+   */
+  costSheets?: {
+    itemNo: number;
+    claimed: string | null;
+    computedPercent: string | null;
+    thresholdPercent: string | null;
+    measure: 'value-content' | 'non-originating-content' | null;
+    meetsThreshold: boolean | null;
+    agreesWithClaim: boolean | null;
+  }[];
+  /**
    * A request for a duplicate / in-lieu certificate: what it asks for, why, its supporting documents and,
    * in lieu, each corrected field with the original value.
    */

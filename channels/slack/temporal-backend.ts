@@ -28,6 +28,10 @@ import {
 } from '../../workflows/application/contract.js';
 import type { FileStatus } from '../../domain/application/file-status.js';
 import { diffTabs } from '../../domain/certificate/request-diff.js';
+import { summarizeCostSheets } from '../../domain/application/check-cost-sheets.js';
+import { costSheetContext } from '../../domain/application/validate-application.js';
+import type { ApplicationDraft } from '../../domain/application/schemas.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
 import type {
   ApplicationCard,
   ApprovalInput,
@@ -330,6 +334,27 @@ export class TemporalSlackBackend implements SlackBackend {
   }
 }
 
+/** The cost sheet summary of the application as submitted (its tabs are the signed version's). */
+async function costSheetLines(em: EntityManager, row: ApplicationRow): Promise<NonNullable<ApplicationCard['costSheets']>> {
+  const tabs = (row.tabs ?? {}) as ApplicationDraft;
+  if (tabs.importDetails === undefined) return [];
+  try {
+    const reference = await loadReferenceIndex(em);
+    return summarizeCostSheets(tabs, costSheetContext(tabs, { reference })).map((s) => ({
+      itemNo: s.itemNo,
+      claimed: s.claimed,
+      computedPercent: s.computedPercent,
+      thresholdPercent: s.thresholdPercent,
+      measure: s.measure,
+      meetsThreshold: s.meetsThreshold,
+      agreesWithClaim: s.agreesWithClaim,
+    }));
+  } catch {
+    // tabs stored in an older shape: the card goes out without the summary rather than not at all
+    return [];
+  }
+}
+
 /** Everything the message shows: read model + reference data + the workflow's rounds and decision. */
 async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<ApplicationState, 'deficiencies' | 'decision' | 'rejectionReason' | 'certificateNumber'> | undefined): Promise<ApplicationCard> {
   const [iec, agreement, agency, office, responseFiles, signatures] = await Promise.all([
@@ -397,6 +422,8 @@ async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<App
     ...(submission ? { signature: { method: submission.method, ...(submission.signerName ? { signerName: submission.signerName } : {}) } } : {}),
     waitingSince: row.statusChangedAt.toISOString(),
   };
+  const costSheets = await costSheetLines(em, row);
+  if (costSheets.length > 0) card.costSheets = costSheets;
   if (status === 'Approved Pending Issuance' || status === 'Approved' || status === 'Rejected') {
     if (decision) {
       card.decidedBy = { officerId: decision.by.id, name: decision.by.name };

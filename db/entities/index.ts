@@ -6,7 +6,7 @@ import { SignedDocumentSchema, SigningRequestSchema, UserDscSchema, UserIdentity
 import { NotificationRowSchema } from './notification.js';
 import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema, WalletTopupRowSchema } from './payment.js';
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
-import { AgencyOfficeRowSchema, CertificateImageRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, OfficeEsealRowSchema, TradeAgreementRowSchema } from './reference.js';
+import { AgencyOfficeRowSchema, CertificateImageRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, OfficeEsealRowSchema, TradeAgreementRowSchema, ValueContentRuleRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
 import { StaffRegistrationRowSchema } from './staff-registration.js';
 import { SlackLinkCodeSchema, SlackLinkFailureSchema, SlackMessageSchema, SlackUserLinkSchema } from './slack.js';
@@ -37,6 +37,7 @@ export const entities = [
   IecChangeSchema,
   AuditEventSchema,
   TradeAgreementRowSchema,
+  ValueContentRuleRowSchema,
   IssuingAgencyRowSchema,
   AgencyOfficeRowSchema,
   FeeScheduleRowSchema,

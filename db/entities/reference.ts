@@ -20,6 +20,29 @@ export const TradeAgreementRowSchema = defineEntity({
 export class TradeAgreementRow extends TradeAgreementRowSchema.class {}
 TradeAgreementRowSchema.setClass(TradeAgreementRow);
 
+/**
+ * How a value-based origin criterion is measured on the exporter's cost sheet (domain/reference ValueContentRule):
+ * one row per agreement and criterion, inserted by the migration that introduced it and never overwritten, so an
+ * administrator's change stays. Percentages are numeric(5,2), read as strings and kept exact.
+ */
+export const ValueContentRuleRowSchema = defineEntity({
+  name: 'ValueContentRuleRow',
+  tableName: 'value_content_rule',
+  properties: {
+    agreementCode: p.string().length(10).primary(),
+    criterionCode: p.string().length(10).primary(),
+    measure: p.string().length(30),
+    formula: p.string().length(20),
+    cumulation: p.string().length(20),
+    thresholdPercent: p.decimal('string').precision(5).scale(2),
+    nationalMinimumPercent: p.decimal('string').precision(5).scale(2).nullable(),
+    tolerancePercent: p.decimal('string').precision(5).scale(2),
+    source: p.text(),
+  },
+});
+export class ValueContentRuleRow extends ValueContentRuleRowSchema.class {}
+ValueContentRuleRowSchema.setClass(ValueContentRuleRow);
+
 export const IssuingAgencyRowSchema = defineEntity({
   name: 'IssuingAgencyRow',
   tableName: 'issuing_agency',

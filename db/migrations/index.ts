@@ -1,3 +1,4 @@
+import { Migration20261208160000_value_content_rules } from './Migration20261208160000_value_content_rules.js';
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261208150000_shipment_timing } from './Migration20261208150000_shipment_timing.js';
 import { Migration20261208170000_attested_documents } from './Migration20261208170000_attested_documents.js';
@@ -47,5 +48,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261208100000_staff_registration_slack', class: Migration20261208100000_staff_registration_slack },
   { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
   { name: 'Migration20261208150000_shipment_timing', class: Migration20261208150000_shipment_timing },
+  { name: 'Migration20261208160000_value_content_rules', class: Migration20261208160000_value_content_rules },
   { name: 'Migration20261208170000_attested_documents', class: Migration20261208170000_attested_documents },
 ];

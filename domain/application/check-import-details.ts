@@ -139,13 +139,13 @@ function describeOrigin(code: string): string {
 }
 
 /** The start of a description for a message, cut at a word. */
-function truncate(text: string, max = 40): string {
+export function truncate(text: string, max = 40): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
 }
 
-function capitalise(text: string): string {
+export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

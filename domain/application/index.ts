@@ -19,3 +19,5 @@ export * from './check-upload.js';
 export * from './check-attachments.js';
 export * from './check-declaration.js';
 export * from './validate-application.js';
+export * from './cost-sheet.js';
+export * from './check-cost-sheets.js';

@@ -203,6 +203,51 @@ export const ImportDetailsSchema = z
   })
   .describe('Tab 4 - Raw materials and preference criterion per export item');
 
+/** Rupees with at most two decimals (whole paise), so that the cost sheet is summed exactly in paise. */
+function rupees(label: string, opts: { positive?: boolean } = {}) {
+  const base = z.number(required(label, 'an amount in rupees'));
+  return (opts.positive ? base.positive(`${label} must be greater than 0`) : base.nonnegative(`${label} cannot be negative`))
+    .max(1e13, `${label} is too large`)
+    .refine((n) => /^[0-9]+(?:\.[0-9]{1,2})?$/.test(String(n)), `${label} must be in rupees with at most 2 decimals (paise)`);
+}
+
+export const CostSheetMaterialSchema = z.strictObject({
+  description: text('Description of the material', 300),
+  hsCode: pattern('Material HS code', /^[0-9]{4,8}$/, 'must be 4 to 8 digits').optional(),
+  countryOfOrigin: pattern(
+    'Country of origin',
+    /^(?:[A-Z]{2}|UNDETERMINED)$/,
+    'must be a 2-letter ISO country code (IN for Indian materials) or UNDETERMINED',
+  ).optional(),
+  valueInr: rupees('Value of the material (INR)', { positive: true }),
+});
+
+/**
+ * The cost sheet of one export product (seed 002 IV "Cost Sheet Digitization"), in rupees, for the whole
+ * quantity of the item on the invoice: materials + labour + overheads + profit + other costs = ex-works price;
+ * ex-works + costs from the works to the port = FOB value, which is the item's value in INR (tab 3).
+ */
+export const CostSheetSchema = z
+  .strictObject({
+    originatingMaterials: z
+      .array(CostSheetMaterialSchema, required('Originating materials', 'a list'))
+      .max(50, 'A cost sheet can list at most 50 originating materials'),
+    nonOriginatingMaterials: z
+      .array(CostSheetMaterialSchema, required('Non-originating materials', 'a list'))
+      .max(50, 'A cost sheet can list at most 50 non-originating materials'),
+    labour: rupees('Labour (INR)'),
+    overheads: rupees('Overheads (INR)'),
+    profit: rupees('Profit (INR)'),
+    otherCosts: rupees('Other costs (INR)').optional(),
+    exWorks: rupees('Ex-works price (INR)', { positive: true }),
+    costsToPort: rupees('Costs from the works to the port (INR)').optional().describe('inland freight, insurance and handling up to loading on board'),
+    fob: rupees('FOB value (INR)', { positive: true }).describe("the export item's value in INR (tab 3)"),
+  })
+  .describe('Cost sheet of one export product, in INR with at most 2 decimals');
+
+/** Cost sheets by export item number ("2" → the cost sheet of item 2); kept in the draft beside the tabs. */
+export const CostSheetsSchema = z.record(z.string().regex(/^[1-9][0-9]?$/), CostSheetSchema);
+
 export const MODES_OF_TRANSPORT = ['sea', 'air', 'road', 'rail', 'multimodal'] as const;
 export const SHIPMENT_DOCUMENT_TYPES = [
   'bill_of_lading',
@@ -285,6 +330,7 @@ export const ApplicationDraftSchema = z.strictObject({
   shipment: ShipmentSchema.optional(),
   attachments: AttachmentsSchema.optional(),
   declaration: DeclarationSchema.optional(),
+  costSheets: CostSheetsSchema.optional(),
 });
 
 export type BasicDetails = z.infer<typeof BasicDetailsSchema>;
@@ -303,5 +349,8 @@ export type Attachments = z.infer<typeof AttachmentsSchema>;
 export type AttachmentDocumentType = (typeof ATTACHMENT_DOCUMENT_TYPES)[number];
 export type DetectedFileType = (typeof DETECTED_FILE_TYPES)[number];
 export type Declaration = z.infer<typeof DeclarationSchema>;
+export type CostSheetMaterial = z.infer<typeof CostSheetMaterialSchema>;
+export type CostSheet = z.infer<typeof CostSheetSchema>;
+export type CostSheets = z.infer<typeof CostSheetsSchema>;
 export type ApplicationDraft = z.infer<typeof ApplicationDraftSchema>;
 export type TabValue<T extends TabId> = z.infer<(typeof TAB_SCHEMAS)[T]>;

@@ -2,6 +2,7 @@ import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
 import { checkAgreementAgencyOffice } from './check-agreement-agency-office.js';
 import { checkAttachments } from './check-attachments.js';
 import { checkBasicDetails } from './check-basic-details.js';
+import { checkCostSheet, checkCostSheets, type CostSheetContext } from './check-cost-sheets.js';
 import { checkDeclaration } from './check-declaration.js';
 import { checkExportProducts, checkItemTotals } from './check-export-products.js';
 import { checkImportDetails } from './check-import-details.js';
@@ -11,12 +12,12 @@ import { checkInvoiceValues } from './check-invoice-values.js';
 import { checkRequestTiming } from './check-request-timing.js';
 import { checkShipment } from './check-shipment.js';
 import type { ApplicationRuleContext } from './context.js';
-import { parseTab } from './parse-tab.js';
-import { TAB_IDS, type ApplicationDraft, type TabId, type TabValue } from './schemas.js';
+import { parseTab, problemsFromZodError } from './parse-tab.js';
+import { CostSheetSchema, CostSheetsSchema, TAB_IDS, type ApplicationDraft, type CostSheet, type TabId, type TabValue } from './schemas.js';
 import { TAB_LABELS } from './tab-order.js';
 
-/** A draft as it may come from storage or a request: each tab not yet trusted. */
-export type UncheckedDraft = Partial<Record<TabId, unknown>>;
+/** A draft as it may come from storage or a request: each tab (and the cost sheets) not yet trusted. */
+export type UncheckedDraft = Partial<Record<TabId | 'costSheets', unknown>>;
 
 export interface TabValidation<T extends TabId> {
   /** The parsed tab, when its shape is valid (even if rules found problems). */
@@ -61,7 +62,42 @@ export function validateApplicationForSubmission(app: UncheckedDraft, ctx: Appli
   for (const tab of TAB_IDS) {
     if (typed[tab] !== undefined) problems.push(...rulesForTab(tab, typed, ctx));
   }
+  if (app.costSheets !== undefined) {
+    const sheets = CostSheetsSchema.safeParse(app.costSheets, { reportInput: true });
+    if (sheets.success) typed.costSheets = sheets.data;
+    else problems.push(...problemsFromZodError(sheets.error, 'costSheets'));
+  }
+  problems.push(...checkCostSheets(typed, costSheetContext(typed, ctx)));
   return dedupe(problems);
+}
+
+/**
+ * The cost sheets' problems in a draft whose tabs were just changed (returned as warnings by a tab save, like the
+ * dependent tabs': an item now claimed under a value criterion needs a cost sheet, a changed value no longer agrees).
+ */
+export function costSheetProblems(app: UncheckedDraft, ctx: ApplicationRuleContext): FieldProblem[] {
+  const typed = parseDraftQuietly(app);
+  return checkCostSheets(typed, costSheetContext(typed, ctx));
+}
+
+/**
+ * Checks the cost sheet of one export item being saved: its shape, then every rule of the cost sheet against the
+ * saved tabs (the item, its claimed criterion, the agreement's rule). Any problem refuses it.
+ */
+export function validateCostSheet(itemNo: number, input: unknown, app: UncheckedDraft, ctx: ApplicationRuleContext): { value: CostSheet | undefined; problems: FieldProblem[] } {
+  const parsed = CostSheetSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) return { value: undefined, problems: problemsFromZodError(parsed.error, `costSheets/${itemNo}`) };
+  const typed = parseDraftQuietly(app);
+  return { value: parsed.data, problems: checkCostSheet(itemNo, parsed.data, typed, costSheetContext(typed, ctx)) };
+}
+
+/** The agreement of the draft and its value-content rules, for the cost sheet rules. */
+export function costSheetContext(draft: ApplicationDraft, ctx: Pick<ApplicationRuleContext, 'reference'>): CostSheetContext {
+  const code = draft.certificateDetails?.agreementCode;
+  return {
+    agreement: code === undefined ? undefined : ctx.reference.agreement(code),
+    ruleOf: (criterion) => (code === undefined ? undefined : ctx.reference.valueContentRule(code, criterion)),
+  };
 }
 
 /** The AppError to throw for a list of problems from this module. */
@@ -117,6 +153,8 @@ function parseDraftQuietly(draft: UncheckedDraft): ApplicationDraft {
     const parsed = parseTab(tab, draft[tab]);
     if (parsed.ok) typed[tab] = parsed.value;
   }
+  const sheets = CostSheetsSchema.safeParse(draft.costSheets);
+  if (sheets.success && draft.costSheets !== undefined) typed.costSheets = sheets.data;
   return typed as ApplicationDraft;
 }
 

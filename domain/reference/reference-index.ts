@@ -8,6 +8,7 @@ import type {
   RegionalOffice,
   StaffUser,
   TradeAgreement,
+  ValueContentRule,
 } from './types.js';
 
 /** Look-ups over validated reference data, for the rules and the fee calculation. */
@@ -23,6 +24,8 @@ export interface ReferenceIndex {
   feeEntries(agencyCode: string): FeeScheduleEntry[];
   deliveryCharge(agencyCode: string): DeliveryCharge | undefined;
   officersOfOffice(officeCode: string): StaffUser[];
+  /** How a value-based criterion of the agreement is measured on a cost sheet; undefined: it needs none. */
+  valueContentRule(agreementCode: string, criterionCode: string): ValueContentRule | undefined;
 }
 
 /** What a caller is about to look up: a source holding an older copy reads the data again when it does not know it. */
@@ -44,6 +47,8 @@ export function indexReferenceData(data: ReferenceData): ReferenceIndex {
   const agencies = new Map(data.issuingAgencies.map((a) => [a.code, a]));
   const offices = new Map(data.offices.map((o) => [o.code, o]));
   const delivery = new Map(data.deliveryCharges.map((d) => [d.agencyCode, d]));
+  const ruleKey = (agreementCode: string, criterionCode: string) => `${agreementCode}|${criterionCode.toUpperCase()}`;
+  const rules = new Map((data.valueContentRules ?? []).map((r) => [ruleKey(r.agreementCode, r.criterionCode), r]));
   return {
     data,
     agreement: (code) => agreements.get(code),
@@ -55,6 +60,7 @@ export function indexReferenceData(data: ReferenceData): ReferenceIndex {
     feeEntries: (agencyCode) => data.feeSchedules.filter((f) => f.agencyCode === agencyCode),
     deliveryCharge: (agencyCode) => delivery.get(agencyCode),
     officersOfOffice: (officeCode) => data.users.filter((u) => u.role === 'officer' && u.officeCode === officeCode),
+    valueContentRule: (agreementCode, criterionCode) => rules.get(ruleKey(agreementCode, criterionCode)),
   };
 }
 

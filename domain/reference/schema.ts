@@ -72,6 +72,33 @@ export const TradeAgreementSchema = z.strictObject({
   notes: z.string().optional(),
 });
 
+/**
+ * How an agreement measures a value-based origin criterion on the exporter's cost sheet
+ * (db/migrations/Migration2026120816…_value_content_rules.ts holds the rules and where each comes from).
+ */
+export const ValueContentRuleSchema = z.strictObject({
+  agreementCode: code,
+  criterionCode: z.string().regex(/^[A-Z][A-Za-z0-9+]{0,9}$/),
+  /**
+   * `value-content`: the originating share of the FOB value, at least `thresholdPercent`;
+   * `non-originating-content`: the non-originating materials' share of the FOB value, at most `thresholdPercent`.
+   */
+  measure: z.enum(['value-content', 'non-originating-content']),
+  /**
+   * `build-down`: (FOB − non-originating materials) / FOB; `build-up`: (originating materials + labour +
+   * overheads + profit + other costs + costs to the port) / FOB. Both × 100.
+   */
+  formula: z.enum(['build-down', 'build-up']),
+  /** `national`: only Indian materials are originating; `partners`: the partner countries' materials count too (cumulation). */
+  cumulation: z.enum(['national', 'partners']),
+  thresholdPercent: z.number().min(0).max(100),
+  /** With cumulation: the Indian content (partner materials left out) must reach this too (SAFTA criterion D: 20%). */
+  nationalMinimumPercent: z.number().min(0).max(100).optional(),
+  /** How far the percentage claimed on the import-details tab may be from the cost sheet's, in percentage points. */
+  tolerancePercent: z.number().min(0).max(100),
+  source: z.string().min(1),
+});
+
 export const PaymentGatewaySchema = z.strictObject({
   provider: z.enum(['sandbox']),
   merchantId: noSpaces,
@@ -157,6 +184,8 @@ export const ReferenceDataSchema = z.strictObject({
   feeSchedules: z.array(FeeScheduleEntrySchema).min(1),
   deliveryCharges: z.array(DeliveryChargeSchema),
   users: z.array(StaffUserSchema),
+  /** Value-based criteria measured on a cost sheet; from the database (value_content_rule), not the JSON fixture. */
+  valueContentRules: z.array(ValueContentRuleSchema).optional(),
 });
 
 export const IecBranchSchema = z.strictObject({

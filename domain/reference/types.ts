@@ -17,11 +17,13 @@ import type {
   StaffRoleSchema,
   StaffUserSchema,
   TradeAgreementSchema,
+  ValueContentRuleSchema,
 } from './schema.js';
 
 export type Address = z.infer<typeof AddressSchema>;
 export type OriginCriterion = z.infer<typeof OriginCriterionSchema>;
 export type TradeAgreement = z.infer<typeof TradeAgreementSchema>;
+export type ValueContentRule = z.infer<typeof ValueContentRuleSchema>;
 export type RetrospectiveIssue = z.infer<typeof RetrospectiveIssueSchema>;
 export type PaymentGatewayParameters = z.infer<typeof PaymentGatewaySchema>;
 export type IssuingAgency = z.infer<typeof IssuingAgencySchema>;

@@ -10,6 +10,7 @@ import type {
   Attachments,
   BasicDetails,
   CertificateDetails,
+  CostSheets,
   Declaration,
   ExportProducts,
   ImportDetails,
@@ -26,6 +27,8 @@ export interface CompleteTabs {
   importDetails: ImportDetails;
   shipment: Shipment;
   declaration: Declaration;
+  /** cost sheets by export item number, saved after the Import Details tab */
+  costSheets?: CostSheets;
 }
 
 export interface DraftOverrides {
@@ -194,8 +197,28 @@ export function defaultTabs(iec: IecMasterData, invoice: Partial<Invoice> = {}):
       route: 'By sea from Nhava Sheva (Jawaharlal Nehru) to Sohar',
     },
     declaration: { place: branch.address.city, name: director.name, designation: director.designation, accepted: true },
+    costSheets: { '2': SAMPLE_COST_SHEET },
   };
 }
+
+/**
+ * The cost sheet of the sample's item 2 (steel utensils claimed "VA 42.5%"): the Korean steel (2,880 USD × 84.1)
+ * is non-originating, so the value addition is (4,20,500 − 2,42,208) / 4,20,500 = 42.40%.
+ */
+export const SAMPLE_COST_SHEET = {
+  originatingMaterials: [
+    { description: 'Corrugated cartons and wooden crates for packing', hsCode: '48191010', countryOfOrigin: 'IN', valueInr: 12500 },
+  ],
+  nonOriginatingMaterials: [
+    { description: 'Cold-rolled stainless steel sheets, grade 304', hsCode: '72199000', countryOfOrigin: 'KR', valueInr: 242208 },
+  ],
+  labour: 68000,
+  overheads: 41500,
+  profit: 36292,
+  exWorks: 400500,
+  costsToPort: 20000,
+  fob: 420500,
+};
 
 /** A one-page commercial invoice PDF (real PDF bytes, detected as PDF by content). */
 export async function invoicePdf(invoiceNumber = 'EXP/26-27/000000001', pad = 0): Promise<Uint8Array> {
@@ -225,7 +248,7 @@ export async function uploadAttachment(
   return readApiResponse(res);
 }
 
-const TAB_ORDER: (keyof CompleteTabs)[] = ['basicDetails', 'certificateDetails', 'exportProducts', 'importDetails', 'shipment'];
+const TAB_ORDER: Exclude<keyof CompleteTabs, 'costSheets'>[] = ['basicDetails', 'certificateDetails', 'exportProducts', 'importDetails', 'shipment'];
 
 /** Saves a tab and fails loudly with the API's problems if it is refused. */
 export async function saveTabOrThrow(target: ApiTarget, token: string, id: string, tab: TabId, body: unknown): Promise<any> {
@@ -245,7 +268,16 @@ export async function createCompleteDraft(target: ApiTarget, token: string, over
   if (created.status !== 201) throw new Error(`creating a draft: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.id as string;
   let application: any = created.body;
-  for (const tab of TAB_ORDER) application = (await saveTabOrThrow(target, token, id, tab, tabs[tab])).application;
+  for (const tab of TAB_ORDER) {
+    application = (await saveTabOrThrow(target, token, id, tab, tabs[tab])).application;
+    if (tab === 'importDetails') {
+      for (const [itemNo, sheet] of Object.entries(tabs.costSheets ?? {})) {
+        const r = await api(target, 'PUT', `/v1/applications/${id}/cost-sheets/${itemNo}`, { token, body: sheet });
+        if (r.status !== 200) throw new Error(`saving the cost sheet of item ${itemNo} of ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+        application = r.body.application;
+      }
+    }
+  }
   const withInvoice = overrides.commercialInvoice !== false;
   const up = await uploadAttachment(target, token, id, await invoicePdf(tabs.certificateDetails.invoice.number), {
     documentType: withInvoice ? 'commercial_invoice' : 'packing_list',

@@ -3,6 +3,7 @@ import { ActionId } from '../ids.js';
 import {
   attachmentsSection,
   compact,
+  costSheetSection,
   decisionSection,
   deficiencyHistorySection,
   factFields,
@@ -39,6 +40,7 @@ export function buildApplicationMessage(card: ApplicationCard, opts: { actions?:
     requestSection(card, CHANGES_SHOWN),
     factFields(card),
     goodsSection(card, GOODS_SHOWN),
+    costSheetSection(card),
     attachmentsSection(card),
     deficiencyHistorySection(card, ROUNDS_SHOWN, REMARKS_SHOWN),
     decisionSection(card),

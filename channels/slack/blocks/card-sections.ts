@@ -106,6 +106,25 @@ export function goodsSection(card: ApplicationCard, limit: number): SectionBlock
   return mrkdwnSection(`*Goods* (${count} ${count === 1 ? 'item' : 'items'})\n${shown.join('\n')}`);
 }
 
+/**
+ * The cost sheet summary: for each item measured on a cost sheet, the criterion claimed, what the cost sheet gives
+ * against the agreement's threshold, and whether the two agree.
+ */
+export function costSheetSection(card: ApplicationCard): SectionBlock | null {
+  const lines = card.costSheets ?? [];
+  if (lines.length === 0) return null;
+  const text = lines.map((l) => {
+    const claimed = l.claimed ? `claimed *${escapeMrkdwn(l.claimed)}*` : 'no criterion claimed';
+    if (l.computedPercent === null) return `:warning: Item ${l.itemNo}: ${claimed}; no cost sheet`;
+    const bound = l.thresholdPercent === null ? '' : ` (${l.measure === 'non-originating-content' ? 'at most' : 'at least'} ${l.thresholdPercent}%)`;
+    const ok = l.meetsThreshold !== false && l.agreesWithClaim !== false;
+    const outside = l.measure === 'non-originating-content' ? '; above the maximum' : '; below the threshold';
+    const verdict = l.agreesWithClaim === false ? '; does not agree with the claim' : l.meetsThreshold === false ? outside : '';
+    return `${ok ? ':white_check_mark:' : ':warning:'} Item ${l.itemNo}: ${claimed}; cost sheet ${l.computedPercent}%${bound}${verdict}`;
+  });
+  return mrkdwnSection(`*Cost sheet*\n${text.join('\n')}`);
+}
+
 export function attachmentsSection(card: ApplicationCard): SectionBlock {
   if (card.attachments.length === 0) return mrkdwnSection('*Attachments*: none');
   const list = card.attachments

@@ -47,7 +47,8 @@ describe('tab schemas', () => {
       expect(json.additionalProperties, tab).toBe(false);
     }
     const draft = z.toJSONSchema(ApplicationDraftSchema) as { properties: Record<string, unknown> };
-    expect(Object.keys(draft.properties)).toEqual([...TAB_IDS]);
+    // the seven tabs, and the cost sheets of the export products kept beside them
+    expect(Object.keys(draft.properties)).toEqual([...TAB_IDS, 'costSheets']);
     const invoice = (z.toJSONSchema(TAB_SCHEMAS.certificateDetails) as unknown as { properties: { invoice: { properties: Record<string, { type?: string; format?: string }> } } })
       .properties.invoice.properties;
     expect(invoice.date?.format).toBe('date');

@@ -33,6 +33,33 @@ describe('the application message (Block Kit)', () => {
     });
   });
 
+  it('shows the cost sheet summary: the criterion claimed, what the cost sheet gives, the threshold', () => {
+    const message = buildApplicationMessage(
+      card({
+        costSheets: [
+          { itemNo: 2, claimed: 'VA 42.5%', computedPercent: '42.40', thresholdPercent: '40', measure: 'value-content', meetsThreshold: true, agreesWithClaim: true },
+          { itemNo: 3, claimed: 'VA 45%', computedPercent: '38.10', thresholdPercent: '40', measure: 'value-content', meetsThreshold: false, agreesWithClaim: false },
+          { itemNo: 4, claimed: 'Y 55%', computedPercent: '55.00', thresholdPercent: '50', measure: 'non-originating-content', meetsThreshold: false, agreesWithClaim: true },
+        ],
+      }),
+    );
+    expect(checkMessage(message as unknown as Record<string, unknown>)).toEqual([]);
+    expect(message.blocks.find((b) => textOf([b]).startsWith('*Cost sheet*'))).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: [
+          '*Cost sheet*',
+          ':white_check_mark: Item 2: claimed *VA 42.5%*; cost sheet 42.40% (at least 40%)',
+          ':warning: Item 3: claimed *VA 45%*; cost sheet 38.10% (at least 40%); does not agree with the claim',
+          ':warning: Item 4: claimed *Y 55%*; cost sheet 55.00% (at most 50%); above the maximum',
+        ].join('\n'),
+      },
+    });
+    // without cost sheets the card has no such section
+    expect(textOf(buildApplicationMessage(card()).blocks)).not.toContain('Cost sheet');
+  });
+
   it.each(APPLICATION_STATUSES.map((s) => [s]))('%s: decision buttons only while In-Process', (status) => {
     const c = card({
       status,
