@@ -4,7 +4,7 @@ import { CertificateRowSchema } from './certificate.js';
 import { ExporterAccountSchema, ExporterUserSchema } from './exporter.js';
 import { SignedDocumentSchema, SigningRequestSchema, UserDscSchema, UserIdentityStateSchema } from './identity.js';
 import { NotificationRowSchema } from './notification.js';
-import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema, WalletTopupRowSchema } from './payment.js';
+import { PaymentRowSchema, SandboxGatewayOrderSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema, WalletTopupRowSchema } from './payment.js';
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
 import { AgencyOfficeRowSchema, CertificateImageRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, OfficeEsealRowSchema, TradeAgreementRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
@@ -55,6 +55,7 @@ export const entities = [
   WalletRowSchema,
   WalletEntrySchema,
   WalletTopupRowSchema,
+  SandboxGatewayOrderSchema,
   NotificationRowSchema,
   CertificateRowSchema,
   ExporterAccountSchema,
