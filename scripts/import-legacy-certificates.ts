@@ -5,43 +5,12 @@
  * Uses DATABASE_URL, or starts the embedded PostgreSQL for the duration of the command.
  * Exit status: 0 imported (or all already present), 1 problems in the file (nothing imported) or conflicts, 2 usage.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { loadConfigOrExit } from '../lib/config.js';
-import { ensureDatabase } from './infra/database.js';
-import { createOrm, migrate } from '../db/orm.js';
 import { loadReferenceIndex } from '../db/reference-index.js';
-import { formatLegacySummary, importLegacyCertificates, legacyFormatOf } from '../services/certificate/legacy-import.js';
+import { formatLegacySummary, importLegacyCertificates } from '../services/certificate/legacy-import.js';
+import { runImportCommand } from './lib/import-command.js';
 
-const [file] = process.argv.slice(2);
-const format = file ? legacyFormatOf(file) : undefined;
-if (!file || !format) {
-  console.error('usage: npm run certificates:import-legacy -- <export.csv | export.json>');
-  process.exit(2);
-}
-let text: string;
-try {
-  text = fs.readFileSync(file, 'utf8');
-} catch (e) {
-  console.error(`${file}: ${(e as Error).message}`);
-  process.exit(2);
-}
-
-const config = loadConfigOrExit();
-const db = await ensureDatabase(config);
-const orm = await createOrm(db.url);
-let status = 0;
-try {
-  await migrate(orm);
-  const summary = await importLegacyCertificates(
-    { em: () => orm.em.fork(), reference: () => loadReferenceIndex(orm.em.fork()) },
-    { text, format, fileName: path.basename(file) },
-  );
+await runImportCommand('npm run certificates:import-legacy -- <export.csv | export.json>', async (orm, input) => {
+  const summary = await importLegacyCertificates({ em: () => orm.em.fork(), reference: () => loadReferenceIndex(orm.em.fork()) }, input);
   console.log(formatLegacySummary(summary));
-  if (summary.problems.length > 0 || summary.conflicts.length > 0) status = 1;
-} finally {
-  await orm.close();
-  await db.stop();
-}
-// explicitly: process.exitCode does not survive the ORM's shutdown
-process.exit(status);
+  return summary.problems.length > 0 || summary.conflicts.length > 0 ? 1 : 0;
+});

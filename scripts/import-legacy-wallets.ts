@@ -6,46 +6,15 @@
  * Uses DATABASE_URL, or starts the embedded PostgreSQL for the duration of the command.
  * Exit status: 0 imported (or all already imported), 1 refused rows (nothing imported), 2 usage.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { loadConfigOrExit } from '../lib/config.js';
-import { ensureDatabase } from './infra/database.js';
-import { createOrm, migrate } from '../db/orm.js';
-import { legacyFormatOf } from '../services/certificate/legacy-import.js';
 import { formatWalletImportSummary, importLegacyWalletBalances } from '../services/payment/wallet-import.js';
+import { runImportCommand } from './lib/import-command.js';
 
-const [file] = process.argv.slice(2);
-const format = file ? legacyFormatOf(file) : undefined;
-if (!file || !format) {
-  console.error('usage: npm run wallets:import-legacy -- <balances.csv | balances.json>   (columns: iec, office, balance, reference)');
-  process.exit(2);
-}
-let text: string;
-try {
-  text = fs.readFileSync(file, 'utf8');
-} catch (e) {
-  console.error(`${file}: ${(e as Error).message}`);
-  process.exit(2);
-}
-
-const config = loadConfigOrExit();
-const db = await ensureDatabase(config);
-const orm = await createOrm(db.url);
-let status = 0;
-try {
-  await migrate(orm);
+await runImportCommand('npm run wallets:import-legacy -- <balances.csv | balances.json>   (columns: iec, office, balance, reference)', async (orm, input) => {
   const summary = await importLegacyWalletBalances(orm.em.fork(), {
-    text,
-    format,
-    fileName: path.basename(file),
+    ...input,
     actor: `legacy-wallet-import (${process.env.IMPORTED_BY ?? os.userInfo().username})`,
   });
   console.log(formatWalletImportSummary(summary));
-  if (summary.problems.length > 0) status = 1;
-} finally {
-  await orm.close();
-  await db.stop();
-}
-// explicitly: process.exitCode does not survive the ORM's shutdown
-process.exit(status);
+  return summary.problems.length > 0 ? 1 : 0;
+});

@@ -41,6 +41,8 @@ import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { workflowErrorToAppError } from '../http/workflow-errors.js';
 import { namePeople } from '../../services/identity/people-names.js';
+import { completeFileESign, startFileESign } from '../../services/application/file-esign.js';
+import { identitySetupFor } from './identity-support.js';
 
 const idParam = z.object({ id: z.string().min(1).max(40).describe('Application id') });
 
@@ -196,26 +198,95 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
     }),
     defineRoute({
       method: 'post',
-      path: '/v1/applications/:id/signature',
-      operationId: 'signApplication',
-      summary: 'Sign what the workflow is waiting for (the submission, or a deficiency response)',
+      path: '/v1/applications/:id/esign',
+      operationId: 'startApplicationESign',
+      summary: 'Sign with Aadhaar eSign instead of a DSC: start (an OTP goes to the Aadhaar-linked mobile)',
       description:
-        'A detached CMS/PKCS#7 signature (base64 DER) over the bytes of the current signing payload, made with your registered DSC ' +
-        '(`npx tsx scripts/sign.ts --p12 token.p12 --in payload.bin`), or an Aadhaar eSign signature. Every DSC rule is checked.',
+        'For whatever the file waits to have signed: the submission of an application or of a request for a duplicate / in-lieu certificate, ' +
+        'a deficiency (discrepancy) response prepared with `POST …/deficiency-response`. The SHA-256 of the bytes to sign and your Aadhaar number ' +
+        'go to the eSign service provider (the sandbox in development: OTP 123456), which sends an OTP to the mobile linked to your Aadhaar; the ' +
+        'Aadhaar number is passed on, not stored. Then send the OTP to `POST …/signature` with `{"method": "esign", "otp": "…"}`.',
       tags: ['application workflow'],
       auth: ['exporter'],
       params: idParam,
-      body: z.object({ signatureB64: z.string().min(16).max(200_000), method: z.enum(['dsc', 'esign']).default('dsc') }),
-      responses: { 200: { description: 'signature accepted', schema: z.object({ sha256: z.string(), status: z.string() }) } },
+      body: z.object({ aadhaarId: z.string().regex(/^[\d\s-]{12,19}$/, 'an Aadhaar number (12 digits) or Virtual ID (16 digits)') }),
+      responses: {
+        201: {
+          description: 'OTP sent',
+          schema: z.object({
+            provider: z.string(),
+            transactionId: z.string(),
+            redirectUrl: z.string().describe("the provider's consent page"),
+            expiresAt: z.string(),
+            otpSentTo: z.string().optional().describe('the masked mobile number the OTP went to'),
+            signing: z.object({ purpose: z.string(), round: z.number(), sha256: z.string() }).describe('what the eSign signs'),
+          }),
+        },
+      },
+      handler: async ({ params, body, principal, res }) => {
+        const app = await loadOwned(deps, principal!, params.id);
+        const state = await call(() => deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId).query(stateQuery));
+        const started = await startFileESign(deps.orm.em.fork(), await identitySetupFor(deps)(), {
+          file: app,
+          userId: principal!.sub,
+          status: state.status,
+          awaited: state.signing,
+          aadhaarId: body.aadhaarId,
+        });
+        res.status(201);
+        return started;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/applications/:id/signature',
+      operationId: 'signApplication',
+      summary: 'Sign what the workflow is waiting for (the submission, or a deficiency response): with your DSC or by Aadhaar eSign',
+      description:
+        '`"method": "dsc"` (the default): a detached CMS/PKCS#7 signature (base64 DER) over the bytes of the current signing payload, made with your registered DSC ' +
+        '(`npx tsx scripts/sign.ts --p12 token.p12 --in payload.bin`); every DSC rule is checked. ' +
+        '`"method": "esign"`: the OTP of the Aadhaar eSign started with `POST …/esign` (`transactionId` names it; your latest for this file otherwise); the provider ' +
+        "returns its signature, which is verified (an accepted eSign provider, the content) and the identity-matching threshold is applied to the name in your Aadhaar record. " +
+        'The same file workflow step either way; the signed version records the method. A retry of an eSign the provider has signed sends the same signature again (no second OTP).',
+      tags: ['application workflow'],
+      auth: ['exporter'],
+      params: idParam,
+      body: z
+        .object({
+          method: z.enum(['dsc', 'esign']).default('dsc'),
+          signatureB64: z.string().min(16).max(200_000).optional().describe('method dsc: the detached CMS signature, base64'),
+          otp: z.string().regex(/^\d{4,8}$/, 'the OTP is 4 to 8 digits').optional().describe('method esign: the OTP sent to the Aadhaar-linked mobile'),
+          transactionId: z.string().min(1).max(100).optional().describe('method esign: the eSign started with POST …/esign (default: your latest for this file)'),
+        })
+        .superRefine((b, ctx) => {
+          if (b.method === 'dsc' && !b.signatureB64) ctx.addIssue({ code: 'custom', path: ['signatureB64'], message: 'a DSC signature (detached CMS, base64) is required with method dsc' });
+          if (b.method === 'dsc' && (b.otp || b.transactionId)) ctx.addIssue({ code: 'custom', path: ['otp'], message: 'an OTP belongs to method esign' });
+          if (b.method === 'esign' && !b.otp && !b.signatureB64) ctx.addIssue({ code: 'custom', path: ['otp'], message: 'the OTP of the eSign started with POST …/esign is required with method esign' });
+        }),
+      responses: { 200: { description: 'signature accepted', schema: z.object({ sha256: z.string(), status: z.string(), method: z.enum(['dsc', 'esign']) }) } },
       handler: async ({ params, body, principal, req }) => {
         const app = await loadOwned(deps, principal!, params.id);
         const handle = deps.temporal.workflow.getHandle(fileWorkflowOf(app).workflowId);
+        let signatureB64 = body.signatureB64!;
+        if (body.method === 'esign' && body.otp) {
+          // the provider signs with the OTP; its signature then takes the DSC's path through the workflow
+          const state = await call(() => handle.query(stateQuery));
+          const done = await completeFileESign(deps.orm.em.fork(), await identitySetupFor(deps)(), {
+            file: app,
+            userId: principal!.sub,
+            status: state.status,
+            awaited: state.signing,
+            transactionId: body.transactionId,
+            otp: body.otp,
+          });
+          signatureB64 = done.signatureB64;
+        }
         const id = updateId(req, 'sign');
         const r = await call(() =>
-          handle.executeUpdate(signUpdate, { args: [{ signerId: principal!.sub, method: body.method, signatureB64: body.signatureB64, channel: 'api' }], ...(id ? { updateId: id } : {}) }),
+          handle.executeUpdate(signUpdate, { args: [{ signerId: principal!.sub, method: body.method, signatureB64, channel: 'api' }], ...(id ? { updateId: id } : {}) }),
         );
         const state = await call(() => handle.query(stateQuery));
-        return { sha256: r.sha256, status: state.status };
+        return { sha256: r.sha256, status: state.status, method: body.method };
       },
     }),
     defineRoute({
@@ -536,7 +607,9 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
       path: '/v1/applications/:id/deficiency-response',
       operationId: 'prepareDeficiencyResponse',
       summary: 'Answer a deficiency: "edit" (Yes: you changed the application) or "clarification" (No: text and files); returns what to sign',
-      description: 'Then sign the returned payload with `POST …/signature`; the file goes back to the officer once the signature is verified.',
+      description:
+        'Then sign the returned payload with `POST …/signature` (your DSC), or by Aadhaar eSign (`POST …/esign`, then `POST …/signature` with the OTP); ' +
+        'the file goes back to the officer once the signature is verified.',
       tags: ['application workflow'],
       auth: ['exporter'],
       params: idParam,

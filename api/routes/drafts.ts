@@ -1,3 +1,4 @@
+import { signaturesOf } from '../../services/application/signed-version.js';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { APPLICATION_STATUSES } from '../../db/entities/index.js';
@@ -88,6 +89,18 @@ const applicationSchema = z.object({
   updatedAt: z.string(),
   submittedAt: z.string().nullable(),
   statusChangedAt: z.string(),
+});
+const signatureSchema = z.object({
+  purpose: z.string().describe("'submission', 'deficiency-edit' or 'clarification'"),
+  round: z.number().int().describe('0 for the submission, the deficiency round for a response'),
+  sha256: z.string().describe('of the signed bytes'),
+  method: z.string().describe("how it was signed: 'dsc' (the registered DSC), 'esign' (Aadhaar eSign) or 'smime' (a DSC-signed e-mail)"),
+  signer: z.object({
+    userId: z.string(),
+    name: z.string().nullable().describe("the verified name: the DSC's, or the one in the Aadhaar record eSign returned"),
+    aadhaarLast4: z.string().nullable().describe('eSign: the last 4 digits of the Aadhaar number'),
+  }),
+  signedAt: z.string(),
 });
 const saveResultSchema = z.object({
   application: applicationSchema,
@@ -324,12 +337,12 @@ export function draftRoutes(deps: ApiDeps) {
       tags: ['applications'],
       auth: [...ROLES],
       params: idParam,
-      responses: { 200: { description: 'the application', schema: applicationSchema }, 404: { description: 'not found' } },
+      responses: { 200: { description: 'the application', schema: applicationSchema.extend({ signatures: z.array(signatureSchema) }) }, 404: { description: 'not found' } },
       handler: async ({ res, params, principal }) => {
         const e = em();
         const row = await findVisible(e, principal!, params.id);
         sendEtag(res, row.version);
-        return applicationView(row, await visibleAttachmentRows(e, principal!, row));
+        return { ...applicationView(row, await visibleAttachmentRows(e, principal!, row)), signatures: await signaturesOf(e, row.id) };
       },
     }),
     defineRoute({

@@ -23,7 +23,7 @@ export interface DeficiencyRound {
   remarks: string;
   documentsRequested: string[];
   /** The exporter's answer (seed 004): an edited application, or a clarification without edits. */
-  response?: { at: string; kind: 'edit' | 'clarification'; text?: string };
+  response?: { at: string; kind: 'edit' | 'clarification'; text?: string; signatureMethod?: string };
 }
 
 /** Everything the bot shows about one application; produced by the read model / a workflow Query. */
@@ -42,6 +42,8 @@ export interface ApplicationCard {
   deficiencies: DeficiencyRound[];
   /** ISO 8601: when the application reached the office. */
   submittedAt?: string;
+  /** How the exporter signed what the office reviews (the submission): 'dsc', 'esign', and the verified name. */
+  signature?: { method: string; signerName?: string };
   /** Approval or rejection (a deficiency is recorded in its round instead). */
   decidedBy?: OfficerRef;
   decidedAt?: string;

@@ -12,6 +12,7 @@ import {
   CertificateRow,
   IecRecord,
   IssuingAgencyRow,
+  SignedVersion,
   StaffUserRow,
   TradeAgreementRow,
 } from '../../db/entities/index.js';
@@ -327,14 +328,18 @@ export class TemporalSlackBackend implements SlackBackend {
 
 /** Everything the message shows: read model + reference data + the workflow's rounds and decision. */
 async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<ApplicationState, 'deficiencies' | 'decision' | 'rejectionReason' | 'certificateNumber'> | undefined): Promise<ApplicationCard> {
-  const [iec, agreement, agency, office, responseFiles] = await Promise.all([
+  const [iec, agreement, agency, office, responseFiles, signatures] = await Promise.all([
     em.findOne(IecRecord, { iec: row.iec }),
     row.agreementCode ? em.findOne(TradeAgreementRow, { code: row.agreementCode }) : null,
     row.agencyCode ? em.findOne(IssuingAgencyRow, { code: row.agencyCode }) : null,
     row.officeCode ? em.findOne(AgencyOfficeRow, { code: row.officeCode }) : null,
     // only the files of signed responses: an unsigned attempt or a superseded reply never reaches the officer
     em.find(AttachmentRow, { applicationId: row.id, purpose: 'deficiency-response', submitted: true }, { orderBy: { createdAt: 'asc' } }),
+    // how each signed version was signed (DSC, Aadhaar eSign, a signed e-mail)
+    em.find(SignedVersion, { applicationId: row.id }, { orderBy: { id: 'asc' }, fields: ['purpose', 'round', 'method', 'signerName'] }),
   ]);
+  const submission = signatures.filter((v) => v.purpose === 'submission').at(-1);
+  const responseSignature = (round: number) => signatures.filter((v) => v.purpose !== 'submission' && v.round === round).at(-1)?.method;
   const tabs = (row.tabs ?? {}) as TabsShape;
   const invoice = tabs.certificateDetails?.invoice ?? {};
   const decision = state?.decision && state.decision.kind !== 'deficiency' ? state.decision : undefined;
@@ -365,9 +370,19 @@ async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<App
       raisedBy: { officerId: d.raisedBy.id, name: d.raisedBy.name },
       remarks: d.remarks,
       documentsRequested: d.documentsRequested,
-      ...(d.response ? { response: { at: d.response.at, kind: d.response.kind, ...(d.response.clarification ? { text: d.response.clarification } : {}) } } : {}),
+      ...(d.response
+        ? {
+            response: {
+              at: d.response.at,
+              kind: d.response.kind,
+              ...(d.response.clarification ? { text: d.response.clarification } : {}),
+              ...((d.response.signatureMethod ?? responseSignature(d.round)) ? { signatureMethod: (d.response.signatureMethod ?? responseSignature(d.round))! } : {}),
+            },
+          }
+        : {}),
     })),
     ...(row.submittedAt ? { submittedAt: row.submittedAt.toISOString() } : {}),
+    ...(submission ? { signature: { method: submission.method, ...(submission.signerName ? { signerName: submission.signerName } : {}) } } : {}),
     waitingSince: row.statusChangedAt.toISOString(),
   };
   if (status === 'Approved Pending Issuance' || status === 'Approved' || status === 'Rejected') {

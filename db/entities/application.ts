@@ -116,12 +116,51 @@ export const SignedVersionSchema = defineEntity({
     signatureB64: p.text(),
     signerId: p.string().length(60),
     signerCertFingerprint: p.string().length(64).nullable(),
+    /** how the exporter signed: 'dsc' (a detached CMS from the registered DSC), 'esign' (Aadhaar eSign), 'smime' (a signed e-mail) */
     method: p.string().length(10),
+    /** the verified signer's name: the DSC's subject CN, or the name Aadhaar eSign returned (null in rows from before it was kept) */
+    signerName: p.string().length(200).nullable(),
+    /** eSign: the provider's transaction and the last 4 digits of the Aadhaar number (never the number itself) */
+    esignTransactionId: p.string().length(100).nullable(),
+    aadhaarLast4: p.string().length(4).nullable(),
     signedAt: p.datetime().onCreate(() => new Date()),
   },
 });
 export class SignedVersion extends SignedVersionSchema.class {}
 SignedVersionSchema.setClass(SignedVersion);
+
+/**
+ * Aadhaar eSign of a file's signing payload (the submission, a deficiency or discrepancy response): started at
+ * the eSign service provider for the payload's SHA-256 by the exporter who signs, completed with the OTP.
+ * The provider's signature is kept once returned, so a retry after a lost answer sends the same signature
+ * to the workflow without a second OTP. The Aadhaar number is passed on to the provider, never stored.
+ */
+export const FileEsignRowSchema = defineEntity({
+  name: 'FileEsignRow',
+  tableName: 'file_esign',
+  indexes: [{ properties: ['applicationId', 'userId'] }],
+  properties: {
+    /** the provider's transaction id */
+    transactionId: p.string().length(100).primary(),
+    provider: p.string().length(40),
+    applicationId: p.string().length(36),
+    userId: p.string().length(60),
+    /** the signing payload it signs: purpose, round and SHA-256 */
+    purpose: p.string().length(30),
+    round: p.integer(),
+    payloadSha256: p.string().length(64),
+    /** 'started' (OTP sent) | 'signed' (the provider returned the signature) */
+    status: p.string().length(12).$type<'started' | 'signed'>(),
+    expiresAt: p.datetime(),
+    signatureB64: p.text().nullable(),
+    signerName: p.string().length(200).nullable(),
+    aadhaarLast4: p.string().length(4).nullable(),
+    startedAt: p.datetime().onCreate(() => new Date()),
+    completedAt: p.datetime().nullable(),
+  },
+});
+export class FileEsignRow extends FileEsignRowSchema.class {}
+FileEsignRowSchema.setClass(FileEsignRow);
 
 /** Named counters (draft numbers, file numbers per office and year, certificate numbers per agency and year). */
 export const NumberSequenceSchema = defineEntity({

@@ -1,4 +1,4 @@
-import { ApplicationRowSchema, AttachmentRowSchema, InvoiceClaimSchema, NumberSequenceSchema, SignedVersionSchema } from './application.js';
+import { ApplicationRowSchema, AttachmentRowSchema, FileEsignRowSchema, InvoiceClaimSchema, NumberSequenceSchema, SignedVersionSchema } from './application.js';
 import { AuditEventSchema } from './audit-event.js';
 import { CertificateRowSchema } from './certificate.js';
 import { ExporterAccountSchema, ExporterUserSchema } from './exporter.js';
@@ -49,6 +49,7 @@ export const entities = [
   InvoiceClaimSchema,
   AttachmentRowSchema,
   SignedVersionSchema,
+  FileEsignRowSchema,
   NumberSequenceSchema,
   PaymentRowSchema,
   TaxInvoiceRowSchema,

@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
 import { Migration20261208120000_sandbox_gateway_orders } from './Migration20261208120000_sandbox_gateway_orders.js';
+import { Migration20261208140000_esign_signatures } from './Migration20261208140000_esign_signatures.js';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
 import { Migration20261207130000_wallet_topups } from './Migration20261207130000_wallet_topups.js';
 import { Migration20261207131000_staff_registrations } from './Migration20261207131000_staff_registrations.js';
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
   { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
   { name: 'Migration20261208120000_sandbox_gateway_orders', class: Migration20261208120000_sandbox_gateway_orders },
+  { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
 ];

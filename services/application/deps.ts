@@ -14,7 +14,13 @@ export interface SignatureVerifier {
     content: Buffer;
     signatureB64: string;
     now: Date;
-  }): Promise<{ fingerprint: string | null; signerName: string }>;
+  }): Promise<{
+    fingerprint: string | null;
+    signerName: string;
+    /** what the signature proves: the registered DSC, or an accepted Aadhaar eSign provider */
+    method: 'dsc' | 'esign';
+    esign?: { transactionId: string | null; aadhaarLast4: string | null } | null;
+  }>;
 }
 
 export interface ApplicationServiceDeps {

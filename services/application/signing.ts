@@ -11,6 +11,7 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { SignatureInput, SigningPayload } from '../../workflows/application/contract.js';
 import type { ApplicationServiceDeps } from '../application/deps.js';
 import { recordSignedVersion } from './signed-version.js';
+import { assertSignatureMethod } from '../../domain/identity/signature-method.js';
 import { originalApplicationIdOf, requestProblems, supportingDocumentsOf } from './certificate-requests.js';
 
 export interface PrepareSigningInput {
@@ -128,8 +129,9 @@ export function createSigningService(deps: ApplicationServiceDeps) {
     },
 
     /**
-     * Verifies the exporter's signature over the payload (every DSC rule, the acting user's registered
-     * DSC, the name-matching threshold) and stores the signed version (recordSignedVersion: a signed
+     * Verifies the exporter's signature over the payload — a DSC's (every DSC rule, the acting user's
+     * registered DSC) or an Aadhaar eSign provider's (an accepted ESP), the name-matching threshold on the
+     * DSC's or the Aadhaar name — and stores the signed version with the method the signature proves (recordSignedVersion: a signed
      * clarification's files become submitted to the officer). Idempotent by step key.
      */
     async verifyAndRecordSignature(input: {
@@ -138,10 +140,10 @@ export function createSigningService(deps: ApplicationServiceDeps) {
       stepKey: string;
       payload: SigningPayload;
       signature: SignatureInput;
-    }): Promise<{ sha256: string }> {
+    }): Promise<{ sha256: string; method: 'dsc' | 'esign' | 'smime' }> {
       const em = deps.em();
       const done = await em.findOne(SignedVersion, { stepKey: input.stepKey });
-      if (done) return { sha256: done.sha256 };
+      if (done) return { sha256: done.sha256, method: done.method as 'dsc' | 'esign' | 'smime' };
       const content = Buffer.from(input.payload.contentB64, 'base64');
       if (sha256Hex(content) !== input.payload.sha256) throw new AppError(ErrorCode.Internal, 'signing payload corrupted');
       const method = input.signature.method;
@@ -154,6 +156,8 @@ export function createSigningService(deps: ApplicationServiceDeps) {
         signatureB64: input.signature.signatureB64,
         now: new Date(),
       });
+      // the signature decides the method recorded; the one the exporter named must agree with it
+      assertSignatureMethod(method, verified.method);
       await recordSignedVersion(em, {
         applicationId: input.applicationId,
         stepKey: input.stepKey,
@@ -161,12 +165,14 @@ export function createSigningService(deps: ApplicationServiceDeps) {
         signatureB64: input.signature.signatureB64,
         signerId: input.signature.signerId,
         signerCertFingerprint: verified.fingerprint,
-        method,
+        method: verified.method,
+        signerName: verified.signerName,
+        esign: verified.esign ?? null,
       });
       if (input.payload.purpose !== 'clarification') {
         await em.nativeUpdate(ApplicationRow, { id: input.applicationId }, { signedHash: input.payload.sha256 });
       }
-      return { sha256: input.payload.sha256 };
+      return { sha256: input.payload.sha256, method: verified.method };
     },
   };
 }

@@ -77,6 +77,9 @@ export const SANDBOX_RESIDENTS: Record<string, SandboxResident> = {
   [withVerhoeffDigit('99990000103')]: { name: 'ANITA MENON', mobileLast4: '1103' },
   [withVerhoeffDigit('99990000104')]: { name: 'SENTHIL MURUGAN', mobileLast4: '1104' },
   [withVerhoeffDigit('99990000105')]: { name: 'RAJ KUMAAR SHARMA', mobileLast4: '1105' },
+  // Vizag Marine Foods' master user (IEC AAGCV6021N), who signs by eSign only, and a variant of his name
+  [withVerhoeffDigit('99990000106')]: { name: 'SRINIVAS VARMA', mobileLast4: '4041' },
+  [withVerhoeffDigit('99990000107')]: { name: 'SRINIVASA VARMA', mobileLast4: '4041' },
 };
 
 interface Txn {

@@ -7,6 +7,7 @@
  * an Aadhaar-linked person and sends the signer to the ESP's page; the signer authenticates with the OTP
  * sent to the Aadhaar-linked mobile; the ESP returns the signature.
  */
+import { AppError, ErrorCode } from '../../lib/errors.js';
 
 export interface ESignStartRequest {
   /** SHA-256 (hex) of the exact bytes to sign; the ESP never sees the document itself. */
@@ -47,4 +48,12 @@ export interface ESignProvider {
   readonly name: string;
   startSigning(request: ESignStartRequest): Promise<ESignStartResult>;
   completeSigning(request: ESignCompleteRequest): Promise<ESignCompleteResult>;
+}
+
+/** The configured eSign service provider, or the refusal every eSign operation gives without one. */
+export function requireESignProvider(identity: { esign: ESignProvider | null }): ESignProvider {
+  if (!identity.esign) {
+    throw new AppError(ErrorCode.DependencyUnavailable, 'Aadhaar eSign is not available on this portal (no eSign service provider is configured). Sign with your DSC.');
+  }
+  return identity.esign;
 }

@@ -21,7 +21,7 @@ export function identitySignatureVerifier(deps: { em: () => EntityManager; ident
         context: 'application signature',
         channel: 'workflow',
       });
-      return { fingerprint: verdict.signerFingerprintSha256, signerName: verdict.signerName };
+      return { fingerprint: verdict.signerFingerprintSha256, signerName: verdict.signerName, method: verdict.method, esign: verdict.esign };
     },
   };
 }

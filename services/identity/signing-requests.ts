@@ -7,6 +7,7 @@ import { actorColumns, maySee, type Actor } from './actors.js';
 import { DSC_CHALLENGE_PURPOSE } from './dsc-registration.js';
 import { assertNotFrozen } from './freeze.js';
 import type { IdentitySetup } from './identity-setup.js';
+import { requireESignProvider } from './esign.js';
 import { recordSignedDocument, signedDocumentView, verifySignedSubmission } from './verify-signed-submission.js';
 
 /**
@@ -149,10 +150,7 @@ async function store(em: EntityManager, req: SigningRequest, verdict: Awaited<Re
   return { outcome: created ? ('signed' as const) : ('existing' as const), signedDocument: signedDocumentView(document) };
 }
 
-function esignProvider(identity: IdentitySetup) {
-  if (!identity.esign) throw new AppError(ErrorCode.DependencyUnavailable, 'Aadhaar eSign is not available on this portal (no eSign service provider is configured). Sign with your DSC.');
-  return identity.esign;
-}
+const esignProvider = requireESignProvider;
 
 /** Starts Aadhaar eSign for a request: the ESP sends an OTP to the Aadhaar-linked mobile. */
 export async function startESign(em: EntityManager, identity: IdentitySetup, actor: Actor, id: string, aadhaarId: string, now = new Date()) {

@@ -139,6 +139,7 @@ export async function acceptSmimeSignedResponse(em: EntityManager, identity: Ide
     signerId: signer.signerId,
     signerCertFingerprint: signer.fingerprintSha256,
     method: 'smime',
+    signerName: signer.signerName,
   });
   return { sha256: input.payload.sha256, signerId: signer.signerId, signerName: signer.signerName, fingerprintSha256: signer.fingerprintSha256 };
 }

@@ -206,7 +206,7 @@ export function createDeficiencyReplyService(deps: HelpdeskActivityDeps) {
       const steps = [
         `1. See what to sign: GET ${api}/v1/applications/${app.number}/workflow (the "signing" field; the same bytes are attached to this e-mail as ${payloadFileName(app.number, input.round)}).`,
         `2. Sign those bytes with your registered DSC (detached CMS), e.g. npx tsx scripts/sign.ts --p12 <your token.p12> --in ${payloadFileName(app.number, input.round)}.`,
-        `3. POST ${api}/v1/applications/${app.number}/signature with {"signatureB64": "<the signature>"} (or sign with Aadhaar eSign).`,
+        `3. POST ${api}/v1/applications/${app.number}/signature with {"signatureB64": "<the signature>"}. Or sign by Aadhaar eSign instead of steps 2 and 3: POST ${api}/v1/applications/${app.number}/esign with {"aadhaarId": "<your Aadhaar number>"}, then POST ${api}/v1/applications/${app.number}/signature with {"method": "esign", "otp": "<the OTP sent to your mobile>"}.`,
         `The response you sent has SHA-256 ${payload.sha256}.`,
       ];
       const rendered = withSection(

@@ -66,3 +66,27 @@ export async function payAtGateway(stack: Stack, token: string, id: string, outc
   expect(paid.status).toBe(200);
   return p.body.orderId as string;
 }
+
+/** The one OTP the eSign sandbox accepts. */
+export const ESIGN_SANDBOX_OTP = '123456';
+
+/**
+ * Signs what the file waits for by Aadhaar eSign, as an exporter would: starts eSign at the provider
+ * (`POST …/esign`, an OTP goes to the Aadhaar-linked mobile), then sends the OTP to the signature operation.
+ */
+export async function signWithESign(stack: Stack, token: string, id: string, aadhaarId: string): Promise<{ started: any; signed: any }> {
+  const started = await api(stack, 'POST', `/v1/applications/${id}/esign`, { token, body: { aadhaarId } });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  const signed = await api(stack, 'POST', `/v1/applications/${id}/signature`, { token, body: { method: 'esign', otp: ESIGN_SANDBOX_OTP, transactionId: started.body.transactionId } });
+  expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+  expect(signed.body.method).toBe('esign');
+  return { started: started.body, signed: signed.body };
+}
+
+/** Submits a complete draft and signs it by Aadhaar eSign. */
+export async function submitAndESign(stack: Stack, token: string, id: string, aadhaarId: string): Promise<void> {
+  const sub = await api(stack, 'POST', `/v1/applications/${id}/submit`, { token });
+  expect(sub.status, JSON.stringify(sub.body)).toBe(202);
+  const { started } = await signWithESign(stack, token, id, aadhaarId);
+  expect(started.signing.sha256).toBe(sub.body.signing.sha256);
+}

@@ -98,6 +98,8 @@ export interface DeficiencyRound {
     clarification?: string;
     attachmentIds?: string[];
     sha256: string;
+    /** how the response was signed (absent in histories recorded before it was kept) */
+    signatureMethod?: SignatureMethod;
   };
 }
 
@@ -106,7 +108,12 @@ export interface HistoryEntry {
   status: FileStatus;
   actor: Actor;
   note?: string;
+  /** a signature moved the file (signed, a deficiency answered): how it was signed */
+  signatureMethod?: SignatureMethod;
 }
+
+/** 'dsc': the registered DSC; 'esign': Aadhaar eSign; 'smime': a DSC-signed e-mail (a deficiency reply). */
+export type SignatureMethod = 'dsc' | 'esign' | 'smime';
 
 export interface ApplicationState {
   status: FileStatus;
@@ -160,8 +167,12 @@ export interface OfficerDeadline {
 
 export interface SignatureInput {
   signerId: string;
-  /** 'smime': a deficiency reply e-mail signed with the exporter's registered DSC (from the mail ingester) */
-  method: 'dsc' | 'esign' | 'smime';
+  /**
+   * 'dsc': a detached CMS from the exporter's registered DSC; 'esign': the signature an Aadhaar eSign
+   * service provider returned (the API completes the eSign, then sends it here); 'smime': a deficiency reply
+   * e-mail signed with the exporter's registered DSC (from the mail ingester)
+   */
+  method: SignatureMethod;
   /** detached CMS signature over SigningPayload.contentB64's bytes, base64; for 'smime' a reference `smime:<mail id>` */
   signatureB64: string;
   channel: Channel;

@@ -38,6 +38,7 @@ import {
   type OfficerDeadline,
   type OfficerRef,
   type PaymentCallback,
+  type SignatureMethod,
   type SigningPayload,
 } from './contract.js';
 
@@ -85,7 +86,7 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
 
   // --- handlers ----------------------------------------------------------------------------------
   let signingInFlight = false;
-  let signed: { payload: SigningPayload; by: Actor } | undefined;
+  let signed: { payload: SigningPayload; by: Actor; method: SignatureMethod } | undefined;
   let paymentInFlight = false;
   let paid = false;
   let paymentChanged = false;
@@ -115,7 +116,9 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
           sig.method === 'smime'
             ? await verify.acceptSmimeSignedResponse({ applicationId: input.applicationId, iec: input.iec, stepKey, payload, signerId: sig.signerId, mailId: sig.smime!.mailId })
             : await verify.verifyAndRecordSignature({ applicationId: input.applicationId, iec: input.iec, stepKey, payload, signature: sig });
-        signed = { payload, by: { id: sig.signerId, name: sig.signerId, channel: sig.channel } };
+        // the method the signature proved (a result recorded before it was returned: the one named)
+        const method = (r as { method?: SignatureMethod }).method ?? sig.method;
+        signed = { payload, by: { id: sig.signerId, name: sig.signerId, channel: sig.channel }, method };
         state.signing = undefined;
         return { sha256: r.sha256 };
       } finally {
@@ -279,7 +282,12 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
   // --- transitions -------------------------------------------------------------------------------
   let transitionNo = 0;
   /** The read model first, then the live state: whoever sees the new status can act on it through the API. */
-  async function transition(status: FileStatus, actor: Actor, action: string, opts: { note?: string; set?: Record<string, unknown>; details?: Record<string, unknown> } = {}) {
+  async function transition(
+    status: FileStatus,
+    actor: Actor,
+    action: string,
+    opts: { note?: string; set?: Record<string, unknown>; details?: Record<string, unknown>; signatureMethod?: SignatureMethod } = {},
+  ) {
     const at = new Date(Date.now()).toISOString();
     await db.recordTransition({
       applicationId: input.applicationId,
@@ -287,11 +295,11 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
       status,
       actor,
       action,
-      ...(opts.details ? { details: opts.details } : {}),
+      ...(opts.details || opts.signatureMethod ? { details: { ...(opts.details ?? {}), ...(opts.signatureMethod ? { signatureMethod: opts.signatureMethod } : {}) } } : {}),
       set: { workflowId, ...(opts.set ?? {}) },
     });
     state.status = status;
-    state.history.push({ at, status, actor, ...(opts.note ? { note: opts.note } : {}) });
+    state.history.push({ at, status, actor, ...(opts.note ? { note: opts.note } : {}), ...(opts.signatureMethod ? { signatureMethod: opts.signatureMethod } : {}) });
     upsertSearchAttributes([
       { key: SA.fileStatus, value: status },
       ...(state.fileNumber ? [{ key: SA.fileNumber, value: state.fileNumber }] : []),
@@ -394,7 +402,7 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
 
   // --- 2. pay ------------------------------------------------------------------------------------
   state.fee = await db.quoteFee(input.applicationId);
-  await transition('Pending Payment', signed!.by, 'signed', { details: { sha256: state.signedHash, feePaise: state.fee.totalPaise } });
+  await transition('Pending Payment', signed!.by, 'signed', { details: { sha256: state.signedHash, feePaise: state.fee.totalPaise }, signatureMethod: signed!.method });
   const paymentStart = Date.now();
   const paymentDeadline = paymentStart + msToNumber(t.paymentWindow);
   const reminderAt = t.paymentReminders.map((d) => paymentStart + msToNumber(d)).filter((x) => x < paymentDeadline);
@@ -528,11 +536,12 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
       ...(resp.clarification ? { clarification: resp.clarification } : {}),
       ...(resp.attachmentIds ? { attachmentIds: resp.attachmentIds } : {}),
       sha256: payload.sha256,
+      signatureMethod: signed!.method,
     };
     if (payload.purpose === 'deficiency-edit') state.signedHash = payload.sha256;
     pendingResponse = undefined;
     state.decision = undefined;
-    await transition('In-Process', signed!.by, 'deficiency-answered', { details: { round, kind: resp.kind, sha256: payload.sha256 } });
+    await transition('In-Process', signed!.by, 'deficiency-answered', { details: { round, kind: resp.kind, sha256: payload.sha256 }, signatureMethod: signed!.method });
     await notify.notifyApplicationEvent({ applicationId: input.applicationId, key: key(`response/${round}`), event: { kind: 'response-received', round, responseKind: resp.kind } });
   }
 

@@ -9,6 +9,7 @@ import {
   truncate,
 } from './format.js';
 import type { Block, SectionBlock } from './types.js';
+import { signatureMethodShort } from '../../../domain/identity/signature-method.js';
 
 /** Section text is limited to 3,000 characters, fields to 2,000 (Block Kit reference). */
 export const SECTION_TEXT_MAX = 3000;
@@ -76,6 +77,9 @@ export function factFields(card: ApplicationCard): SectionBlock {
   ];
   if (card.fileNumber) fields.push(`*Application*\n${escapeMrkdwn(card.applicationNumber)}`);
   if (card.submittedAt) fields.push(`*Submitted*\n${slackDate(card.submittedAt)}`);
+  if (card.signature) {
+    fields.push(`*Signed with*\n${signatureMethodShort(card.signature.method)}${card.signature.signerName ? `\n${escapeMrkdwn(card.signature.signerName)}` : ''}`);
+  }
   return {
     type: 'section',
     fields: fields.map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, FIELD_TEXT_MAX) })),
@@ -117,7 +121,8 @@ export function deficiencyRoundText(round: DeficiencyRound, remarksMax: number):
   if (round.response) {
     const how = round.response.kind === 'edit' ? 'edited the application' : 'answered with a clarification';
     const text = round.response.text ? `: ${escapeMrkdwn(truncate(round.response.text, remarksMax))}` : '';
-    lines.push(`↳ Exporter ${how} ${slackDate(round.response.at)}${text}`);
+    const signedWith = round.response.signatureMethod ? ` (signed with ${signatureMethodShort(round.response.signatureMethod)})` : '';
+    lines.push(`↳ Exporter ${how} ${slackDate(round.response.at)}${signedWith}${text}`);
   } else {
     lines.push('↳ Waiting for the exporter');
   }
