@@ -20,6 +20,8 @@ const GRPC_DOWN = new Set([14, 4, 1]);
 const GRPC_FAILED_PRECONDITION = 9;
 /** Node socket errors and PostgreSQL SQLSTATEs of a database that is not there (class 08, 57P01–57P03). */
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+/** What the pg driver says, without a code, of a connection the server dropped (killed, restarted) or never gave. */
+const DB_DROPPED = /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect)$/;
 
 /**
  * Which dependency an error says is missing: Temporal unreachable (a gRPC UNAVAILABLE, DEADLINE_EXCEEDED or
@@ -40,6 +42,7 @@ export function missingDependency(e: unknown): Dependency | undefined {
     const link: Link = cur;
     if (typeof link.code === 'string' && DB_DOWN.has(link.code)) return 'database';
     if (link.name === 'ConnectionException') return 'database';
+    if (typeof (link as { message?: unknown }).message === 'string' && DB_DROPPED.test((link as { message: string }).message)) return 'database';
     cur = (link.cause ?? link.previous) as Link | undefined;
   }
   return undefined;

@@ -25,6 +25,9 @@ describe('missingDependency: which dependency an error says is down', () => {
     expect(missingDependency(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe('database');
     expect(missingDependency(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe('database');
     expect(missingDependency(Object.assign(new Error('wrapped'), { previous: Object.assign(new Error('x'), { code: '08006' }) }))).toBe('database');
+    // a server killed under a query: the driver's own error, without a code
+    expect(missingDependency(Object.assign(new Error('select 1 - Connection terminated unexpectedly'), { previous: new Error('Connection terminated unexpectedly') }))).toBe('database');
+    expect(missingDependency(new Error('Client has encountered a connection error and is not queryable'))).toBe('database');
   });
 
   it('reads nothing from other errors: a refusal, a bug, a gRPC NOT_FOUND', () => {
