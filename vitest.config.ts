@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { e2eLanes } from './test/lanes.js';
 
 // Projects: fast unit tests of the rules (no services); recorded workflow histories replayed against
 // today's workflow code (no server either); integration tests with real external programs; end-to-end
@@ -6,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks', // Temporal's native bridge crashes in worker threads
+    // one end-to-end file per lane at a time: the pool id (1…maxWorkers) picks the lane (test/helpers/stack.ts)
+    maxWorkers: e2eLanes(),
     projects: [
       {
         extends: true,
@@ -43,7 +46,6 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
         },
       },
     ],

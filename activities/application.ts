@@ -4,6 +4,7 @@ import { createSigningService } from '../services/application/signing.js';
 import { createTransitionService } from '../services/application/transitions.js';
 import type { CertificateRenderer } from '../services/certificate/application-certificate-renderer.js';
 import { createIssueDocumentService } from '../services/certificate/issue-document.js';
+import { createAttestationService } from '../services/certificate/attested-documents.js';
 import type { IdentitySetupSource } from '../services/identity/identity-setup.js';
 import { createApplicationNotificationService, type MailSettings } from '../services/notification/notify-application.js';
 import { createPaymentService } from '../services/payment/application-payment.js';
@@ -25,6 +26,7 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
   const signing = createSigningService(deps);
   const payment = createPaymentService(deps);
   const documents = createIssueDocumentService(deps);
+  const attestation = createAttestationService(deps);
   const notifications = createApplicationNotificationService(deps);
   const deadlines = createOfficerDeadlineService(deps);
   return asActivities({
@@ -50,6 +52,8 @@ export function createApplicationActivities(deps: ApplicationActivityDeps) {
     issueCertificateDocument: documents.issueCertificateDocument,
     prepareCertificateSigning: documents.prepareCertificateSigning,
     signCertificateAsOfficer: documents.signCertificateAsOfficer,
+    // attested copies of the attachments marked "Attest" (services/certificate/attested-documents.ts)
+    issueAttestedDocuments: attestation.issueAttestedDocuments,
     // e-mail and SMS of each event (services/notification/notify-application.ts)
     notifyApplicationEvent: notifications.notifyApplicationEvent,
     // reminders and escalation of a wait on an officer (services/notification/officer-deadline.ts)

@@ -9,6 +9,7 @@ import type { CertificateRenderer } from '../services/certificate/application-ce
 import { createSlackActivities } from './slack.js';
 import { createMailIngestActivities } from './mail.js';
 import { createHelpdeskActivities, type HelpdeskSettings } from './helpdesk.js';
+import { createWalletActivities } from './wallet.js';
 
 export interface ActivityDeps extends ApplicationActivityDeps {
   /** a fresh entity manager per call: each activity forks its own */
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSlackActivities(deps),
     ...createMailIngestActivities(deps),
     ...createHelpdeskActivities(deps),
+    ...createWalletActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

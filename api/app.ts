@@ -16,7 +16,7 @@ import { signatureRoutes } from './routes/signatures.js';
 import { applicationListRoutes } from './routes/application-lists.js';
 import { certificateRequestRoutes } from './routes/certificate-requests.js';
 import { agencyOfficeRoutes } from './routes/agency-offices.js';
-import { staffRoutes } from './routes/staff.js';
+import { staffDecisionDeps, staffRoutes } from './routes/staff.js';
 import { auditEventRoutes } from './routes/audit-events.js';
 import { walletRoutes } from './routes/wallets.js';
 import { draftRoutes } from './routes/drafts.js';
@@ -109,6 +109,7 @@ export function createApp(deps: ApiDeps): express.Express {
       mode: 'http',
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
       logger: deps.logger.child({ component: 'slack' }),
+      registrations: { em: () => deps.orm.em.fork(), decisionDeps: staffDecisionDeps(deps) },
     });
     if (bot.router) app.use(SLACK_EVENTS_PATH, bot.router);
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AgencyOfficeRow, FeeScheduleRow, IssuingAgencyRow, StaffUserRow, TradeAgreementRow } from './entities/index.js';
-import { indexReferenceData, type ReferenceIndex } from '../domain/reference/reference-index.js';
+import { indexReferenceData, knows, type ReferenceIndex, type ReferenceSource } from '../domain/reference/reference-index.js';
 import type { DeliveryCharge, FeeScheduleEntry, ReferenceData, StaffUser } from '../domain/reference/types.js';
 
 /**
@@ -43,19 +43,31 @@ export async function loadReferenceIndex(em: EntityManager): Promise<ReferenceIn
  * The reference index for long-running processes (the worker): read from the database, kept for
  * `maxAgeMs` so a burst of activities shares one read, then read again so an administrator's change
  * (an office closed, a fee schedule revised, a gateway key rotated) reaches the workflows within
- * that time without a restart. A failed read is not cached.
+ * that time without a restart. Asked about an office or agency the copy does not know (one the
+ * administrator has just added), it reads again at once: a code that really does not exist costs at most
+ * one read per `missAfterMs`, and callers asking at the same moment share it. A failed read is not cached.
  */
-export function cachedReferenceIndex(em: () => EntityManager, maxAgeMs = 2_000): () => Promise<ReferenceIndex> {
+export function cachedReferenceIndex(em: () => EntityManager, maxAgeMs = 2_000, missAfterMs = 250): ReferenceSource {
   let current: { at: number; index: Promise<ReferenceIndex> } | undefined;
-  return () => {
-    const now = Date.now();
-    if (current && now - current.at < maxAgeMs) return current.index;
+  let lastMissRead = -Infinity;
+  const load = (at: number) => {
     const index = loadReferenceIndex(em());
-    const entry = { at: now, index };
+    const entry = { at, index };
     current = entry;
     index.catch(() => {
       if (current === entry) current = undefined;
     });
-    return index;
+    return entry;
+  };
+  return async (need) => {
+    const now = Date.now();
+    const entry = current && now - current.at < maxAgeMs ? current : load(now);
+    const index = await entry.index;
+    if (knows(index, need)) return index;
+    // a read started since this one (another caller's): take it
+    if (current && current !== entry) return current.index;
+    if (Date.now() - lastMissRead < missAfterMs) return index;
+    lastMissRead = Date.now();
+    return load(lastMissRead).index;
   };
 }

@@ -53,7 +53,7 @@ export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<
     async taxInvoiceSeal(officeCode) {
       try {
         const signer = await eseals.signerFor(officeCode);
-        const city = (await reference()).office(officeCode)?.address.city;
+        const city = (await reference({ office: officeCode })).office(officeCode)?.address.city;
         return { signer, name: signer.identity.commonName, location: city ? `${city}, INDIA` : officeCode, contactInfo: config.mail.helpdeskAddress };
       } catch (e) {
         if (e instanceof NoEsealError) return null;

@@ -10,6 +10,7 @@ import { createOrm } from '../db/orm.js';
 import { temporalDataConverter } from '../lib/temporal-codec.js';
 import { createSlackApp } from '../channels/slack/app.js';
 import { TemporalSlackBackend } from '../channels/slack/temporal-backend.js';
+import { createStaffDecisionDeps } from '../services/agency/staff-decision-deps.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, service: 'slack-bot' });
@@ -33,6 +34,11 @@ const bot = createSlackApp({
   ...(slack.appToken ? { appToken: slack.appToken } : {}),
   ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
   logger,
+  // officers' registration requests decided from their Slack message, as through the API
+  registrations: {
+    em: () => orm.em.fork(),
+    decisionDeps: createStaffDecisionDeps({ em: () => orm.em.fork(), smtpUrl: config.mail.smtpUrl, from: config.mail.from, portalUrl: config.api.publicBaseUrl, logger }),
+  },
 });
 await bot.verifyToken();
 await bot.start();

@@ -5,3 +5,4 @@ export { cooApplication } from './application/workflow.js';
 export { cooCertificateRequest } from './certificate-request/workflow.js';
 export { benchNoopWorkflow } from './bench/noop.js';
 export { helpdeskTicket, processInboundMail } from './helpdesk-ticket/workflow.js';
+export { reconcileWalletTopUp } from './wallet-topup/workflow.js';

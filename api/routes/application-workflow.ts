@@ -41,6 +41,8 @@ import { BodyTooLarge, readRawBody } from '../drafts/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { workflowErrorToAppError } from '../http/workflow-errors.js';
 import { namePeople } from '../../services/identity/people-names.js';
+import { attestationChoiceProblems, type AttestationDecline } from '../../domain/certificate/attestation.js';
+import { markedForAttestation } from '../../services/certificate/attested-documents.js';
 import { completeFileESign, startFileESign } from '../../services/application/file-esign.js';
 import { identitySetupFor } from './identity-support.js';
 
@@ -52,6 +54,22 @@ const signingPayload = z.object({
   sha256: z.string(),
   contentB64: z.string().describe('The canonical bytes to sign (base64): sign exactly these with your DSC, detached CMS'),
 });
+/** An approval: every attachment marked "Attest" is attested unless declined here, each with its remark. */
+const approveBody = z
+  .object({
+    declineAttestation: z
+      .array(
+        z.object({
+          attachmentId: z.string().min(1).max(64).describe('an attachment of tab 6 the exporter marked "Attest"'),
+          remark: z.string().trim().min(1).max(1000).describe('why it is not attested: the exporter reads it'),
+        }),
+      )
+      .max(20)
+      .default([])
+      .describe('attachments marked "Attest" that you do not attest; every other one becomes an attested copy sealed like the certificate'),
+  })
+  .default({ declineAttestation: [] });
+
 const stateSchema = z.object({ status: z.string(), applicationNumber: z.string() }).loose();
 
 async function loadVisible(deps: ApiDeps, principal: Principal, id: string): Promise<ApplicationRow> {
@@ -517,7 +535,7 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           ? { body: z.object({ remarks: z.string().min(1).max(4000), documentsRequested: z.array(z.string().min(1).max(200)).max(20).default([]) }) }
           : kind === 'reject'
             ? { body: z.object({ reason: z.string().min(1).max(4000) }) }
-            : {}) as { body?: z.ZodType }),
+            : { body: approveBody }) as { body?: z.ZodType }),
         responses: { 200: { description: 'the new state', schema: stateSchema } },
         handler: async ({ params, body, principal, req }) => {
           // the staff table decides, not the token: an inactive or unknown officer is refused, the row's office wins
@@ -531,12 +549,17 @@ export function applicationWorkflowRoutes(deps: ApiDeps) {
           const kept = scope ? await answers.find(scope) : null;
           if (kept && !kept.reserved) return kept.body as ApplicationState;
           const opts = id ? { updateId: id } : {};
-          const b = body as { remarks?: string; documentsRequested?: string[]; reason?: string } | undefined;
+          const b = body as { remarks?: string; documentsRequested?: string[]; reason?: string; declineAttestation?: AttestationDecline[] } | undefined;
+          const declineAttestation = kind === 'approve' ? (b?.declineAttestation ?? []) : [];
+          if (declineAttestation.length > 0) {
+            const problems = attestationChoiceProblems(declineAttestation, markedForAttestation(app.tabs as never));
+            if (problems.length) throw new AppError(ErrorCode.ValidationFailed, problems.map((p) => p.message).join(' '), { problems });
+          }
           let state: ApplicationState;
           try {
             state = await call(() =>
               kind === 'approve'
-                ? handle.executeUpdate(approveUpdate, { args: [officer], ...opts })
+                ? handle.executeUpdate(approveUpdate, { args: [{ ...officer, ...(declineAttestation.length ? { declineAttestation } : {}) }], ...opts })
                 : kind === 'reject'
                   ? handle.executeUpdate(rejectUpdate, { args: [{ ...officer, reason: b!.reason! }], ...opts })
                   : handle.executeUpdate(raiseDeficiencyUpdate, { args: [{ ...officer, remarks: b!.remarks!, documentsRequested: b!.documentsRequested ?? [] }], ...opts }),

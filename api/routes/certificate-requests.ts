@@ -9,7 +9,7 @@ import {
 } from '../../services/application/certificate-requests.js';
 import { fileWorkflowOf } from '../../workflows/certificate-request/contract.js';
 import { loadReferenceIndex } from '../../db/reference-index.js';
-import { PREVIEW_WATERMARK, renderRequestPreview } from '../../services/certificate/preview.js';
+import { PREVIEW_WATERMARK, renderPreview } from '../../services/certificate/preview.js';
 import type { ApiDeps } from '../deps.js';
 import { applicationNotFound, canSee, exporterIec, isOwner } from '../drafts/access.js';
 import { readUpload } from '../drafts/attachments.js';
@@ -144,7 +144,7 @@ export function certificateRequestRoutes(deps: ApiDeps) {
       summary: 'Preview the certificate the request would be issued as (seed 001 "PREVIEW CERTIFICATE"), before paying',
       description:
         'The agreement\'s layout with the content the request carries (an in-lieu request\'s corrections included), the number it would get and its DUPLICATE / IN LIEU mark, ' +
-        `"${PREVIEW_WATERMARK}" across every page; no signature, no stamp, and a QR code that verifies nothing.`,
+        `"${PREVIEW_WATERMARK}" across every page; no signature, no stamp, no QR code, no digital signature. Nothing is numbered for it. The same preview as \`GET /v1/applications/{id}/preview.pdf\`.`,
       tags: ['certificate requests'],
       auth: ['exporter', 'officer', 'agency-admin', 'helpdesk', 'admin'],
       params: idParam,
@@ -156,7 +156,7 @@ export function certificateRequestRoutes(deps: ApiDeps) {
         const row = await loadRequest(params.id);
         if (!canSee(principal!, row)) throw applicationNotFound(params.id);
         const m = em();
-        const pdf = await renderRequestPreview(m, await loadReferenceIndex(m), row);
+        const pdf = await renderPreview(m, await loadReferenceIndex(m), row);
         res.setHeader('Content-Type', 'application/pdf');
         res.setHeader('Content-Disposition', `inline; filename="preview-${row.number}.pdf"`);
         res.setHeader('Cache-Control', 'private, no-store');

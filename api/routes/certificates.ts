@@ -6,7 +6,8 @@ import { createKeptAnswerService } from '../../services/application/kept-answers
 import { createCertificateCancellationService, type CancellationActor } from '../../services/certificate/cancel-certificate.js';
 import { OutboxNotifier } from '../../services/notification/notifier.js';
 import { identitySetupFor } from './identity-support.js';
-import { ApplicationRow, CertificateRow } from '../../db/entities/index.js';
+import { ApplicationRow, AttestedDocumentRow, CertificateRow } from '../../db/entities/index.js';
+import { listAttestedDocuments } from '../../services/certificate/attested-documents.js';
 import type { StoredCertificateDocument } from '../../services/certificate/certificate-document.js';
 import { publicHistory } from '../../services/certificate/public-history.js';
 import { loadCertificateRecord } from '../../services/certificate/live-record.js';
@@ -85,8 +86,22 @@ const metadataSchema = z.object({
     pageCount: z.number().optional(),
   }),
   verificationUrl: z.string().describe('the link in the QR code: opens the public verification without a captcha'),
+  attestedDocumentsUrl: z.string().describe('the attested copies of the attachments marked "Attest", and those declined with the remark'),
   history: z.array(historyEvent),
 });
+
+const attestedDocumentSchema = z.object({
+  id: z.string().describe('the attachment id; the attested copy downloads at …/attested-documents/{id}.pdf'),
+  fileName: z.string(),
+  documentType: z.string(),
+  status: z.enum(['attested', 'declined']),
+  remark: z.string().nullable().describe('declined: why, by the officer (or by the system for a file that cannot be reproduced as a copy)'),
+  decidedBy: z.string().describe('"<officer id> (<name>)", or "system"'),
+  pdf: z
+    .object({ url: z.string(), sha256: z.string(), pageCount: z.number(), appendedPage: z.boolean().describe('the attestation block is on a page added after the document') })
+    .nullable(),
+});
+const docParams = numberParam.extend({ docId: z.string().min(1).max(64).describe('the attested document id (its attachment id)') });
 
 const cancellationBody = z.object({
   reason: z.string().trim().min(3).max(2000).describe('why the certificate is cancelled: shown on its public verification and sent to the exporter'),
@@ -200,6 +215,7 @@ export function certificateRoutes(deps: ApiDeps) {
               : {}),
           },
           verificationUrl: verificationUrl(base(), row.number, row.verificationToken),
+          attestedDocumentsUrl: `${base()}/v1/certificates/${encodeURIComponent(row.number)}/attested-documents`,
           history: publicHistory(row.history, stored.certificate?.certification.officeName ?? row.officeCode),
         };
       },
@@ -238,6 +254,65 @@ export function certificateRoutes(deps: ApiDeps) {
           bytes: async () => {
             await m.populate(row, ['pdf']);
             return row.pdf as Uint8Array;
+          },
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/certificates/:number/attested-documents',
+      operationId: 'listAttestedDocuments',
+      summary: 'The attested documents of a certificate: the attachments marked "Attest", each attested (with its download) or declined with the remark',
+      description:
+        'Made at issuance, with the certificate: each attested copy is the document with the attestation block (office stamp, the officer\'s name and signature, date, certificate number, "Attested copy"), ' +
+        'sealed like the certificate. For the same people as the certificate; anyone else gets 404. An empty list: nothing was marked "Attest".',
+      tags: ['certificates'],
+      auth: [...ROLES],
+      params: numberParam,
+      responses: {
+        200: { description: 'the list', schema: z.object({ certificateNumber: z.string(), items: z.array(attestedDocumentSchema) }) },
+        404: { description: 'not found' },
+      },
+      handler: async ({ params, principal }) => {
+        const number = normaliseCertificateNumber(params.number);
+        const m = em();
+        const row = await m.findOne(CertificateRow, { number });
+        if (!row || !visibleTo(principal!, row)) throw new AppError(ErrorCode.NotFound, `Certificate ${number} was not found.`);
+        const items = await listAttestedDocuments(m, row.number);
+        return {
+          certificateNumber: row.number,
+          items: items.map(({ pdf, ...d }) => ({ ...d, pdf: pdf ? { url: `${base()}${pdf.path}`, sha256: pdf.sha256, pageCount: pdf.pageCount, appendedPage: pdf.appendedPage } : null })),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/certificates/:number/attested-documents/:docId.pdf',
+      operationId: 'downloadAttestedDocument',
+      summary: 'Download an attested copy (PDF sealed like the certificate)',
+      description: 'For the same people as the certificate; anyone else gets 404. A declined document has no copy: 404 with the remark.',
+      tags: ['certificates'],
+      auth: [...ROLES],
+      params: docParams,
+      responses: {
+        200: { description: 'the sealed PDF', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' },
+        304: { description: 'not modified (If-None-Match)' },
+        404: { description: 'not found, or declined' },
+      },
+      handler: async ({ req, res, params, principal }) => {
+        const number = normaliseCertificateNumber(params.number);
+        const m = em();
+        const row = await m.findOne(CertificateRow, { number });
+        if (!row || !visibleTo(principal!, row)) throw new AppError(ErrorCode.NotFound, `Certificate ${number} was not found.`);
+        const doc = await m.findOne(AttestedDocumentRow, { certificateNumber: row.number, attachmentId: params.docId });
+        if (!doc) throw new AppError(ErrorCode.NotFound, `Certificate ${number} has no attested document ${params.docId}.`);
+        if (doc.status !== 'attested' || !doc.pdfSha256) throw new AppError(ErrorCode.NotFound, `${doc.fileName} was not attested: ${doc.remark ?? 'declined'}`);
+        return sendStoredPdf(req, res, {
+          sha256: doc.pdfSha256,
+          filename: `attested-${number.replace(/\//g, '-')}-${doc.fileName.replace(/\.[A-Za-z0-9]+$/, '')}.pdf`,
+          bytes: async () => {
+            await m.populate(doc, ['pdf']);
+            return doc.pdf as Uint8Array;
           },
         });
       },

@@ -26,6 +26,8 @@ import {
   validationProblems,
 } from '../drafts/draft-service.js';
 import { etagOf, expectedVersion } from '../drafts/version.js';
+import { loadReferenceIndex } from '../../db/reference-index.js';
+import { PREVIEW_WATERMARK, renderPreview } from '../../services/certificate/preview.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 
@@ -190,6 +192,38 @@ export function draftRoutes(deps: ApiDeps) {
       },
     }),
     ...tabRoutes,
+    defineRoute({
+      method: 'get',
+      path: '/v1/applications/:id/preview.pdf',
+      operationId: 'previewApplicationCertificate',
+      summary: 'Preview the certificate the application would be issued as (seed 001 step 5 "Preview Certificate"), before signing and paying',
+      description:
+        "The agreement's layout drawn from the saved tabs, with \"before/after shipment\" and its mark, " +
+        `"${PREVIEW_WATERMARK}" across every page; no signature image, no stamp, no QR code and no digital signature, so it verifies nothing. ` +
+        'No certificate number is taken: the number shows where it will go (`EIC/2026/031/PREVIEW`). ' +
+        'Every tab the certificate prints (all but Attachments) must be saved: 422 validation_failed names the missing ones. ' +
+        'The exporter of the IEC at any time; the office\'s officers, the agency\'s administrators, helpdesk and administrators once they may see the file. ' +
+        'A request for a duplicate or in-lieu certificate gets its own preview (`GET /v1/certificate-requests/{id}/preview.pdf`).',
+      tags: ['applications'],
+      auth: ['exporter', 'officer', 'agency-admin', 'helpdesk', 'admin'],
+      params: idParam,
+      responses: {
+        200: { description: 'the preview', schema: binary, contentType: 'application/pdf' },
+        404: { description: 'no such application (or not visible to you)' },
+        422: { description: 'validation_failed: tabs the certificate prints are not saved yet (each named in errors[])' },
+      },
+      handler: async ({ params, principal, res }) => {
+        const e = em();
+        const row = await findVisible(e, principal!, params.id);
+        const pdf = await renderPreview(e, await loadReferenceIndex(e), row);
+        res.setHeader('Content-Type', 'application/pdf');
+        res.setHeader('Content-Disposition', `inline; filename="preview-${row.number}.pdf"`);
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.status(200).end(Buffer.from(pdf));
+        return undefined;
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/v1/applications/:id/validation',

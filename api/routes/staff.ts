@@ -1,6 +1,8 @@
-import nodemailer from 'nodemailer';
+import { webApi } from '@slack/bolt';
 import { z } from 'zod';
-import { OutboxNotifier } from '../../services/notification/notifier.js';
+import { toBoltLogger } from '../../channels/slack/logger.js';
+import { createRegistrationBoard } from '../../channels/slack/staff-registrations.js';
+import { createStaffDecisionDeps } from '../../services/agency/staff-decision-deps.js';
 import { administratorOnDuty } from '../../services/agency/offices.js';
 import { approveRegistration, listRegistrations, listStaff, rejectRegistration, requestRegistration, updateStaff, type DecisionDeps } from '../../services/agency/staff.js';
 import type { ApiDeps } from '../deps.js';
@@ -43,16 +45,29 @@ const staffView = z.object({
 });
 
 const decisionDeps = new WeakMap<ApiDeps, DecisionDeps>();
-/** One per API: the outbox notifier over the configured SMTP server (kept in the outbox without one). */
-function decisionDepsOf(deps: ApiDeps): DecisionDeps {
+/**
+ * One per API: the outbox notifier over the configured SMTP server, and with Slack configured (either mode) the
+ * board that posts an officer's request in its office's channel and rewrites it with the decision. The Slack
+ * bot's buttons (api/app.ts in HTTP mode) decide through the same.
+ */
+export function staffDecisionDeps(deps: ApiDeps): DecisionDeps {
   let d = decisionDeps.get(deps);
   if (!d) {
-    const mailer = deps.config.mail.smtpUrl ? nodemailer.createTransport(deps.config.mail.smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
-    d = {
-      notifier: new OutboxNotifier({ em: () => deps.orm.em.fork(), mailer, from: deps.config.mail.from }),
-      portalUrl: deps.config.api.publicBaseUrl,
-      onNotifyError: (e, id) => deps.logger.warn({ err: e, registrationId: id }, 'the e-mail telling the applicant of the decision could not be sent; it stays in the outbox'),
-    };
+    const em = () => deps.orm.em.fork();
+    const slack = deps.config.slack;
+    const board = slack
+      ? createRegistrationBoard({
+          client: new webApi.WebClient(slack.botToken, {
+            ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/` } : {}),
+            timeout: 10_000,
+            retryConfig: { retries: 1, minTimeout: 500, maxTimeout: 1_000 },
+            logger: toBoltLogger(deps.logger, 'slack-registrations'),
+          }),
+          em,
+          logger: deps.logger,
+        })
+      : undefined;
+    d = createStaffDecisionDeps({ em, smtpUrl: deps.config.mail.smtpUrl, from: deps.config.mail.from, portalUrl: deps.config.api.publicBaseUrl, logger: deps.logger, board });
     decisionDeps.set(deps, d);
   }
   return d;
@@ -88,7 +103,7 @@ export function staffRoutes(deps: ApiDeps) {
         422: { description: 'each problem named: agency, office, e-mail domain, letter' },
       },
       handler: async ({ body, principal, res }) => {
-        const view = await requestRegistration(em(), principal!, body);
+        const view = await requestRegistration(em(), principal!, body, staffDecisionDeps(deps).board);
         res.status(201).setHeader('Location', `/v1/staff-registrations/${view.id}`);
         return view;
       },
@@ -118,7 +133,7 @@ export function staffRoutes(deps: ApiDeps) {
         404: { description: 'no such request' },
         409: { description: 'already decided: by whom and when' },
       },
-      handler: async ({ params, principal }) => approveRegistration(em(), decisionDepsOf(deps), await administratorOnDuty(em(), principal!), params.id),
+      handler: async ({ params, principal }) => approveRegistration(em(), staffDecisionDeps(deps), await administratorOnDuty(em(), principal!), params.id),
     }),
     defineRoute({
       method: 'post',
@@ -135,7 +150,7 @@ export function staffRoutes(deps: ApiDeps) {
         404: { description: 'no such request' },
         409: { description: 'already decided: by whom and when' },
       },
-      handler: async ({ params, body, principal }) => rejectRegistration(em(), decisionDepsOf(deps), await administratorOnDuty(em(), principal!), params.id, body.reason),
+      handler: async ({ params, body, principal }) => rejectRegistration(em(), staffDecisionDeps(deps), await administratorOnDuty(em(), principal!), params.id, body.reason),
     }),
     defineRoute({
       method: 'get',

@@ -1,3 +1,4 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { AgencyOfficeRow, IssuingAgencyRow } from '../../db/entities/index.js';
 import { loadReferenceIndex } from '../../db/reference-index.js';
@@ -6,7 +7,8 @@ import { AppError, ErrorCode } from '../../lib/errors.js';
 import { administratorOnDuty, assertManages } from '../../services/agency/offices.js';
 import { createGatewayCredentialSource } from '../../services/payment/gateway-credentials.js';
 import { HttpPaymentGateway } from '../../services/payment/gateway.js';
-import { agencyWallets, createWalletService, TOP_UP_MAX_PAISE, TOP_UP_MIN_PAISE, walletStatement } from '../../services/payment/wallet.js';
+import { agencyWallets, createWalletService, TOP_UP_MAX_PAISE, TOP_UP_MIN_PAISE, TOP_UP_RECONCILE_FOR, walletStatement } from '../../services/payment/wallet.js';
+import { TASK_QUEUE, WALLET_TOPUP_WORKFLOW, walletTopUpWorkflowId, type WalletTopUpInput } from '../../workflows/wallet-topup/contract.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
 
@@ -113,6 +115,19 @@ export function walletRoutes(deps: ApiDeps) {
           amountPaise: body.amountPaise,
           actor: `${principal!.sub} (${principal!.name})`,
           ...(typeof key === 'string' && /^[\w.:-]{8,100}$/.test(key) ? { idempotencyKey: key } : {}),
+        });
+        // its reconciliation, as an application payment's: the gateway asked every APP_RECONCILE_EVERY until it is settled;
+        // a repeat (the same Idempotency-Key) joins the one already running
+        const input: WalletTopUpInput = { orderId: view.orderId, reconcileEvery: deps.config.timings.reconcileEvery as WalletTopUpInput['reconcileEvery'], reconcileFor: TOP_UP_RECONCILE_FOR };
+        await deps.temporal.workflow.start(WALLET_TOPUP_WORKFLOW, {
+          taskQueue: TASK_QUEUE,
+          workflowId: walletTopUpWorkflowId(view.orderId),
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }).catch((e: unknown) => {
+          // finished already (settled): nothing left to reconcile
+          if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
         });
         res.status(201).setHeader('Location', `/v1/wallets/${params.office}/top-ups/${view.orderId}`);
         return view;

@@ -7,6 +7,9 @@ import { DEFAULT_COMMAND } from './ids.js';
 import { toBoltLogger, type StructuredLogger } from './logger.js';
 import { createSlackNotifier, type SlackNotifier } from './notifier.js';
 import { signedRequestReceiver } from './receiver-errors.js';
+import { createRegistrationBoard, registerRegistrationHandlers } from './staff-registrations.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DecisionDeps } from '../../services/agency/staff.js';
 
 export interface SlackAppOptions {
   backend: SlackBackend;
@@ -28,6 +31,11 @@ export interface SlackAppOptions {
   now?: () => Date;
   /** Passed to Bolt's WebClient (timeouts, retry policy). */
   clientOptions?: webApi.WebClientOptions;
+  /**
+   * Officers' registration requests decided from their Slack message (staff-registrations.ts): the same decision
+   * dependencies as the API's; without a board, one over this app's client rewrites the messages.
+   */
+  registrations?: { em: () => EntityManager; decisionDeps: DecisionDeps };
 }
 
 export interface SlackApp extends SlackNotifier {
@@ -108,6 +116,11 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     ...(opts.officeChannels ? { officeChannels: opts.officeChannels } : {}),
   });
   const handlers = registerHandlers(app, { backend: opts.backend, notifier, logger: opts.logger, command, now });
+  if (opts.registrations) {
+    const { em, decisionDeps } = opts.registrations;
+    const board = decisionDeps.board ?? createRegistrationBoard({ client, em, logger: opts.logger });
+    registerRegistrationHandlers(app, { em, decisionDeps: { ...decisionDeps, board }, logger: opts.logger });
+  }
 
   return {
     app,

@@ -37,8 +37,11 @@ export interface ApplicationCard {
   agency: { code: string; name: string };
   office: { code: string; name: string };
   invoice: { number: string; date: string; currency: string; value: number; valueUsd: number };
+  /** Requested after shipment (seed 001): the certificate is issued retrospectively, with the agreement's mark where its form has one. */
+  afterShipment?: { mark?: string };
   goods: { description: string; hsCode: string; quantity: number; unit: string }[];
-  attachments: { name: string; kind: string }[];
+  /** `attest`: the exporter asked the officer to attest it (tab 6); `id` to name it in the approval */
+  attachments: { name: string; kind: string; id?: string; attest?: boolean }[];
   deficiencies: DeficiencyRound[];
   /** ISO 8601: when the application reached the office. */
   submittedAt?: string;
@@ -103,6 +106,16 @@ export interface DeficiencyInput {
   documentsRequested: string[];
 }
 
+/** An approval from the modal: the attachments marked "Attest" left unticked, each with the remark. */
+export interface ApprovalInput {
+  declineAttestation: { attachmentId: string; remark: string }[];
+}
+
+/** The attachments of a card the exporter marked "Attest". */
+export function attachmentsToAttest(card: ApplicationCard): { id: string; name: string; kind: string }[] {
+  return card.attachments.flatMap((a) => (a.attest && a.id ? [{ id: a.id, name: a.name, kind: a.kind }] : []));
+}
+
 export interface RejectionInput {
   reason: string;
 }
@@ -135,7 +148,8 @@ export interface SlackBackend {
    * the same key must yield the same result (use it as the Temporal Update ID), a different key
    * on a decided file yields `already_decided` with who decided.
    */
-  approve(applicationNumber: string, officer: OfficerIdentity, idempotencyKey: string): Promise<DecisionResult>;
+  /** `input`: the attestation choices, when the file has attachments marked "Attest" (default: attest them all) */
+  approve(applicationNumber: string, officer: OfficerIdentity, idempotencyKey: string, input?: ApprovalInput): Promise<DecisionResult>;
   raiseDeficiency(
     applicationNumber: string,
     officer: OfficerIdentity,

@@ -1,16 +1,17 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction, webApi } from '@slack/bolt';
-import type {
-  ApplicationCard,
-  DecisionResult,
-  DeficiencyInput,
-  OfficerIdentity,
-  RejectionInput,
-  SlackBackend,
+import {
+  attachmentsToAttest,
+  type ApplicationCard,
+  type DecisionResult,
+  type DeficiencyInput,
+  type OfficerIdentity,
+  type RejectionInput,
+  type SlackBackend,
 } from './backend.js';
 import { buildApplicationMessage, isDecidable } from './blocks/application-message.js';
 import { escapeMrkdwn } from './blocks/format.js';
 import { buildHomeView, buildUnlinkedHomeView, queueItemText, sortOldestFirst } from './blocks/home-view.js';
-import { buildDeficiencyModal, buildDetailsModal, buildRejectModal, decodeModalContext } from './blocks/modals.js';
+import { buildApproveModal, buildDeficiencyModal, buildDetailsModal, buildRejectModal, decodeModalContext } from './blocks/modals.js';
 import {
   notDecidableText,
   notFoundText,
@@ -23,7 +24,7 @@ import { keyForAction, keyForViewSubmission } from './idempotency.js';
 import type { StructuredLogger } from './logger.js';
 import type { SlackNotifier } from './notifier.js';
 import { helpText, parseCommand } from './parse-command.js';
-import { readDeficiencyInput, readRejectionInput, type Parsed, type ViewStateValues } from './validate-input.js';
+import { approvalFromChoice, readApprovalChoice, readDeficiencyInput, readRejectionInput, type ApprovalChoice, type Parsed, type ViewStateValues } from './validate-input.js';
 
 export interface HandlerDeps {
   backend: SlackBackend;
@@ -135,6 +136,11 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
     await guarded(client, where, userId, 'approve', async () => {
       const g = await gate(teamId, userId, action.value ?? '');
       if (!g.ok) return tell(client, where, userId, g.text);
+      // documents to attest: the approval modal lists them, each can be declined with a remark
+      if (attachmentsToAttest(g.card).length > 0 && isDecidable(g.card)) {
+        await client.views.open({ trigger_id: body.trigger_id, view: buildApproveModal(g.card, { applicationNumber: g.card.applicationNumber, ...where }) });
+        return;
+      }
       const key = keyForAction({ teamId, userId, actionId: action.action_id, actionTs: action.action_ts });
       const result = await backend.approve(g.card.applicationNumber, g.officer, key);
       await afterDecision(client, result, { officer: g.officer, number: g.card.applicationNumber, ...(g.card.fileNumber ? { fileNumber: g.card.fileNumber } : {}), where, userId });
@@ -181,7 +187,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
     callbackId: string,
     firstBlock: string,
     read: (values: ViewStateValues) => Parsed<T>,
-    decide: (number: string, officer: OfficerIdentity, input: T, key: string) => Promise<DecisionResult>,
+    decide: (number: string, officer: OfficerIdentity, input: T, key: string, card: ApplicationCard) => Promise<DecisionResult>,
   ): void {
     app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: callbackId }, async ({ ack, body, view, client, context }) => {
       const modal = decodeModalContext(view.private_metadata);
@@ -212,7 +218,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
             return tell(client, where, userId, g.text);
           }
           const key = keyForViewSubmission({ teamId, userId, callbackId, viewId: view.id });
-          const result = await decide(g.card.applicationNumber, g.officer, parsed.input, key);
+          const result = await decide(g.card.applicationNumber, g.officer, parsed.input, key, g.card);
           if (!result.ok && result.code === 'validation_failed') {
             acked = true;
             await ack({ response_action: 'errors', errors: { [firstBlock]: result.message } });
@@ -230,6 +236,11 @@ export function registerHandlers(app: App, deps: HandlerDeps): RegisteredHandler
   onSubmit<DeficiencyInput>(CallbackId.deficiency, InputBlockId.remarks, readDeficiencyInput, (n, o, input, key) =>
     backend.raiseDeficiency(n, o, input, key),
   );
+  onSubmit<ApprovalChoice>(CallbackId.approve, InputBlockId.attestRemark, readApprovalChoice, async (n, o, choice, key, card) => {
+    const approval = approvalFromChoice(card, choice);
+    if (!approval.ok) return { ok: false, code: 'validation_failed', message: Object.values(approval.errors).join(' ') };
+    return backend.approve(n, o, key, approval.input);
+  });
   onSubmit<RejectionInput>(CallbackId.reject, InputBlockId.reason, readRejectionInput, (n, o, input, key) =>
     backend.reject(n, o, input, key),
   );

@@ -10,6 +10,7 @@ export const CallbackId = {
   deficiency: 'coo_deficiency_modal',
   reject: 'coo_reject_modal',
   details: 'coo_details_modal',
+  approve: 'coo_approve_modal',
 } as const;
 
 /** Input blocks of the modals; `response_action: 'errors'` is keyed by these. */
@@ -18,6 +19,8 @@ export const InputBlockId = {
   documents: 'deficiency_documents',
   otherDocuments: 'deficiency_other_documents',
   reason: 'rejection_reason',
+  attest: 'approve_attest',
+  attestRemark: 'approve_attest_remark',
 } as const;
 
 export const InputActionId = {
@@ -25,6 +28,8 @@ export const InputActionId = {
   documents: 'documents',
   otherDocuments: 'other_documents',
   reason: 'reason',
+  attest: 'attest',
+  attestRemark: 'attest_remark',
 } as const;
 
 export const DEFAULT_COMMAND = '/coo';

@@ -7,6 +7,7 @@ export const LIMITS = {
   documentNameMax: 200,
   otherDocumentsMax: 2000,
   documentsMax: 15,
+  attestRemarkMax: 1000,
 } as const;
 
 /** Documents officers most often ask for (seeds 001 and 004); "Other documents" covers the rest. */

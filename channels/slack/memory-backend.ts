@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type {
   ApplicationCard,
+  ApprovalInput,
   DecisionKind,
   DecisionResult,
   DeficiencyInput,
@@ -161,8 +162,12 @@ export class MemorySlackBackend implements SlackBackend {
     return null;
   }
 
-  async approve(applicationNumber: string, officer: OfficerIdentity, idempotencyKey: string): Promise<DecisionResult> {
+  /** the attestation choices each approval carried, by application number */
+  readonly approvals = new Map<string, ApprovalInput | undefined>();
+
+  async approve(applicationNumber: string, officer: OfficerIdentity, idempotencyKey: string, input?: ApprovalInput): Promise<DecisionResult> {
     await tick();
+    this.approvals.set(applicationNumber, input);
     return this.decide('approve', applicationNumber, officer, idempotencyKey, (card, at) => {
       card.status = 'Approved Pending Issuance';
       card.decidedBy = { officerId: officer.officerId, name: officer.name };

@@ -30,6 +30,7 @@ import type { FileStatus } from '../../domain/application/file-status.js';
 import { diffTabs } from '../../domain/certificate/request-diff.js';
 import type {
   ApplicationCard,
+  ApprovalInput,
   DecisionKind,
   DecisionResult,
   DeficiencyInput,
@@ -82,9 +83,9 @@ function newLinkCode(): string {
 }
 
 interface TabsShape {
-  certificateDetails?: { invoice?: { number?: string; date?: string; currency?: string; valueInCurrency?: number; valueUsd?: number } };
+  certificateDetails?: { requestTiming?: string; invoice?: { number?: string; date?: string; currency?: string; valueInCurrency?: number; valueUsd?: number } };
   exportProducts?: { items?: { description?: string; hsCode?: string; quantity?: number; unit?: string }[] };
-  attachments?: { files?: { fileName?: string; documentType?: string }[] };
+  attachments?: { files?: { id?: string; fileName?: string; documentType?: string; attest?: boolean }[] };
 }
 
 /**
@@ -253,8 +254,11 @@ export class TemporalSlackBackend implements SlackBackend {
 
   // ---- decisions: the workflow's Updates ----
 
-  approve(applicationNumber: string, officer: OfficerIdentity, idempotencyKey: string): Promise<DecisionResult> {
-    return this.decide(applicationNumber, officer, idempotencyKey, (handle, ref) => handle.executeUpdate(approveUpdate, { args: [ref], updateId: idempotencyKey }));
+  approve(applicationNumber: string, officer: OfficerIdentity, idempotencyKey: string, input?: ApprovalInput): Promise<DecisionResult> {
+    const declineAttestation = input?.declineAttestation ?? [];
+    return this.decide(applicationNumber, officer, idempotencyKey, (handle, ref) =>
+      handle.executeUpdate(approveUpdate, { args: [{ ...ref, ...(declineAttestation.length ? { declineAttestation } : {}) }], updateId: idempotencyKey }),
+    );
   }
 
   raiseDeficiency(applicationNumber: string, officer: OfficerIdentity, input: DeficiencyInput, idempotencyKey: string): Promise<DecisionResult> {
@@ -359,9 +363,17 @@ async function buildCard(em: EntityManager, row: ApplicationRow, state: Pick<App
       value: invoice.valueInCurrency ?? 0,
       valueUsd: invoice.valueUsd ?? row.invoiceValueUsd ?? 0,
     },
+    ...(tabs.certificateDetails?.requestTiming === 'after_shipment'
+      ? { afterShipment: agreement?.data.retrospectiveIssue ? { mark: agreement.data.retrospectiveIssue.mark } : {} }
+      : {}),
     goods: (tabs.exportProducts?.items ?? []).map((i) => ({ description: i.description ?? '', hsCode: i.hsCode ?? '', quantity: i.quantity ?? 0, unit: i.unit ?? '' })),
     attachments: [
-      ...(tabs.attachments?.files ?? []).map((f) => ({ name: f.fileName ?? '', kind: DOCUMENT_KIND[f.documentType ?? 'other'] ?? 'Document' })),
+      ...(tabs.attachments?.files ?? []).map((f) => ({
+        name: f.fileName ?? '',
+        kind: DOCUMENT_KIND[f.documentType ?? 'other'] ?? 'Document',
+        ...(f.id ? { id: f.id } : {}),
+        ...(f.attest ? { attest: true } : {}),
+      })),
       ...responseFiles.map((f) => ({ name: f.fileName, kind: `Deficiency response${f.round ? `, round ${f.round}` : ''}` })),
     ],
     deficiencies: (state?.deficiencies ?? []).map((d) => ({

@@ -1,4 +1,4 @@
-import type { DeficiencyInput, RejectionInput } from './backend.js';
+import { attachmentsToAttest, type ApplicationCard, type ApprovalInput, type DeficiencyInput, type RejectionInput } from './backend.js';
 import { InputActionId, InputBlockId } from './ids.js';
 import { COMMON_DOCUMENTS, LIMITS } from './input-rules.js';
 import { withoutNul } from '../../lib/text.js';
@@ -80,4 +80,33 @@ export function readRejectionInput(values: ViewStateValues): Parsed<RejectionInp
   );
   if (problem) return { ok: false, errors: { [InputBlockId.reason]: problem } };
   return { ok: true, input: { reason } };
+}
+
+/** The approval modal as ticked: the documents to attest, and the remark for the others. */
+export interface ApprovalChoice {
+  attest: string[];
+  remark: string;
+}
+
+export function readApprovalChoice(values: ViewStateValues): Parsed<ApprovalChoice> {
+  const attest = (values[InputBlockId.attest]?.[InputActionId.attest]?.selected_options ?? []).map((o) => o.value);
+  const remark = textOf(values, InputBlockId.attestRemark, InputActionId.attestRemark);
+  if (remark.length > LIMITS.attestRemarkMax) {
+    return { ok: false, errors: { [InputBlockId.attestRemark]: `The remark can be at most ${count(LIMITS.attestRemarkMax)} characters; this has ${count(remark.length)}.` } };
+  }
+  return { ok: true, input: { attest, remark } };
+}
+
+/**
+ * The approval the choice makes on this card: every document marked "Attest" but unticked is declined with
+ * the remark; a document the modal could not list (beyond its first 10) stays attested. A refusal names the
+ * remark block when something is unticked without a remark.
+ */
+export function approvalFromChoice(card: ApplicationCard, choice: ApprovalChoice): Parsed<ApprovalInput> {
+  const listed = attachmentsToAttest(card).slice(0, 10);
+  const unticked = listed.filter((a) => !choice.attest.includes(a.id));
+  if (unticked.length > 0 && choice.remark === '') {
+    return { ok: false, errors: { [InputBlockId.attestRemark]: `Say why ${unticked.map((a) => a.name).join(', ')} ${unticked.length === 1 ? 'is' : 'are'} not attested: the exporter reads the remark.` } };
+  }
+  return { ok: true, input: { declineAttestation: unticked.map((a) => ({ attachmentId: a.id, remark: choice.remark })) } };
 }

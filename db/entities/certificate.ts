@@ -52,3 +52,37 @@ export const CertificateRowSchema = defineEntity({
 });
 export class CertificateRow extends CertificateRowSchema.class {}
 CertificateRowSchema.setClass(CertificateRow);
+
+/**
+ * A tab-6 attachment the exporter marked "Attest", as the approving officer dealt with it at issuance: an
+ * attested copy (the document with the attestation block, sealed like the certificate) or declined with a
+ * remark (by the officer, or by the system for a file that cannot be reproduced as a copy). One row per
+ * certificate and attachment, so a retried issuance adds nothing.
+ */
+export const AttestedDocumentRowSchema = defineEntity({
+  name: 'AttestedDocumentRow',
+  tableName: 'attested_document',
+  primaryKeys: ['certificateNumber', 'attachmentId'],
+  properties: {
+    certificateNumber: p.string().length(60).primary(),
+    /** the attachment's id: also the attested copy's id in its download path */
+    attachmentId: p.string().length(36).primary(),
+    applicationId: p.string().length(36).index(),
+    documentType: p.string().length(40),
+    fileName: p.string().length(160),
+    /** 'attested' | 'declined' */
+    status: p.string().length(10).$type<'attested' | 'declined'>(),
+    /** declined: why, as the exporter reads it */
+    remark: p.text().nullable(),
+    /** "<officer id> (<name>)", or "system" for a file that cannot be attested as a copy */
+    decidedBy: p.string().length(120),
+    pdf: p.type(BlobType).lazy().nullable(),
+    pdfSha256: p.string().length(64).nullable(),
+    pageCount: p.integer().nullable(),
+    /** true when the attestation block is on a page added after the document's own pages */
+    appendedPage: p.boolean().default(false),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class AttestedDocumentRow extends AttestedDocumentRowSchema.class {}
+AttestedDocumentRowSchema.setClass(AttestedDocumentRow);

@@ -1,6 +1,6 @@
 import { ApplicationRowSchema, AttachmentRowSchema, FileEsignRowSchema, InvoiceClaimSchema, NumberSequenceSchema, SignedVersionSchema } from './application.js';
 import { AuditEventSchema } from './audit-event.js';
-import { CertificateRowSchema } from './certificate.js';
+import { AttestedDocumentRowSchema, CertificateRowSchema } from './certificate.js';
 import { ExporterAccountSchema, ExporterUserSchema } from './exporter.js';
 import { SignedDocumentSchema, SigningRequestSchema, UserDscSchema, UserIdentityStateSchema } from './identity.js';
 import { NotificationRowSchema } from './notification.js';
@@ -59,6 +59,7 @@ export const entities = [
   SandboxGatewayOrderSchema,
   NotificationRowSchema,
   CertificateRowSchema,
+  AttestedDocumentRowSchema,
   ExporterAccountSchema,
   ExporterUserSchema,
   UserDscSchema,

@@ -28,6 +28,9 @@ export const StaffRegistrationRowSchema = defineEntity({
     decidedBy: p.string().length(120).nullable(),
     decidedAt: p.datetime().nullable(),
     reason: p.text().nullable(),
+    /** the Slack message announcing an officer's request in the office's channel (rewritten with the decision) */
+    slackChannel: p.string().length(20).nullable(),
+    slackTs: p.string().length(40).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -1,4 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261208150000_shipment_timing } from './Migration20261208150000_shipment_timing.js';
+import { Migration20261208170000_attested_documents } from './Migration20261208170000_attested_documents.js';
 import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
 import { Migration20261208120000_sandbox_gateway_orders } from './Migration20261208120000_sandbox_gateway_orders.js';
 import { Migration20261208140000_esign_signatures } from './Migration20261208140000_esign_signatures.js';
@@ -13,6 +15,7 @@ import { Migration20261202190000_shared_limits } from './Migration20261202190000
 import { Migration20261202180000_kept_answers } from './Migration20261202180000_kept_answers.js';
 import { Migration20261202170000_slack_message_version } from './Migration20261202170000_slack_message_version.js';
 import { Migration20261122110000_certificate_officer_signature } from './Migration20261122110000_certificate_officer_signature.js';
+import { Migration20261208100000_staff_registration_slack } from './Migration20261208100000_staff_registration_slack.js';
 import { Migration20261122100000_tax_invoice_pdf } from './Migration20261122100000_tax_invoice_pdf.js';
 import { Migration20261121234448_helpdesk } from './Migration20261121234448_helpdesk.js';
 import { Migration20261121234432_slack } from './Migration20261121234432_slack.js';
@@ -43,5 +46,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
   { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
   { name: 'Migration20261208120000_sandbox_gateway_orders', class: Migration20261208120000_sandbox_gateway_orders },
+  { name: 'Migration20261208100000_staff_registration_slack', class: Migration20261208100000_staff_registration_slack },
   { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
+  { name: 'Migration20261208150000_shipment_timing', class: Migration20261208150000_shipment_timing },
+  { name: 'Migration20261208170000_attested_documents', class: Migration20261208170000_attested_documents },
 ];

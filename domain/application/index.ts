@@ -12,6 +12,7 @@ export * from './check-invoice-values.js';
 export * from './check-export-products.js';
 export * from './check-import-details.js';
 export * from './check-shipment.js';
+export * from './check-request-timing.js';
 export * from './detect-file-type.js';
 export * from './sanitize-file-name.js';
 export * from './check-upload.js';

@@ -117,17 +117,29 @@ export const InvoiceSchema = z.strictObject({
   thirdCountryInvoice: ThirdCountryInvoiceSchema.optional(),
 });
 
+/** Seed 001's "Whether CoO request before/after shipment": a certificate asked for after the goods left is issued retrospectively. */
+export const REQUEST_TIMINGS = ['before_shipment', 'after_shipment'] as const;
+export type RequestTiming = (typeof REQUEST_TIMINGS)[number];
+/** What a draft saved before the question was asked, or a body that leaves it out, means: the usual case. */
+export const DEFAULT_REQUEST_TIMING: RequestTiming = 'before_shipment';
+
 /** Tab 2. */
 export const CertificateDetailsSchema = z
   .strictObject({
     certificateType: oneOf('Type of certificate', ['preferential', 'non_preferential']),
+    requestTiming: oneOf('Whether the certificate is requested before or after shipment', REQUEST_TIMINGS)
+      .default(DEFAULT_REQUEST_TIMING)
+      .describe(
+        'Seed 001 "Whether CoO request before/after shipment". after_shipment: the goods have left, so the shipment document and date are required, ' +
+          'and where the agreement\'s form has an "issued retrospectively" mark (reference data, `retrospectiveIssue`) the certificate carries it. Default before_shipment.',
+      ),
     agreementCode: pattern('Trade agreement', /^[A-Z][A-Z0-9]{1,9}$/, 'must be an agreement code such as AIFTA'),
     agencyCode: pattern('Issuing agency', /^[A-Z][A-Z0-9]{1,9}$/, 'must be an agency code such as EIC'),
     officeCode: pattern('Issuing office', /^[A-Z]{2,10}-[A-Z]{3}$/, 'must be an office code such as EIC-MUM'),
     importer: ImporterSchema,
     invoice: InvoiceSchema,
   })
-  .describe('Tab 2 - Certificate details: type, agreement, agency, office, importer, invoice');
+  .describe('Tab 2 - Certificate details: type, before/after shipment, agreement, agency, office, importer, invoice');
 
 export const ExportItemSchema = z.strictObject({
   itemNo: itemNo('Item number'),

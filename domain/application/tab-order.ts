@@ -14,11 +14,12 @@ export const TAB_LABELS: Readonly<Record<TabId, string>> = {
 /**
  * Later tabs whose content depends on a tab: after saving the tab, they must be checked again
  * (changing the invoice currency or value affects item values; changing the agreement changes
- * the allowed preference criteria; changing items changes the import details).
+ * the allowed preference criteria; changing items changes the import details; before/after shipment
+ * decides what the shipment tab must give).
  */
 export const TAB_DEPENDENTS: Readonly<Record<TabId, readonly TabId[]>> = {
   basicDetails: [],
-  certificateDetails: ['exportProducts', 'importDetails'],
+  certificateDetails: ['exportProducts', 'importDetails', 'shipment'],
   exportProducts: ['importDetails'],
   importDetails: [],
   shipment: [],

@@ -8,6 +8,7 @@ import { checkImportDetails } from './check-import-details.js';
 import { checkImporter } from './check-importer.js';
 import { checkInvoiceNumberAndDate, checkInvoiceUnique } from './check-invoice-number.js';
 import { checkInvoiceValues } from './check-invoice-values.js';
+import { checkRequestTiming } from './check-request-timing.js';
 import { checkShipment } from './check-shipment.js';
 import type { ApplicationRuleContext } from './context.js';
 import { parseTab } from './parse-tab.js';
@@ -96,7 +97,11 @@ function rulesForTab(tab: TabId, draft: ApplicationDraft, ctx: ApplicationRuleCo
       return checkImportDetails(draft.importDetails, draft.exportProducts, agreement, ctx.today);
     }
     case 'shipment':
-      return draft.shipment === undefined ? [] : checkShipment(draft.shipment);
+      if (draft.shipment === undefined) return [];
+      return [
+        ...checkShipment(draft.shipment),
+        ...(details === undefined ? [] : checkRequestTiming(details, draft.shipment, ctx.reference.agreement(details.agreementCode), ctx.today)),
+      ];
     case 'attachments':
       return draft.attachments === undefined ? [] : checkAttachments(draft.attachments);
     case 'declaration':

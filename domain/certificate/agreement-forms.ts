@@ -42,7 +42,7 @@ export interface AgreementForm {
     remarks?: BoxLabel;
     declaration: BoxLabel;
     certification: BoxLabel;
-    /** Form AI's tick boxes (third-country invoicing, exhibition, back-to-back) */
+    /** Form AI's tick boxes (third-country invoicing, exhibition, back-to-back, issued retrospectively) */
     tickBoxes?: BoxLabel & { options: { label: string; ticked: (doc: CertificateDocument) => boolean }[] };
   };
   goodsColumns: GoodsColumn[];
@@ -120,6 +120,7 @@ const aseanIndiaFormAi: AgreementForm = {
         { label: 'Third Country Invoicing', ticked: (d) => d.thirdCountryInvoicing },
         { label: 'Exhibition', ticked: () => false },
         { label: 'Back-to-Back CO', ticked: () => false },
+        { label: 'Issued Retrospectively', ticked: (d) => d.issuedRetrospectively?.printedIn === 'box' },
       ],
     },
   },
@@ -216,6 +217,18 @@ export function genericPreferentialForm(agreement: CertificateAgreement): Agreem
       `produced in ${doc.declaration.countryOfOrigin} and that they comply with the origin requirements specified in ` +
       `the ${agreement.title} for the goods exported to ${doc.declaration.importingCountry.toUpperCase()}.`,
   };
+}
+
+/**
+ * The "issued retrospectively" mark of an after-shipment certificate where the form has no tick box with its
+ * words: it goes into the remarks, in capitals, first.
+ */
+export function retrospectiveRemark(doc: CertificateDocument): string | undefined {
+  const r = doc.issuedRetrospectively;
+  if (!r) return undefined;
+  const form = resolveAgreementForm(doc.agreement);
+  const ownBox = r.printedIn === 'box' && form.boxes.tickBoxes?.options.some((o) => o.label.toUpperCase() === r.mark.toUpperCase());
+  return ownBox ? undefined : `${r.mark.toUpperCase()}.`;
 }
 
 /** The text printed in one goods cell. Lines are separated by "\n". */

@@ -1,5 +1,5 @@
 import { TAB_LABELS } from '../application/tab-order.js';
-import { TAB_IDS, type TabId } from '../application/schemas.js';
+import { DEFAULT_REQUEST_TIMING, TAB_IDS, type TabId } from '../application/schemas.js';
 
 /** One field an in-lieu request corrects: where, what the original said, what the new certificate will say. */
 export interface FieldChange {
@@ -22,7 +22,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * and lists item by item (goods items are positional, as on the certificate), so each change names the
  * one field it touches; scalars are compared by value. Tabs in the exporter's order, keys sorted.
  */
-export function diffTabs(original: Record<string, unknown>, corrected: Record<string, unknown>): FieldChange[] {
+export function diffTabs(originalTabs: Record<string, unknown>, correctedTabs: Record<string, unknown>): FieldChange[] {
+  const original = withDefaults(originalTabs);
+  const corrected = withDefaults(correctedTabs);
   const changes: FieldChange[] = [];
   const walk = (a: unknown, b: unknown, path: string, tab: string) => {
     if (isPlainObject(a) && isPlainObject(b)) {
@@ -40,4 +42,11 @@ export function diffTabs(original: Record<string, unknown>, corrected: Record<st
   const tabs = [...TAB_IDS, ...[...new Set([...Object.keys(original), ...Object.keys(corrected)])].filter((t) => !known.has(t)).sort()];
   for (const t of tabs) walk(original[t], corrected[t], t, TAB_LABELS[t as TabId] ?? t);
   return changes;
+}
+
+/** Tabs saved before a field existed read as its default, so the default is no correction ("before shipment"). */
+function withDefaults(tabs: Record<string, unknown>): Record<string, unknown> {
+  const details = tabs['certificateDetails'];
+  if (!isPlainObject(details) || details['requestTiming'] !== undefined) return tabs;
+  return { ...tabs, certificateDetails: { ...details, requestTiming: DEFAULT_REQUEST_TIMING } };
 }

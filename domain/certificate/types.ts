@@ -109,6 +109,16 @@ export interface CertificateDocument {
   /** name and address of the third-country operator issuing the invoice, when thirdCountryInvoicing */
   thirdCountryOperator?: string;
   remarks?: string;
+  /**
+   * Requested after shipment (seed 001 "Whether CoO request before/after shipment"); absent on certificates
+   * drawn before the question existed, which were before shipment.
+   */
+  requestTiming?: 'before_shipment' | 'after_shipment';
+  /**
+   * An after-shipment certificate of an agreement whose form has the mark: the words and where the form
+   * prints them (its own tick box, e.g. Form AI box 13 "Issued Retrospectively", or the remarks).
+   */
+  issuedRetrospectively?: { mark: string; printedIn: 'box' | 'remarks' };
   /** for a duplicate / in-lieu certificate: the number it replaces */
   replacesCertificateNumber?: string;
   /**

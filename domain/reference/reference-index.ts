@@ -25,6 +25,20 @@ export interface ReferenceIndex {
   officersOfOffice(officeCode: string): StaffUser[];
 }
 
+/** What a caller is about to look up: a source holding an older copy reads the data again when it does not know it. */
+export interface ReferenceNeed {
+  office?: string | null | undefined;
+  agency?: string | null | undefined;
+}
+
+/** Where the reference data comes from (the worker: a cache re-read every 2 s, and at once for an office or agency it does not know). */
+export type ReferenceSource = (need?: ReferenceNeed) => Promise<ReferenceIndex>;
+
+/** Whether the index knows what is needed. */
+export function knows(index: ReferenceIndex, need: ReferenceNeed | undefined): boolean {
+  return (!need?.office || index.office(need.office) !== undefined) && (!need?.agency || index.agency(need.agency) !== undefined);
+}
+
 export function indexReferenceData(data: ReferenceData): ReferenceIndex {
   const agreements = new Map(data.tradeAgreements.map((a) => [a.code, a]));
   const agencies = new Map(data.issuingAgencies.map((a) => [a.code, a]));

@@ -38,6 +38,15 @@ export const OriginCriterionSchema = z.strictObject({
   printedAs: z.string().min(1).optional(),
 });
 
+export const RetrospectiveIssueSchema = z.strictObject({
+  /** the words as the form prints them, e.g. "Issued Retrospectively" (Form AI, box 13) */
+  mark: z.string().min(1).max(60),
+  /** "box": the form's own tick box with these words (Form AI's box 13); "remarks": written in the form's remarks box */
+  printedIn: z.enum(['box', 'remarks']),
+  /** the agreement's limit: issued after shipment no later than this many days after it */
+  withinDaysOfShipment: z.number().int().positive().optional(),
+});
+
 export const TradeAgreementSchema = z.strictObject({
   code,
   title: z.string().min(1),
@@ -51,6 +60,13 @@ export const TradeAgreementSchema = z.strictObject({
   /** "seed" when the code is seen in the seeds' legacy numbers, "assigned" when chosen here. */
   numericCodeSource: z.enum(['seed', 'assigned']),
   originCriteria: z.array(OriginCriterionSchema).min(1),
+  /**
+   * The agreement's certificate has a mark for a certificate issued after shipment (seed 001 "Whether CoO
+   * request before/after shipment"): its words, where the form prints it (a tick box of the form, or the
+   * remarks) and, when the agreement sets one, how long after shipment it may still be issued.
+   * Absent: an after-shipment certificate carries no mark.
+   */
+  retrospectiveIssue: RetrospectiveIssueSchema.optional(),
   effectiveFrom: z.iso.date(),
   active: z.boolean(),
   notes: z.string().optional(),

@@ -13,6 +13,7 @@ import type {
   PaymentGatewaySchema,
   ReferenceDataSchema,
   RegionalOfficeSchema,
+  RetrospectiveIssueSchema,
   StaffRoleSchema,
   StaffUserSchema,
   TradeAgreementSchema,
@@ -21,6 +22,7 @@ import type {
 export type Address = z.infer<typeof AddressSchema>;
 export type OriginCriterion = z.infer<typeof OriginCriterionSchema>;
 export type TradeAgreement = z.infer<typeof TradeAgreementSchema>;
+export type RetrospectiveIssue = z.infer<typeof RetrospectiveIssueSchema>;
 export type PaymentGatewayParameters = z.infer<typeof PaymentGatewaySchema>;
 export type IssuingAgency = z.infer<typeof IssuingAgencySchema>;
 export type RegionalOffice = z.infer<typeof RegionalOfficeSchema>;

@@ -86,6 +86,7 @@ export function defaultTabs(iec: IecMasterData, invoice: Partial<Invoice> = {}):
     basicDetails: { iecBranchCode: branch.branchCode, deliveryRequested: false, disclaimerAccepted: true },
     certificateDetails: {
       certificateType: 'preferential',
+      requestTiming: 'before_shipment',
       agreementCode: 'IOCEPA',
       agencyCode: 'EIC',
       officeCode: 'EIC-MUM',

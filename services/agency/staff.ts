@@ -5,7 +5,7 @@ import { AgencyOfficeRow, IssuingAgencyRow, StaffRegistrationRow, StaffUserRow, 
 import { inspectUpload, type UploadPolicy } from '../../domain/application/check-upload.js';
 import type { Principal } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode, type FieldProblem } from '../../lib/errors.js';
-import { recordAudit } from '../identity/audit.js';
+import { recordAudit, type AuditChannel } from '../identity/audit.js';
 import type { Notifier } from '../notification/notifier.js';
 
 /**
@@ -105,8 +105,19 @@ function invalid(problems: FieldProblem[]): AppError {
   return new AppError(ErrorCode.ValidationFailed, `The registration cannot be accepted: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}.`, { problems });
 }
 
-export async function requestRegistration(em: EntityManager, p: Principal, input: RegistrationInput): Promise<RegistrationView> {
-  return em.transactional(async (tx) => {
+/**
+ * Where a request lands besides the API's list: an officer's request is posted in the Slack channel of the
+ * office asked for, with Approve and Reject, and the message is rewritten with the decision however it was
+ * taken (channels/slack/staff-registrations.ts). Neither call throws: Slack being away never fails a request
+ * or a decision.
+ */
+export interface RegistrationBoard {
+  announce(view: RegistrationView): Promise<void>;
+  showDecision(view: RegistrationView): Promise<void>;
+}
+
+export async function requestRegistration(em: EntityManager, p: Principal, input: RegistrationInput, board?: RegistrationBoard): Promise<RegistrationView> {
+  const view = await em.transactional(async (tx) => {
     const problems: FieldProblem[] = [];
     const agency = await tx.findOne(IssuingAgencyRow, { code: input.agencyCode });
     if (!agency) throw invalid([{ path: 'body/agencyCode', message: `agency ${input.agencyCode} is not an issuing agency of this portal` }]);
@@ -170,6 +181,14 @@ export async function requestRegistration(em: EntityManager, p: Principal, input
     await tx.flush();
     return registrationView(row);
   });
+  await board?.announce(view);
+  return view;
+}
+
+/** One request as its decider sees it. */
+export async function getRegistration(em: EntityManager, id: string): Promise<RegistrationView | null> {
+  const row = await em.findOne(StaffRegistrationRow, { id });
+  return row ? registrationView(row) : null;
 }
 
 export async function listRegistrations(em: EntityManager, d: Decider, status?: StaffRegistrationStatus): Promise<RegistrationView[]> {
@@ -186,7 +205,12 @@ export interface DecisionDeps {
   notifier: Notifier;
   portalUrl: string;
   onNotifyError: (e: unknown, registrationId: string) => void;
+  /** the request's Slack message, rewritten with the decision */
+  board?: RegistrationBoard | undefined;
 }
+
+/** Where a decision was taken, for the audit trail. */
+export type DecisionChannel = Extract<AuditChannel, 'api' | 'slack'>;
 
 async function loadForDecision(tx: EntityManager, d: Decider, id: string): Promise<StaffRegistrationRow> {
   const row = await tx.findOne(StaffRegistrationRow, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -198,7 +222,7 @@ async function loadForDecision(tx: EntityManager, d: Decider, id: string): Promi
   return row;
 }
 
-export async function approveRegistration(em: EntityManager, deps: DecisionDeps, d: Decider, id: string): Promise<RegistrationView> {
+export async function approveRegistration(em: EntityManager, deps: DecisionDeps, d: Decider, id: string, channel: DecisionChannel = 'api'): Promise<RegistrationView> {
   const row = await em.transactional(async (tx) => {
     const r = await loadForDecision(tx, d, id);
     if (r.officeCode) {
@@ -211,25 +235,46 @@ export async function approveRegistration(em: EntityManager, deps: DecisionDeps,
     const staff = existing ?? tx.create(StaffUserRow, { id: r.requestedBy, role, name: r.name, email: r.email, designation: r.designation, agencyCode: r.agencyCode, officeCode: r.officeCode ?? null, active: true });
     Object.assign(staff, { role, name: r.name, email: r.email, designation: r.designation, agencyCode: r.agencyCode, officeCode: r.officeCode ?? null, active: true });
     Object.assign(r, { status: 'approved', decidedBy: actorOf(d), decidedAt: new Date(), reason: null });
-    recordAudit(tx, { subjectType: 'staff-registration', subjectId: r.id, action: 'staff-registration.approved', actor: actorOf(d), channel: 'api', details: { staffUserId: staff.id, role } });
-    recordAudit(tx, { subjectType: 'user', subjectId: staff.id, action: 'staff.registered', actor: actorOf(d), channel: 'api', details: { before, after: staffSnapshot(staff), registrationId: r.id } });
+    recordAudit(tx, { subjectType: 'staff-registration', subjectId: r.id, action: 'staff-registration.approved', actor: actorOf(d), channel, details: { staffUserId: staff.id, role } });
+    recordAudit(tx, { subjectType: 'user', subjectId: staff.id, action: 'staff.registered', actor: actorOf(d), channel, details: { before, after: staffSnapshot(staff), registrationId: r.id } });
     await tx.flush();
     return r;
   });
-  await tell(deps, row);
-  return registrationView(row);
+  return decided(deps, row);
 }
 
-export async function rejectRegistration(em: EntityManager, deps: DecisionDeps, d: Decider, id: string, reason: string): Promise<RegistrationView> {
+export async function rejectRegistration(em: EntityManager, deps: DecisionDeps, d: Decider, id: string, reason: string, channel: DecisionChannel = 'api'): Promise<RegistrationView> {
   const row = await em.transactional(async (tx) => {
     const r = await loadForDecision(tx, d, id);
     Object.assign(r, { status: 'rejected', decidedBy: actorOf(d), decidedAt: new Date(), reason });
-    recordAudit(tx, { subjectType: 'staff-registration', subjectId: r.id, action: 'staff-registration.rejected', actor: actorOf(d), channel: 'api', details: { reason } });
+    recordAudit(tx, { subjectType: 'staff-registration', subjectId: r.id, action: 'staff-registration.rejected', actor: actorOf(d), channel, details: { reason } });
     await tx.flush();
     return r;
   });
+  return decided(deps, row);
+}
+
+/** The applicant is told, and the request's Slack message shows the decision. */
+async function decided(deps: DecisionDeps, row: StaffRegistrationRow): Promise<RegistrationView> {
   await tell(deps, row);
-  return registrationView(row);
+  const view = registrationView(row);
+  await deps.board?.showDecision(view);
+  return view;
+}
+
+/**
+ * The agency administrator a staff user is, for a decision taken outside the API (a Slack click: the Slack
+ * user's link names the staff user): the same rule as the API's (`administratorOnDuty`), an active, approved
+ * `agency-admin` staff user, deciding for that row's agency.
+ */
+export async function agencyAdministrator(em: EntityManager, staffUserId: string): Promise<Decider> {
+  const staff = await em.findOne(StaffUserRow, { id: staffUserId });
+  if (!staff || staff.role !== 'agency-admin' || !staff.agencyCode) {
+    const as = staff ? `${staff.name} (${staff.id}), ${staff.role === 'officer' ? `an officer of ${staff.officeCode ?? staff.agencyCode}` : `a ${staff.role} user`}` : `${staffUserId}, not a registered staff user`;
+    throw new AppError(ErrorCode.Forbidden, `Only an administrator of the agency decides officers' registrations; your Slack account is linked to ${as}.`);
+  }
+  if (!staff.active) throw new AppError(ErrorCode.Forbidden, `Your administrator account (${staff.id}) is deactivated: registrations are decided by an active administrator of ${staff.agencyCode}.`);
+  return { id: staff.id, name: staff.name, agencyCode: staff.agencyCode, platform: false };
 }
 
 /** The applicant is told by e-mail, through the outbox (once per decision, whatever the retries). */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 import type { PaymentGateway } from '../payment/gateway.js';
 import type { GatewayCredentialSource } from '../payment/gateway-credentials.js';
 import type { Notifier } from '../notification/notifier.js';
@@ -25,7 +25,7 @@ export interface SignatureVerifier {
 
 export interface ApplicationServiceDeps {
   em: () => EntityManager;
-  reference: () => Promise<ReferenceIndex>;
+  reference: ReferenceSource;
   signatureVerifier: SignatureVerifier;
   paymentGateway: PaymentGateway;
   /** the agencies' and offices' gateway parameters, the checksum keys decrypted only here */

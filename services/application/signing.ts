@@ -125,7 +125,9 @@ export function createSigningService(deps: ApplicationServiceDeps) {
      * for a clarification. Deterministic for the same data, so a retry hands out the same bytes.
      */
     async prepareSigningPayload(input: PrepareSigningInput): Promise<SigningPayload> {
-      return buildSigningPayload(deps.em(), await deps.reference(), input);
+      const em = deps.em();
+      const app = await loadApplication(em, input.applicationId);
+      return buildSigningPayload(em, await deps.reference({ office: app.officeCode, agency: app.agencyCode }), input);
     },
 
     /**

@@ -75,7 +75,7 @@ export function createTransitionService(deps: ApplicationServiceDeps) {
       const em = deps.em();
       const app = await em.findOneOrFail(ApplicationRow, { id: applicationId });
       if (app.fileNumber) return app.fileNumber;
-      const office = (await deps.reference()).office(app.officeCode!);
+      const office = (await deps.reference({ office: app.officeCode })).office(app.officeCode!);
       if (!office) throw new Error(`office ${app.officeCode} missing from the reference data`);
       const now = new Date();
       const seq = await nextSequence(em, `file/${office.code}/${financialYearOf(now).label}`);

@@ -5,7 +5,7 @@ import { CertificateRow } from '../../db/entities/index.js';
 import { resolveAgreementForm } from '../../domain/certificate/agreement-forms.js';
 import type { CertificateDocument } from '../../domain/certificate/types.js';
 import { assertCertificateDocument } from '../../domain/certificate/validate-certificate-document.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 import type { CertificateSettings, CodecKeys } from '../../lib/config.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { issueCertificatePdf, prepareCertificatePdf } from './issue-certificate-pdf.js';
@@ -15,6 +15,8 @@ import { loadCertificateSources } from './load-certificate.js';
 import { createEsealSource } from './eseal-source.js';
 import { createCertificateImageSource } from './image-source.js';
 import { createQrKeySource } from './qr-key-source.js';
+import { renderAttestedCopy, type AttestedCopy } from './attested-copy.js';
+import { indianDateOf } from '../../domain/application/financial-year.js';
 
 /** Renders and signs the certificate's PDF, once per certificate. */
 export interface CertificateRenderer {
@@ -28,11 +30,16 @@ export interface CertificateRenderer {
     cmsDer: Buffer;
     signer: Pick<SignerIdentity, 'commonName' | 'serialNumber' | 'organization'>;
   }): Promise<{ pdf: Buffer; sha256: string }>;
+  /**
+   * An attested copy of one of the certificate's attachments: the approving officer's stamp, name and
+   * signature, the certificate's number and date, sealed with the office's e-seal (services/certificate/attested-copy.ts).
+   */
+  attestCopy(input: { certificateNumber: string; fileName: string; contentType: string; bytes: Uint8Array }): Promise<AttestedCopy>;
 }
 
 export interface ApplicationCertificateRendererDeps {
   em: () => EntityManager;
-  reference: () => Promise<ReferenceIndex>;
+  reference: ReferenceSource;
   settings: CertificateSettings;
   /** the keyring the uploaded e-seals are sealed with (config.temporal.codec) */
   keys: CodecKeys;
@@ -54,10 +61,10 @@ export function createApplicationCertificateRenderer(deps: ApplicationCertificat
     const stored = row.document as unknown as StoredCertificateDocument;
     // permanent problems (no layout for the agreement, an incomplete application) are validation
     // failures, which the activity does not retry (activities/failure.ts)
-    const doc: CertificateDocument = stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await deps.reference(), row));
+    const doc: CertificateDocument = stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await deps.reference({ office: row.officeCode, agency: row.agencyCode }), row));
     resolveAgreementForm(doc.agreement);
     assertCertificateDocument(doc);
-    const ref = await deps.reference();
+    const ref = await deps.reference({ office: row.officeCode, agency: row.agencyCode });
     const agencyName = (ref.agency(row.agencyCode)?.name ?? doc.certification.agencyName).replace(/\s*\([^)]*\)\s*$/, '');
     const officeCity = ref.office(row.officeCode)?.address.city ?? doc.certification.place;
     const [pictures, qrKey] = await Promise.all([
@@ -115,6 +122,23 @@ export function createApplicationCertificateRenderer(deps: ApplicationCertificat
       const pageCount = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
       await freeze(em, certificateNumber, doc, signer, row.issuedAt, pageCount);
       return { pdf, sha256: createHash('sha256').update(pdf).digest('hex') };
+    },
+
+    async attestCopy({ certificateNumber, fileName, contentType, bytes }) {
+      const { row, doc, issuer } = await sources(certificateNumber);
+      const signer = await eseals.signerFor(row.officeCode);
+      const c = doc.certification;
+      return renderAttestedCopy({
+        fileName,
+        contentType,
+        bytes,
+        facts: { certificateNumber, officerName: c.officerName, officerDesignation: c.officerDesignation, officeName: c.officeName, date: indianDateOf(row.issuedAt) },
+        images: issuer.images,
+        signer,
+        signedAt: row.issuedAt,
+        location: `${c.place}, INDIA`,
+        contactInfo: deps.contactInfo,
+      });
     },
   };
 }

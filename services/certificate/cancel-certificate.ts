@@ -4,7 +4,7 @@ import { renderCertificateCancelled } from '../../channels/email/templates/certi
 import type { MailContext } from '../../channels/email/templates/layout.js';
 import { canonicalDocument, type CanonicalDocument } from '../../domain/identity/canonical.js';
 import { LEGACY_PLATFORM } from '../../domain/certificate/life.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.js';
 import type { Role } from '../../lib/auth/roles.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
@@ -41,7 +41,7 @@ export interface CancellationActor {
 export interface CancellationServiceDeps {
   em: () => EntityManager;
   identity: IdentitySetupSource;
-  reference: () => Promise<ReferenceIndex>;
+  reference: ReferenceSource;
   notifier: Notifier;
   mail: () => MailContext;
   publicBaseUrl: () => string;
@@ -133,7 +133,7 @@ export function createCertificateCancellationService(deps: CancellationServiceDe
     const master = iec?.data as unknown as IecMasterRecord | undefined;
     if (!master?.email) return false;
     const app = row.applicationId ? await em.findOne(ApplicationRow, { id: row.applicationId }) : null;
-    const office = (await deps.reference()).office(row.officeCode)?.name ?? row.officeCode;
+    const office = (await deps.reference({ office: row.officeCode })).office(row.officeCode)?.name ?? row.officeCode;
     const mail = renderCertificateCancelled({
       ctx: deps.mail(),
       exporterName: master.firmName,

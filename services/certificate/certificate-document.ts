@@ -1,4 +1,5 @@
 import { indianDateOf } from '../../domain/application/financial-year.js';
+import { requestTimingOf, retrospectiveMarkOf } from '../../domain/application/check-request-timing.js';
 import type { ApplicationDraft, ExportItem, ImportItem } from '../../domain/application/schemas.js';
 import { formatCertificateDate } from '../../domain/certificate/format.js';
 import type { CertificateDocument, CertificateGoodsItem, TransportMode } from '../../domain/certificate/types.js';
@@ -146,6 +147,7 @@ export function buildCertificateDocument(src: CertificateSources): CertificateDo
   if (!shipment.shipmentDate) remarks.push('Departure date not known at issue: the date of issue is shown.');
 
   const third = invoice.thirdCountryInvoicing ? invoice.thirdCountryInvoice : undefined;
+  const retrospective = retrospectiveMarkOf(details, agreement);
   return {
     certificateNumber: src.certificateNumber,
     issueDate,
@@ -182,6 +184,8 @@ export function buildCertificateDocument(src: CertificateSources): CertificateDo
       ? { thirdCountryOperator: third ? `${third.operatorName}, ${third.operatorAddress}, ${printedCountryName(third.operatorCountry)}` : 'Not stated' }
       : {}),
     ...(remarks.length ? { remarks: remarks.join(' ') } : {}),
+    requestTiming: requestTimingOf(details),
+    ...(retrospective ? { issuedRetrospectively: { mark: retrospective.mark, printedIn: retrospective.printedIn } } : {}),
     ...(src.replaces ? { replacesCertificateNumber: src.replaces.number, replacement: src.replaces } : {}),
   };
 }

@@ -72,7 +72,7 @@ export async function issueCertificatePdf(
     pageCount: rendered.pageCount,
     signedAt,
     signedBy: issuer.signer.identity,
-    qr: { text: qr.text, url: qr.url, version: rendered.qr.version, modules: rendered.qr.modules },
+    qr: { text: qr.text, url: qr.url, version: rendered.qr!.version, modules: rendered.qr!.modules },
   };
 }
 

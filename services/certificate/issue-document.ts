@@ -23,7 +23,7 @@ export function createIssueDocumentService(deps: ApplicationServiceDeps & { cert
      * the issuing officer's DSC. For the latter, the certificate is drawn now and waits for the signature.
      */
     async prepareCertificateSigning(input: { certificateNumber: string; officeCode: string }): Promise<{ mode: 'eseal' } | { mode: 'officer-dsc'; contentSha256: string }> {
-      const office = (await deps.reference()).office(input.officeCode);
+      const office = (await deps.reference({ office: input.officeCode })).office(input.officeCode);
       if (office?.certificateSigning !== 'officer-dsc' || !deps.certificateRenderer) return { mode: 'eseal' };
       const { contentSha256 } = await deps.certificateRenderer.prepareForOfficer({ certificateNumber: input.certificateNumber });
       return { mode: 'officer-dsc', contentSha256 };

@@ -10,7 +10,7 @@ import {
   type LegacyProblem,
 } from '../../domain/certificate/legacy.js';
 import { parseCertificateNumber } from '../../domain/numbering/certificate-number.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceIndex, ReferenceSource } from '../../domain/reference/reference-index.js';
 
 /**
  * Imports the legacy platform's export of issued certificates (seed 002 §4.i, domain/certificate/legacy.ts)
@@ -81,7 +81,7 @@ export function legacyFormatOf(fileName: string): LegacyFormat | undefined {
 }
 
 export async function importLegacyCertificates(
-  deps: { em: () => EntityManager; reference: () => Promise<ReferenceIndex> },
+  deps: { em: () => EntityManager; reference: ReferenceSource },
   input: { text: string; format: LegacyFormat; fileName: string; now?: Date },
 ): Promise<LegacyImportSummary> {
   const now = input.now ?? new Date();

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CertificateRow } from '../../db/entities/index.js';
 import type { CertificateKind } from '../../domain/certificate/life.js';
 import type { CertificateRecord, RelatedCertificate } from '../../domain/certificate/types.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 import { indianDateOf } from '../../domain/application/financial-year.js';
 import { certificateDocumentOf } from './load-certificate.js';
 import { certificateRecordOf } from './public-history.js';
@@ -16,7 +16,7 @@ import { verificationUrl } from './qr-payload.js';
  */
 export async function loadCertificateRecord(
   em: EntityManager,
-  reference: () => Promise<ReferenceIndex>,
+  reference: ReferenceSource,
   row: CertificateRow,
   publicBaseUrl: string,
 ): Promise<CertificateRecord> {
@@ -34,7 +34,7 @@ export async function loadCertificateRecord(
       ? await em.find(CertificateRow, { originalNumber: row.number, kind: 'duplicate' }, { disableIdentityMap: true, orderBy: { issuedAt: 'asc' } })
       : [];
   if (row.source === 'legacy') {
-    const ref = await reference();
+    const ref = await reference({ office: row.officeCode });
     return certificateRecordOf(row, undefined, { officeName: ref.office(row.officeCode)?.name ?? row.officeCode });
   }
   const document = await certificateDocumentOf(em, reference, row);

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CertificateRow, IecRecord, SignedVersion, StaffUserRow } from '../../db/entities/index.js';
 import { indianDateOf } from '../../domain/application/financial-year.js';
 import type { CertificateDocument } from '../../domain/certificate/types.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceIndex, ReferenceSource } from '../../domain/reference/reference-index.js';
 import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.js';
 
 import { buildCertificateDocument, invalid, type CertificateSources, type StoredCertificateDocument } from './certificate-document.js';
@@ -50,9 +50,9 @@ export async function loadCertificateSources(em: EntityManager, reference: Refer
 }
 
 /** The frozen document, or (before the first render) the document as it would be drawn now. */
-export async function certificateDocumentOf(em: EntityManager, reference: () => Promise<ReferenceIndex>, row: CertificateRow): Promise<CertificateDocument> {
+export async function certificateDocumentOf(em: EntityManager, reference: ReferenceSource, row: CertificateRow): Promise<CertificateDocument> {
   const stored = row.document as unknown as StoredCertificateDocument;
-  return stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await reference(), row));
+  return stored.certificate ?? buildCertificateDocument(await loadCertificateSources(em, await reference({ office: row.officeCode, agency: row.agencyCode }), row));
 }
 
 // ---- the live record ----

@@ -1,5 +1,5 @@
 import { degrees, PDFDocument, rgb, type PDFFont, type PDFPage, type PDFRef, type RGB } from 'pdf-lib';
-import { goodsCellText, resolveAgreementForm, type AgreementForm, type GoodsColumn } from '../../domain/certificate/agreement-forms.js';
+import { goodsCellText, resolveAgreementForm, retrospectiveRemark, type AgreementForm, type GoodsColumn } from '../../domain/certificate/agreement-forms.js';
 import { formatCertificateDate, formatMoney } from '../../domain/certificate/format.js';
 import { summarizeCertificate } from '../../domain/certificate/summarize-certificate.js';
 import type { CertificateDocument, CertificateParty } from '../../domain/certificate/types.js';
@@ -30,8 +30,8 @@ export interface CertificateImages {
 export interface RenderCertificateInput {
   document: CertificateDocument;
   images: CertificateImages;
-  /** the string encoded in the QR code (see qr-payload.ts) */
-  qrText: string;
+  /** the string encoded in the QR code (see qr-payload.ts); absent only for a preview, which carries no QR code */
+  qrText?: string;
   /** printed next to the QR code for people who type, e.g. "https://trade.gov.in/verify" */
   verifyAtUrl: string;
   qrErrorCorrection?: QrErrorCorrection;
@@ -49,7 +49,8 @@ export interface RenderedCertificate {
   pageCount: number;
   /** item numbers on each page */
   itemsPerPage: number[][];
-  qr: { version: number; modules: number; errorCorrection: QrErrorCorrection; sidePt: number };
+  /** null for a preview: no QR code */
+  qr: { version: number; modules: number; errorCorrection: QrErrorCorrection; sidePt: number } | null;
   /** the certification box on page 1, [x1, y1, x2, y2]: where the signature field goes */
   signatureRect: [number, number, number, number];
 }
@@ -108,8 +109,8 @@ interface Ctx {
   signatureRef: PDFRef;
   stampRef: PDFRef;
   images: CertificateImages;
-  qr: QrMatrix;
-  qrRef: PDFRef;
+  /** null for a preview */
+  qr: { matrix: QrMatrix; ref: PDFRef } | null;
   verifyAtUrl: string;
   pageCount: number;
   signatureRect: [number, number, number, number];
@@ -265,7 +266,7 @@ function drawBanner(page: PDFPage, ctx: Ctx, pageIndex: number, continuation: bo
 
 function drawFooter(page: PDFPage, ctx: Ctx): void {
   const text = ctx.watermark
-    ? `Preview of the certificate to be issued: ${ctx.watermark}. It carries no signature, no stamp and no digital signature, and it cannot be verified.`
+    ? `Preview of the certificate to be issued: ${ctx.watermark}. It carries no signature, no stamp, no QR code and no digital signature, and it cannot be verified.`
     : `Electronic copy digitally signed on behalf of ${ctx.doc.certification.agencyName}, ${ctx.doc.certification.officeName}. ` +
       `Verify it at ${ctx.verifyAtUrl} with the certificate number, or scan the QR code. Any alteration invalidates the digital signature.`;
   drawParagraph(page, text, { x: MARGIN, top: MARGIN + FOOTER_H - 4, width: CONTENT_W }, { ...ctx.s.small, size: 6 }, { align: 'center', maxLines: 2 });
@@ -277,6 +278,37 @@ function drawSignatureAndStamp(page: PDFPage, ctx: Ctx, x: number, y: number, w:
   drawImageFit(page, ctx.stampRef, ctx.images.stamp, { x: x + w - stampSide, y, width: stampSide, height: stampSide });
   const sigW = Math.min(w * 0.62, 150);
   drawImageFit(page, ctx.signatureRef, ctx.images.signature, { x: x + w - stampSide - sigW * 0.72, y: y + h * 0.12, width: sigW, height: h * 0.62 });
+}
+
+/** The QR code and how to verify. */
+function drawVerificationBox(page: PDFPage, ctx: Ctx, qr: { matrix: QrMatrix; ref: PDFRef }, xR: number, y: number, qrH: number): void {
+  const { s } = ctx;
+  const qrX = xR + PAD + 3;
+  const qrY = y - qrH + (qrH - QR_SIDE) / 2;
+  drawQr(page, qr.ref, qr.matrix, qrX, qrY, QR_SIDE);
+  const tx = qrX + QR_SIDE + 8;
+  const tw = xR + RIGHT_W - PAD - tx;
+  let vy = y - 10;
+  vy -= drawParagraph(page, 'Verification', { x: tx, top: vy, width: tw }, { ...s.bodyBold, color: ACCENT });
+  vy -= 3;
+  vy -= drawParagraph(page, 'Scan the QR code with any phone camera to open this certificate’s live record.', { x: tx, top: vy, width: tw }, s.small);
+  vy -= 3;
+  vy -= drawParagraph(page, 'Or visit', { x: tx, top: vy, width: tw }, s.small);
+  vy -= drawParagraph(page, ctx.verifyAtUrl, { x: tx, top: vy, width: tw }, { ...s.small, fonts: s.bodyBold.fonts, color: ACCENT });
+  vy -= drawParagraph(page, 'and enter the certificate number.', { x: tx, top: vy, width: tw }, s.small);
+  vy -= 3;
+  drawParagraph(page, 'The QR code also carries a signed summary that customs can check offline.', { x: tx, top: vy, width: tw }, s.small, { maxLines: 3 });
+}
+
+/** A preview's box where the QR code goes: none, and why. */
+function drawNoVerificationBox(page: PDFPage, ctx: Ctx, xR: number, y: number): void {
+  const { s } = ctx;
+  const x = xR + PAD + 3;
+  const w = RIGHT_W - 2 * PAD - 6;
+  let vy = y - 10;
+  vy -= drawParagraph(page, 'Verification', { x, top: vy, width: w }, { ...s.bodyBold, color: ACCENT });
+  vy -= 3;
+  drawParagraph(page, 'No QR code: a preview cannot be verified. The certificate as issued carries the QR code of its live record and its digital signature.', { x, top: vy, width: w }, s.small, { maxLines: 4 });
 }
 
 // ---- page 1 ----
@@ -364,24 +396,12 @@ function drawFirstPage(page: PDFPage, ctx: Ctx, columns: Column[], rows: Prepare
   y -= officialH;
 
   rect(page, xR, y - qrH, RIGHT_W, qrH);
-  const qrX = xR + PAD + 3;
-  const qrY = y - qrH + (qrH - QR_SIDE) / 2;
-  drawQr(page, ctx.qrRef, ctx.qr, qrX, qrY, QR_SIDE);
-  const tx = qrX + QR_SIDE + 8;
-  const tw = xR + RIGHT_W - PAD - tx;
-  let vy = y - 10;
-  vy -= drawParagraph(page, 'Verification', { x: tx, top: vy, width: tw }, { ...s.bodyBold, color: ACCENT });
-  vy -= 3;
-  vy -= drawParagraph(page, 'Scan the QR code with any phone camera to open this certificate’s live record.', { x: tx, top: vy, width: tw }, s.small);
-  vy -= 3;
-  vy -= drawParagraph(page, 'Or visit', { x: tx, top: vy, width: tw }, s.small);
-  vy -= drawParagraph(page, ctx.verifyAtUrl, { x: tx, top: vy, width: tw }, { ...s.small, fonts: s.bodyBold.fonts, color: ACCENT });
-  vy -= drawParagraph(page, 'and enter the certificate number.', { x: tx, top: vy, width: tw }, s.small);
-  vy -= 3;
-  drawParagraph(page, 'The QR code also carries a signed summary that customs can check offline.', { x: tx, top: vy, width: tw }, s.small, { maxLines: 3 });
+  if (ctx.qr) drawVerificationBox(page, ctx, ctx.qr, xR, y, qrH);
+  else drawNoVerificationBox(page, ctx, xR, y);
 
   // goods
   const goodsTop = top - TOP_AREA_H;
+
   const goodsBottom = MARGIN + FOOTER_H + SIGN_AREA_H + REMARKS_H;
   rect(page, MARGIN, goodsBottom, CONTENT_W, goodsTop - goodsBottom);
   drawGoods(page, ctx, columns, goodsTop, goodsBottom, rows, {
@@ -451,6 +471,8 @@ export function replacementMark(doc: CertificateDocument): string {
 
 function remarksText(doc: CertificateDocument): string {
   const parts: string[] = [];
+  const retrospective = retrospectiveRemark(doc);
+  if (retrospective) parts.push(retrospective);
   if (doc.replacement?.kind === 'in-lieu') {
     parts.push(`Issued in lieu of certificate No. ${doc.replacement.number} dated ${formatCertificateDate(doc.replacement.issueDate)}, which it supersedes.`);
   } else if (doc.replacesCertificateNumber) {
@@ -533,7 +555,8 @@ export async function renderCertificate(input: RenderCertificateInput): Promise<
   useNativeDeflate(pdf);
   const fonts = await embedCertificateFonts(pdf, hasDevanagari(JSON.stringify(doc)));
   const s = makeStyles(fonts);
-  const qr = encodeQr(input.qrText, input.qrErrorCorrection ?? 'M');
+  if (input.qrText === undefined && !input.watermark) throw new Error('A certificate is drawn with its QR code; only a preview (watermark) goes without one');
+  const qr = input.qrText === undefined ? null : encodeQr(input.qrText, input.qrErrorCorrection ?? 'M');
   const ctx: Ctx = {
     doc,
     watermark: input.watermark,
@@ -542,8 +565,7 @@ export async function renderCertificate(input: RenderCertificateInput): Promise<
     signatureRef: embedPreparedImage(pdf, input.images.signature),
     stampRef: embedPreparedImage(pdf, input.images.stamp),
     images: input.images,
-    qr,
-    qrRef: embedQr(pdf, qr),
+    qr: qr ? { matrix: qr, ref: embedQr(pdf, qr) } : null,
     verifyAtUrl: input.verifyAtUrl,
     pageCount: 1,
     signatureRect: [0, 0, 0, 0],
@@ -589,7 +611,7 @@ export async function renderCertificate(input: RenderCertificateInput): Promise<
     pdf,
     pageCount: pages.length,
     itemsPerPage: pages.map((p) => p.map((r) => r.itemNumber)),
-    qr: { version: qr.version, modules: qr.size, errorCorrection: qr.errorCorrection, sidePt: QR_SIDE },
+    qr: qr ? { version: qr.version, modules: qr.size, errorCorrection: qr.errorCorrection, sidePt: QR_SIDE } : null,
     signatureRect: ctx.signatureRect,
   };
 }

@@ -297,6 +297,8 @@ ${live.qrNotice ? `<p class="hint" id="qr-notice">${h(live.qrNotice)}</p>` : ''}
     ['Place of certification', h(`${doc.certification.place}, ${formatCertificateDate(doc.certification.date)}`)],
     ['Kind', record.kind === 'duplicate' ? 'Duplicate' : record.kind === 'in-lieu' ? 'Issued in lieu' : undefined],
     ['Replaces certificate', replacesCell(record, doc)],
+    ['Requested', doc.requestTiming === 'after_shipment' ? 'After shipment' : doc.requestTiming === 'before_shipment' ? 'Before shipment' : undefined],
+    ['Issued retrospectively', doc.issuedRetrospectively ? h(`Yes — marked “${doc.issuedRetrospectively.mark}” ${doc.issuedRetrospectively.printedIn === 'box' ? 'in its box on the form' : 'in the remarks'}`) : undefined],
     ['Third-country invoicing', doc.thirdCountryInvoicing ? h(`Yes — ${doc.thirdCountryOperator ?? ''}`) : 'No'],
     ['Remarks', doc.remarks ? h(doc.remarks) : undefined],
   ])}</dl>

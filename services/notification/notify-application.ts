@@ -1,3 +1,4 @@
+import { listAttestedDocuments } from '../certificate/attested-documents.js';
 import { ApplicationRow, CertificateRow, IecRecord, StaffUserRow } from '../../db/entities/index.js';
 import type { IecRecord as IecMasterRecord } from '../../domain/reference/types.js';
 import { applicationMessageId } from '../../channels/email/message-id.js';
@@ -50,7 +51,7 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
       const em = deps.em();
       const app = await em.findOneOrFail(ApplicationRow, { id: input.applicationId });
       const iec = (await em.findOneOrFail(IecRecord, { iec: app.iec })).data as unknown as IecMasterRecord;
-      const reference = await deps.reference();
+      const reference = await deps.reference({ office: app.officeCode, agency: app.agencyCode });
       const office = reference.office(app.officeCode ?? '');
       const agency = reference.agency(app.agencyCode ?? '');
       const agreement = reference.agreement(app.agreementCode ?? '');
@@ -155,6 +156,11 @@ export function createApplicationNotificationService(deps: ApplicationServiceDep
                 issuedAt: cert.issuedAt,
                 verifyUrl: verificationUrl(deps.publicBaseUrl, cert.number, cert.verificationToken),
                 certificatePdf: Buffer.from(cert.pdf),
+                certificateUrl: `${deps.publicBaseUrl.replace(/\/+$/, '')}/v1/certificates/${encodeURIComponent(cert.number)}/pdf`,
+                attested: (await listAttestedDocuments(em, cert.number)).map((d) => ({
+                  fileName: d.fileName,
+                  ...(d.pdf ? { url: `${deps.publicBaseUrl.replace(/\/+$/, '')}${d.pdf.path}` } : { declinedRemark: d.remark ?? 'declined' }),
+                })),
               }),
               'approval',
               0,

@@ -37,7 +37,7 @@ export function createOfficerDeadlineService(deps: ApplicationServiceDeps & { ma
       const app = await em.findOneOrFail(ApplicationRow, { id: d.applicationId });
       const firm = await em.findOne(IecRecord, { iec: app.iec });
       const exporterName = (firm?.firmName as string | undefined) ?? app.iec;
-      const reference = await deps.reference();
+      const reference = await deps.reference({ office: app.officeCode, agency: app.agencyCode });
       const office = reference.office(app.officeCode ?? '')?.name ?? app.officeCode ?? '';
       const fileNumber = app.fileNumber ?? app.number;
       const since = new Date(d.waitingSince);

@@ -18,7 +18,7 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
       const em = deps.em();
       const app = await em.findOneOrFail(ApplicationRow, { id: applicationId });
       const iec = (await em.findOneOrFail(IecRecord, { iec: app.iec })).data as unknown as IecMasterRecord;
-      const quote = quoteApplicationFee(await deps.reference(), app, iec);
+      const quote = quoteApplicationFee(await deps.reference({ office: app.officeCode, agency: app.agencyCode }), app, iec);
       app.feeTotalPaise = quote.totals.totalPaise;
       await em.flush();
       const lines: FeeSummary['lines'] = [];
@@ -66,7 +66,7 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
         const done = await tx.findOne(WalletEntry, { entryKey: input.orderId });
         if (done) return { balanceAfterPaise: done.balanceAfterPaise };
         // seed 002 §3.I.iv: the agency's administrator enables the e-wallet per office
-        const office = (await deps.reference()).office(input.officeCode);
+        const office = (await deps.reference({ office: input.officeCode })).office(input.officeCode);
         if (!office?.eWallet.enabled) {
           throw new AppError(ErrorCode.PaymentFailed, `Office ${input.officeCode} does not take e-wallet payments (its administrator has not enabled the e-wallet there): pay through the payment gateway.`);
         }
@@ -156,8 +156,8 @@ export function createPaymentService(deps: ApplicationServiceDeps) {
           invoiceNumber,
           async () => {
             const m = em.fork();
-            const reference = await deps.reference();
             const { app, iec, payment } = await loadTaxInvoiceSources(m, input.applicationId, input.orderId);
+            const reference = await deps.reference({ office: app.officeCode, agency: app.agencyCode });
             const invoice = await m.findOneOrFail(TaxInvoiceRow, { number: invoiceNumber });
             return taxInvoiceDocument({ invoice, app, iec, reference, payment, quote: paidQuote(reference, app, iec, input.fee) });
           },

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GatewayCredentialRow } from '../../db/entities/index.js';
 import { checkGatewayParameters, gatewayScopeKey as scopeKey, lastFour, type CredentialScope, type GatewayParameters } from '../../domain/agency/gateway-parameters.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import type { CodecKeys } from '../../lib/config.js';
 import { openSecret, sealSecret, SealedSecretError, type SealedSecret } from '../../lib/sealed-secret.js';
@@ -98,10 +98,10 @@ export async function storeGatewayCredentials(
  * What a payment needs at an office: the office's own parameters, else its agency's. A missing one is a
  * dependency problem the administrator must fix (the payment is retried, not refused for good).
  */
-export function createGatewayCredentialSource(deps: { em: () => EntityManager; reference: () => Promise<ReferenceIndex>; keys: CodecKeys }) {
+export function createGatewayCredentialSource(deps: { em: () => EntityManager; reference: ReferenceSource; keys: CodecKeys }) {
   return {
     async credentialsFor(officeCode: string): Promise<GatewayCredentials> {
-      const office = (await deps.reference()).office(officeCode);
+      const office = (await deps.reference({ office: officeCode })).office(officeCode);
       if (!office) throw new AppError(ErrorCode.NotFound, `Office ${officeCode} is not known.`);
       const em = deps.em();
       const rows = await em.find(GatewayCredentialRow, { scope: { $in: [scopeKey({ agencyCode: office.agencyCode, officeCode }), scopeKey({ agencyCode: office.agencyCode })] } });

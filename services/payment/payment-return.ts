@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationRow, PaymentRow } from '../../db/entities/index.js';
 import type { ApplicationStatus } from '../../domain/application/file-status.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 
 /**
  * The page a person's browser lands on after the payment gateway's checkout (the order's return URL,
@@ -30,12 +30,12 @@ export interface PaymentReturnView {
 }
 
 /** What the page shows for an order; null for an order this system does not know. */
-export async function loadPaymentReturn(em: EntityManager, reference: () => Promise<ReferenceIndex>, orderId: string): Promise<PaymentReturnView | null> {
+export async function loadPaymentReturn(em: EntityManager, reference: ReferenceSource, orderId: string): Promise<PaymentReturnView | null> {
   const payment = await em.findOne(PaymentRow, { orderId }, { disableIdentityMap: true });
   if (!payment) return null;
   const app = await em.findOne(ApplicationRow, { id: payment.applicationId }, { disableIdentityMap: true, fields: ['id', 'number', 'fileNumber', 'status', 'kind', 'officeCode'] });
   if (!app) return null;
-  const office = app.officeCode ? (await reference()).office(app.officeCode) : undefined;
+  const office = app.officeCode ? (await reference({ office: app.officeCode })).office(app.officeCode) : undefined;
   return {
     outcome: paymentOutcome(payment.status),
     number: app.fileNumber ?? app.number,

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AgencyOfficeRow, WalletEntry, WalletRow, WalletTopupRow } from '../../db/entities/index.js';
-import type { ReferenceIndex } from '../../domain/reference/reference-index.js';
+import type { ReferenceSource } from '../../domain/reference/reference-index.js';
 import { formatRupees } from '../../domain/fees/format-paise.js';
 import { AppError, ErrorCode } from '../../lib/errors.js';
 import { GatewayUnavailable, type PaymentGateway } from './gateway.js';
@@ -19,8 +19,9 @@ import type { GatewayCredentialSource } from './gateway-credentials.js';
 export const TOP_UP_MIN_PAISE = 10_000; // ₹100
 export const TOP_UP_MAX_PAISE = 50_000_000; // ₹5,00,000
 
-/** How long an open top-up is asked about at the gateway when the exporter lists their wallets. */
+/** How long an open top-up is asked about at the gateway: by its reconciliation, and when the exporter lists their wallets. */
 export const TOP_UP_RECONCILE_WITHIN_MS = 2 * 24 * 3600_000;
+export const TOP_UP_RECONCILE_FOR = '2 days';
 
 export type WalletEntryKind = 'top-up' | 'fee' | 'migration';
 
@@ -81,7 +82,7 @@ export function topUpView(r: WalletTopupRow): TopUpView {
 
 export interface WalletServiceDeps {
   em: () => EntityManager;
-  reference: () => Promise<ReferenceIndex>;
+  reference: ReferenceSource;
   gatewayCredentials: GatewayCredentialSource;
   paymentGateway: PaymentGateway;
   publicBaseUrl: string;
@@ -126,7 +127,7 @@ export async function settleTopUp(
 export function createWalletService(deps: WalletServiceDeps) {
   /** The office, if an exporter may keep a wallet there now. */
   async function walletOffice(officeCode: string) {
-    const office = (await deps.reference()).office(officeCode);
+    const office = (await deps.reference({ office: officeCode })).office(officeCode);
     if (!office) throw new AppError(ErrorCode.NotFound, `Office ${officeCode} is not known.`);
     return office;
   }
@@ -157,6 +158,17 @@ export function createWalletService(deps: WalletServiceDeps) {
 
   return {
     reconcile,
+
+    /**
+     * The periodic reconciliation of one top-up (workflows/wallet-topup, every APP_RECONCILE_EVERY): an open one is
+     * asked about at the gateway and settled as the callback would; a settled one is left as it is.
+     */
+    async reconcileOrder(orderId: string): Promise<{ orderId: string; status: TopUpView['status']; confirmedVia: string | null }> {
+      const row = await deps.em().findOne(WalletTopupRow, { orderId });
+      if (!row) throw new AppError(ErrorCode.NotFound, `Top-up ${orderId} is not known.`);
+      const now = await reconcile(row);
+      return { orderId, status: now.status as TopUpView['status'], confirmedVia: now.confirmedVia ?? null };
+    },
 
     /**
      * Opens a top-up: a gateway order at the office, paid on the gateway's checkout page. With an idempotency

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotificationRow, StaffUserRow } from '../../db/entities/index.js';
+import { NotificationRow } from '../../db/entities/index.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { drawSignature, drawStamp, onWhitePaper } from '../../services/certificate/demo-images.js';
 import { encodePng } from '../../services/pdf/raster-image.js';
 import { createCompleteDraft, defaultTabs, ensureIecRecord } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { addOfficer } from '../helpers/staff.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { runTool } from '../integration/certificate/helpers.js';
 
@@ -34,13 +35,9 @@ describe('stamps and signatures uploaded by the administrator; no demo images ou
     t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
     t.eicAdmin = await stack.token({ sub: 'admin-eic', name: 'Rakesh Gupta', roles: ['agency-admin'], agencyCode: 'EIC' });
     t.mpedaAdmin = await stack.token({ sub: 'admin-mpeda', name: 'Anjali Nair', roles: ['agency-admin'], agencyCode: 'MPEDA' });
-    t.officer = await stack.token({ sub: OFFICER, name: 'Meera Kulkarni', roles: ['officer'], officeCode: OFFICE, agencyCode: 'EIC' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
     // an office no other test files at (so nothing else in the shared database prints this stamp), and an officer of its own
-    const em = stack.orm.em.fork();
-    em.create(StaffUserRow, { id: OFFICER, role: 'officer', name: 'Meera Kulkarni', email: 'meera.kulkarni@eicindia.example', designation: 'Assistant Director', agencyCode: 'EIC', officeCode: OFFICE, active: true, createdAt: new Date() });
-    await em.flush();
-    await waitFor(() => stack.deps.reference(), { what: `the worker's offices with ${OFFICE}`, timeoutMs: 15_000, until: (ref) => ref.office(OFFICE) !== undefined });
+    t.officer = await addOfficer(stack, { id: OFFICER, name: 'Meera Kulkarni', email: 'meera.kulkarni@eicindia.example', officeCode: OFFICE });
   });
   afterAll(async () => {
     await stack?.stop();

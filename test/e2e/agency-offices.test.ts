@@ -65,8 +65,6 @@ describe('office management by the agency administrator', () => {
   it('adds an office; its gateway parameters are refused for a space, an empty field and an extra character, each with its own message, then accepted; an application there is paid through them', async () => {
     const added = await api(stack, 'POST', '/v1/agencies/EIC/offices', { token: t.eicAdmin, body: office });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
-    // the worker reads the offices every 2 s: files at the new office are taken once it knows it
-    await waitFor(() => stack.deps.reference(), { what: "the worker's offices with EIC-PUN", timeoutMs: 15_000, until: (ref) => ref.office('EIC-PUN') !== undefined });
     expect(added.body).toMatchObject({ code: 'EIC-PUN', active: true, eWalletEnabled: true, certificateSigning: 'eseal', paymentGateway: { inherited: true } });
     const again = await api(stack, 'POST', '/v1/agencies/EIC/offices', { token: t.eicAdmin, body: office });
     expect(again.status).toBe(409);

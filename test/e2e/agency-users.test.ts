@@ -4,13 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { authenticatorFromConfig } from '../../api/http/auth.js';
 import { ActionId } from '../../channels/slack/ids.js';
-import { ApplicationRow, AuditEvent, NotificationRow, SlackUserLink, StaffUserRow } from '../../db/entities/index.js';
+import { RegistrationActionId, REGISTRATION_REASON_ACTION, REGISTRATION_REASON_BLOCK, REGISTRATION_REJECT_CALLBACK } from '../../channels/slack/staff-registrations.js';
+import { AgencyOfficeRow, ApplicationRow, AuditEvent, NotificationRow, SlackUserLink, StaffRegistrationRow, StaffUserRow } from '../../db/entities/index.js';
 import { createLogger } from '../../lib/logger.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft, invoicePdf } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { FakeSlack } from '../helpers/slack-fake.js';
-import { blockActions, sendSigned } from '../helpers/slack-sign.js';
+import { blockActions, sendSigned, textValue, viewSubmission } from '../helpers/slack-sign.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 
 // Issue 12, the users half: an agency's administrator registers (with the authorisation letter) and is approved
@@ -23,6 +24,10 @@ const MEENA = { sub: 'eic-admin-meena', name: 'Meena Rao', roles: ['agency-admin
 // the identity provider's token still says EIC-KOC after the administrator maps Anil to EIC-MUM: the staff row wins
 const ANIL = { sub: 'eic-officer-anil', name: 'Anil Kumar', roles: ['officer' as const], officeCode: 'EIC-KOC', agencyCode: 'EIC' };
 const ANIL_SLACK = 'U0ANILKUMAR';
+// the officers' registrations posted in EIC Kochi's channel, decided there by Meena
+const KOC_CHANNEL = 'C0EICKOCREG';
+const MEENA_SLACK = 'U0MEENARAO';
+const KOC_OFFICER_SLACK = 'U0KOCOFFICER';
 
 describe('administrators and officers of an agency: registration, approval, mapping, deactivation', () => {
   let stack: Stack;
@@ -64,6 +69,12 @@ describe('administrators and officers of an agency: registration, approval, mapp
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
   });
   afterAll(async () => {
+    if (stack) {
+      // the database is shared with the other end-to-end files: no channel or link of this file stays behind
+      const em = stack.orm.em.fork();
+      await em.nativeUpdate(AgencyOfficeRow, { code: 'EIC-KOC' }, { slackChannel: null });
+      await em.nativeDelete(SlackUserLink, { slackUserId: { $in: [MEENA_SLACK, KOC_OFFICER_SLACK, ANIL_SLACK] } });
+    }
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
     await fake?.close();
     await stack?.stop();
@@ -137,6 +148,84 @@ describe('administrators and officers of an agency: registration, approval, mapp
     expect(refused.body.code).toBe('account_not_registered');
   });
 
+  it("posts an officer's registration in the office's Slack channel: the agency's administrator approves, or rejects with a reason, from it; anyone else is refused", async () => {
+    const slack = (userId: string, actionId: string, value: string, ref?: { channel: string; ts: string }) =>
+      sendSigned(`${base}/slack/events`, SECRET, blockActions({ teamId: TEAM, userId, actionId, value, channel: ref?.channel ?? KOC_CHANNEL, ...(ref ? { messageTs: ref.ts } : {}) }));
+    const toldTo = (user: string) => fake.ephemerals.filter((e) => e.user === user).map((e) => e.text ?? '');
+    const messageOf = async (id: string) => {
+      const row = await stack.orm.em.fork().findOneOrFail(StaffRegistrationRow, { id });
+      expect(row.slackChannel).toBe(KOC_CHANNEL);
+      return { ref: { channel: row.slackChannel!, ts: row.slackTs! }, message: () => fake.message(row.slackChannel!, row.slackTs!)! };
+    };
+    const buttonsOf = (blocks: unknown) => [...JSON.stringify(blocks ?? []).matchAll(/"action_id":"(coo_[a-z_]+)"/g)].map((x) => x[1]);
+
+    // EIC Kochi's channel; Meena's Slack account and an officer's of the office linked
+    expect((await call('PUT', '/v1/slack/offices/EIC-KOC/channel', { token: t.meena, body: { channel: KOC_CHANNEL } })).status).toBe(200);
+    for (const [staff, user] of [[MEENA.sub, MEENA_SLACK], ['officer-eic-koc', KOC_OFFICER_SLACK]] as const) {
+      const linked = await call('PUT', `/v1/slack/links/${staff}`, { token: t.meena, body: { slackUserId: user, teamId: TEAM } });
+      expect(linked.status, JSON.stringify(linked.body)).toBe(200);
+    }
+
+    const kavita = await stack.token({ sub: 'eic-officer-kavita', name: 'Kavita Iyer', roles: ['officer'], officeCode: 'EIC-KOC', agencyCode: 'EIC' });
+    const req = await call('POST', '/v1/staff-registrations', { token: kavita, body: { kind: 'officer', agencyCode: 'EIC', officeCode: 'EIC-KOC', name: 'Kavita Iyer', email: 'kavita.iyer@eicindia.example', designation: 'Inspector' } });
+    expect(req.status, JSON.stringify(req.body)).toBe(201);
+    const first = await messageOf(req.body.id);
+    expect(first.message().text).toBe('Officer registration of Kavita Iyer for EIC-KOC: waiting for an administrator');
+    expect(buttonsOf(first.message().blocks)).toEqual([RegistrationActionId.approve, RegistrationActionId.reject]);
+
+    // an officer of the office, and a Slack user linked to nobody: told privately, nothing changes
+    expect((await slack(KOC_OFFICER_SLACK, RegistrationActionId.approve, req.body.id, first.ref)).status).toBe(200);
+    expect(toldTo(KOC_OFFICER_SLACK).at(-1)).toMatch(/^Only an administrator of the agency decides officers' registrations; your Slack account is linked to .* \(officer-eic-koc\), an officer of EIC-KOC\.$/);
+    expect((await slack('U0NOBODY', RegistrationActionId.reject, req.body.id, first.ref)).status).toBe(200);
+    expect(toldTo('U0NOBODY').at(-1)).toContain('your Slack account is not linked to one');
+    expect(fake.openedViews).toEqual([]);
+    expect((await stack.orm.em.fork().findOneOrFail(StaffRegistrationRow, { id: req.body.id })).status).toBe('pending');
+
+    // Meena approves from Slack: the same decision as the API's, audited as taken in Slack; the message loses its buttons
+    expect((await slack(MEENA_SLACK, RegistrationActionId.approve, req.body.id, first.ref)).status).toBe(200);
+    const em = stack.orm.em.fork();
+    expect(await em.findOneOrFail(StaffUserRow, { id: 'eic-officer-kavita' })).toMatchObject({ role: 'officer', officeCode: 'EIC-KOC', active: true });
+    expect(await em.findOneOrFail(StaffRegistrationRow, { id: req.body.id })).toMatchObject({ status: 'approved', decidedBy: 'eic-admin-meena (Meena Rao)' });
+    const audit = await em.find(AuditEvent, { subjectId: { $in: [req.body.id, 'eic-officer-kavita'] } }, { orderBy: { id: 'asc' } });
+    expect(audit.map((a) => [a.action, a.channel, a.actor])).toEqual([
+      ['staff-registration.requested', 'api', 'eic-officer-kavita (Kavita Iyer)'],
+      ['staff-registration.approved', 'slack', 'eic-admin-meena (Meena Rao)'],
+      ['staff.registered', 'slack', 'eic-admin-meena (Meena Rao)'],
+    ]);
+    expect((await em.findOneOrFail(NotificationRow, { notificationKey: `staff-registration/${req.body.id}/approved` })).body).toContain('approved by Meena Rao');
+    expect(first.message().text).toBe('Officer registration of Kavita Iyer for EIC-KOC: approved');
+    expect(buttonsOf(first.message().blocks)).toEqual([]);
+    expect(JSON.stringify(first.message().blocks)).toContain('Approved by Meena Rao on');
+
+    // a second click answers what happened, by whom and when
+    expect((await slack(MEENA_SLACK, RegistrationActionId.approve, req.body.id, first.ref)).status).toBe(200);
+    expect(toldTo(MEENA_SLACK).at(-1)).toMatch(/^Kavita Iyer's registration was already approved by Meena Rao on \d{1,2} \w{3} \d{4}, \d{2}:\d{2} IST; nothing was changed\.$/);
+
+    // rejected from Slack: the modal asks for the reason the applicant reads
+    const vikram = await stack.token({ sub: 'eic-officer-vikram', name: 'Vikram Shetty', roles: ['officer'], officeCode: 'EIC-KOC', agencyCode: 'EIC' });
+    const second = await call('POST', '/v1/staff-registrations', { token: vikram, body: { kind: 'officer', agencyCode: 'EIC', officeCode: 'EIC-KOC', name: 'Vikram Shetty', email: 'vikram.shetty@eicindia.example', designation: 'Inspector' } });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    const other = await messageOf(second.body.id);
+    expect((await slack(MEENA_SLACK, RegistrationActionId.reject, second.body.id, other.ref)).status).toBe(200);
+    const modal = fake.openedViews.at(-1) as { id: string; callback_id: string; private_metadata: string };
+    expect(modal.callback_id).toBe(REGISTRATION_REJECT_CALLBACK);
+    const reason = 'No officer of this name is posted at EIC Kochi.';
+    const submit = (text: string) =>
+      sendSigned(`${base}/slack/events`, SECRET, viewSubmission({ teamId: TEAM, userId: MEENA_SLACK, callbackId: modal.callback_id, viewId: modal.id, privateMetadata: modal.private_metadata, values: { [REGISTRATION_REASON_BLOCK]: { [REGISTRATION_REASON_ACTION]: textValue(text) } } }));
+    const empty = await submit('   ');
+    expect(empty.status).toBe(200);
+    expect(JSON.parse(empty.text)).toMatchObject({ response_action: 'errors', errors: { [REGISTRATION_REASON_BLOCK]: expect.stringContaining('Give the reason') } });
+    expect((await submit(reason)).status).toBe(200);
+    expect(await stack.orm.em.fork().findOneOrFail(StaffRegistrationRow, { id: second.body.id })).toMatchObject({ status: 'rejected', reason, decidedBy: 'eic-admin-meena (Meena Rao)' });
+    expect(await stack.orm.em.fork().findOne(StaffUserRow, { id: 'eic-officer-vikram' })).toBeNull();
+    const rejected = await stack.orm.em.fork().findOneOrFail(AuditEvent, { subjectId: second.body.id, action: 'staff-registration.rejected' });
+    expect(rejected).toMatchObject({ channel: 'slack', actor: 'eic-admin-meena (Meena Rao)', details: { reason } });
+    expect((await stack.orm.em.fork().findOneOrFail(NotificationRow, { notificationKey: `staff-registration/${second.body.id}/rejected` })).body).toContain(`Reason: ${reason}`);
+    expect(other.message().text).toBe('Officer registration of Vikram Shetty for EIC-KOC: rejected');
+    expect(buttonsOf(other.message().blocks)).toEqual([]);
+    expect(JSON.stringify(other.message().blocks)).toContain(reason);
+  });
+
   it('registers an officer, approved by the agency administrator, mapped to another office, deciding a file there; deactivated, refused in the API and in Slack', { timeout: 120_000 }, async () => {
     const wrongOffice = await call('POST', '/v1/staff-registrations', { token: t.anil, body: { kind: 'officer', agencyCode: 'EIC', officeCode: 'MPEDA-KOC', name: ANIL.name, email: 'anil.kumar@eicindia.example', designation: 'Assistant Director' } });
     expect(wrongOffice.status).toBe(422);
@@ -152,6 +241,13 @@ describe('administrators and officers of an agency: registration, approval, mapp
     const ok = await call('POST', `/v1/staff-registrations/${req.body.id}/approve`, { token: t.meena });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(await stack.orm.em.fork().findOneOrFail(StaffUserRow, { id: ANIL.sub })).toMatchObject({ role: 'officer', officeCode: 'EIC-KOC', active: true });
+    // posted in EIC Kochi's channel (the test before set it), decided through the API: the message shows it, a late click says so
+    const posted = await stack.orm.em.fork().findOneOrFail(StaffRegistrationRow, { id: req.body.id });
+    const message = fake.message(posted.slackChannel ?? '', posted.slackTs ?? '');
+    expect(message?.text).toBe('Officer registration of Anil Kumar for EIC-KOC: approved');
+    const late = await sendSigned(`${base}/slack/events`, SECRET, blockActions({ teamId: TEAM, userId: MEENA_SLACK, actionId: RegistrationActionId.reject, value: req.body.id, channel: KOC_CHANNEL, messageTs: posted.slackTs! }));
+    expect(late.status).toBe(200);
+    expect(fake.ephemerals.at(-1)?.text).toMatch(/^Anil Kumar's registration was already approved by Meena Rao on /);
 
     // mapped to EIC Mumbai (an office of EIC only)
     expect((await call('PATCH', `/v1/staff/${ANIL.sub}`, { token: t.meena, body: { officeCode: 'MPEDA-KOC' } })).status).toBe(422);

@@ -7,9 +7,13 @@ import { createActivities } from '../../activities/index.js';
 import { parsePackages, printedCountryName, printedHsCode } from '../../services/certificate/certificate-document.js';
 import { publicHistory } from '../../services/certificate/public-history.js';
 import { parseQrContent, verifyQrContent } from '../../services/certificate/qr-payload.js';
-import { CertificateRow } from '../../db/entities/index.js';
+import { AttestedDocumentRow, CertificateRow, NotificationRow } from '../../db/entities/index.js';
+import { todayInIndia } from '../../domain/application/financial-year.js';
+import { certificateYearOf } from '../../domain/numbering/certificate-number.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
-import { createCompleteDraft, type CompleteTabs } from '../helpers/drafts.js';
+import { createCompleteDraft, defaultTabs, ensureIecRecord, saveTabOrThrow, uploadAttachment, type CompleteTabs } from '../helpers/drafts.js';
+import { waitFor } from '../helpers/wait-for.js';
+import sharp from 'sharp';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
 import { createNssDb, pdfsig, renderPages, runTool, zbar } from '../integration/certificate/helpers.js';
@@ -21,21 +25,40 @@ describe('certificate of an approved application: signed PDF, QR code, download'
   let pki: TestPki;
   let dir: string;
   let nssDir: string;
-  const t = {} as Record<'raj' | 'anita' | 'priya' | 'kochi' | 'helpdesk' | 'eicAdmin', string>;
-  let oman: { id: string; number: string; certificateNumber: string; tabs: CompleteTabs };
+  const t = {} as Record<'raj' | 'anita' | 'priya' | 'kochi' | 'delhi' | 'helpdesk' | 'eicAdmin', string>;
+  let oman: { id: string; number: string; certificateNumber: string; tabs: CompleteTabs; attest?: { invoiceId: string; packingListId: string } };
   let meta: any;
   let pdf: Buffer;
   let pdfFile: string;
 
-  async function approvedApplication(tabs?: Partial<CompleteTabs>) {
+  async function approvedApplication(tabs?: Partial<CompleteTabs>, opts: { attest?: boolean } = {}) {
     const draft = await createCompleteDraft(stack, t.raj, tabs ? { tabs } : {});
+    let attest: { invoiceId: string; packingListId: string } | undefined;
+    if (opts.attest) {
+      // tab 6: the invoice marked "Attest", and a scanned packing list marked "Attest" (the officer declines it)
+      const jpg = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 250, g: 250, b: 245 } } }).jpeg().toBuffer();
+      const up = await uploadAttachment(stack, t.raj, draft.id, jpg, { documentType: 'packing_list', fileName: 'packing-list.jpg', attest: true });
+      expect(up.status, JSON.stringify(up.body)).toBe(201);
+      const files = up.body.application.tabs.attachments.files.map((f: any) => ({ id: f.id, documentType: f.documentType, attest: true }));
+      await saveTabOrThrow(stack, t.raj, draft.id, 'attachments', { files });
+      attest = { invoiceId: draft.invoiceAttachmentId!, packingListId: up.body.attachment.id };
+    }
     await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
     await payAtGateway(stack, t.raj, draft.id, 'success');
     await waitForStatus(stack, t.raj, draft.id, 'In-Process');
-    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya });
+    if (attest) {
+      // only a document marked "Attest" can be declined, and only with a remark
+      const wrong = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya, body: { declineAttestation: [{ attachmentId: 'not-an-attachment', remark: 'x' }] } });
+      expect(wrong.status, JSON.stringify(wrong.body)).toBe(422);
+      expect(wrong.body.errors[0]).toMatchObject({ path: 'body/declineAttestation/0/attachmentId', message: expect.stringContaining('is not a document the exporter marked for attestation') });
+      const silent = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya, body: { declineAttestation: [{ attachmentId: attest.packingListId, remark: ' ' }] } });
+      expect(silent.status, JSON.stringify(silent.body)).toBe(422);
+    }
+    const body = attest ? { declineAttestation: [{ attachmentId: attest.packingListId, remark: 'The scan is not legible: attach a clearer copy with a request in lieu.' }] } : undefined;
+    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.priya, ...(body ? { body } : {}) });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const done = await waitForStatus(stack, t.raj, draft.id, 'Approved');
-    return { id: draft.id, number: draft.number, certificateNumber: done.certificateNumber as string, tabs: draft.tabs };
+    return { id: draft.id, number: draft.number, certificateNumber: done.certificateNumber as string, tabs: draft.tabs, ...(attest ? { attest } : {}) };
   }
 
   const download = (number: string, token?: string, headers: Record<string, string> = {}) =>
@@ -51,10 +74,11 @@ describe('certificate of an approved application: signed PDF, QR code, download'
     t.anita = await stack.token({ sub: 'AABCS1429B-1', name: 'Anita Menon', roles: ['exporter'], iec: 'AABCS1429B' });
     t.priya = await stack.token({ sub: 'officer-eic-mum', name: 'Priya Deshpande', roles: ['officer'], officeCode: 'EIC-MUM', agencyCode: 'EIC' });
     t.kochi = await stack.token({ sub: 'officer-eic-koc', name: 'Thomas Varghese', roles: ['officer'], officeCode: 'EIC-KOC', agencyCode: 'EIC' });
+    t.delhi = await stack.token({ sub: 'officer-eic-del', name: 'Rohit Malhotra', roles: ['officer'], officeCode: 'EIC-DEL', agencyCode: 'EIC' });
     t.helpdesk = await stack.token({ sub: 'helpdesk-1', name: 'Kavita Sharma', roles: ['helpdesk'] });
     t.eicAdmin = await stack.token({ sub: 'admin-eic', name: 'Rakesh Gupta', roles: ['agency-admin'], agencyCode: 'EIC' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
-    oman = await approvedApplication();
+    oman = await approvedApplication(undefined, { attest: true });
     meta = (await api(stack, 'GET', `/v1/applications/${oman.id}/certificate`, { token: t.raj })).body;
     pdf = Buffer.from(await (await download(oman.certificateNumber, t.raj)).arrayBuffer());
     pdfFile = join(dir, 'oman.pdf');
@@ -208,6 +232,61 @@ describe('certificate of an approved application: signed PDF, QR code, download'
     expect(Buffer.from(row.pdf as Uint8Array).equals(pdf)).toBe(true);
   });
 
+  it('attests the invoice marked "Attest": a sealed copy (pdfsig: valid) with the attestation block; the declined scan listed with its remark', async () => {
+    const list = await api(stack, 'GET', `/v1/certificates/${encodeURIComponent(oman.certificateNumber)}/attested-documents`, { token: t.raj });
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(meta.attestedDocumentsUrl).toBe(`${stack.baseUrl}/v1/certificates/${encodeURIComponent(oman.certificateNumber)}/attested-documents`);
+    const invoice: any = list.body.items.find((d: any) => d.id === oman.attest!.invoiceId);
+    const packing = list.body.items.find((d: any) => d.id === oman.attest!.packingListId);
+    expect(list.body.items).toHaveLength(2);
+    expect(invoice).toMatchObject({ fileName: 'commercial-invoice.pdf', status: 'attested', remark: null, decidedBy: 'officer-eic-mum (Priya Deshpande)', pdf: { pageCount: 1, appendedPage: false } });
+    expect(packing).toMatchObject({ fileName: 'packing-list.jpg', status: 'declined', remark: 'The scan is not legible: attach a clearer copy with a request in lieu.', pdf: null });
+
+    const res = await fetch(invoice.pdf.url, { headers: { authorization: `Bearer ${t.raj}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(invoice.pdf.sha256);
+    const file = join(dir, 'attested-invoice.pdf');
+    await writeFile(file, bytes);
+    const sig = await pdfsig(file, nssDir);
+    expect(sig).toContain('Signature Validation: Signature is Valid.');
+    expect(sig).toContain('Signer Certificate Common Name: EIC-MUM e-Seal');
+    const text = (await runTool('pdftotext', [file, '-'])).stdout;
+    expect(text).toContain('COMMERCIAL INVOICE');
+    expect(text).toContain('Attested copy');
+    expect(text).toContain('Attested by Priya Deshpande');
+    expect(text).toContain(`Certificate No. ${oman.certificateNumber}`);
+
+    // the officers see it; another exporter or office does not; a declined document has no copy
+    expect((await fetch(invoice.pdf.url, { headers: { authorization: `Bearer ${t.priya}` } })).status).toBe(200);
+    expect((await fetch(invoice.pdf.url, { headers: { authorization: `Bearer ${t.anita}` } })).status).toBe(404);
+    expect((await api(stack, 'GET', `/v1/certificates/${encodeURIComponent(oman.certificateNumber)}/attested-documents`, { token: t.kochi })).status).toBe(404);
+    const declined = await fetch(`${stack.baseUrl}/v1/certificates/${encodeURIComponent(oman.certificateNumber)}/attested-documents/${oman.attest!.packingListId}.pdf`, { headers: { authorization: `Bearer ${t.raj}` } });
+    expect(declined.status).toBe(404);
+    expect(((await declined.json()) as { detail: string }).detail).toContain('The scan is not legible');
+
+    // the approval e-mail lists both
+    const mail = await waitFor(() => stack.orm.em.fork().findOne(NotificationRow, { applicationId: oman.id, template: 'approval', channel: 'email' }), {
+      what: 'the approval e-mail',
+      until: (m) => m !== null,
+    });
+    expect(mail!.body).toContain(`commercial-invoice.pdf: attested copy, ${invoice.pdf.url}`);
+    expect(mail!.body).toContain('packing-list.jpg: not attested. Remark: The scan is not legible');
+
+    // issuing again (a retried activity) adds no row and keeps the sealed copy
+    const again = await createActivities(stack.deps).issueAttestedDocuments({ applicationId: oman.id, certificateNumber: oman.certificateNumber, officer: { id: 'officer-eic-mum', name: 'Priya Deshpande' }, declined: [] });
+    expect(again).toEqual({ attested: 1, declined: 1 });
+    const rows = await stack.orm.em.fork().find(AttestedDocumentRow, { certificateNumber: oman.certificateNumber });
+    expect(rows.map((r) => [r.attachmentId, r.status, r.pdfSha256])).toEqual(
+      expect.arrayContaining([
+        [oman.attest!.invoiceId, 'attested', invoice.pdf.sha256],
+        [oman.attest!.packingListId, 'declined', null],
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+  });
+
   it('lays out an ASEAN-India certificate as Form AI', async () => {
     const asean = await approvedApplication({
       certificateDetails: {
@@ -232,6 +311,104 @@ describe('certificate of an approved application: signed PDF, QR code, download'
     expect(text).toContain('Mekong Home Goods Joint Stock Company');
     expect(text).toContain('RVC 42.5%');
     expect(await pdfsig(file, nssDir)).toContain('Signature is Valid.');
+  });
+
+  // Seed 001 step 5 ("Preview Certificate") and "Whether CoO request before/after shipment": an IKCEPA application
+  // requested after shipment, at EIC Delhi (no other test files applications there), previewed before signing
+  // (watermarked, no signature, no QR code, no number taken), then issued with the agreement's mark.
+  const previewOf = (id: string, token: string) => fetch(`${stack.baseUrl}/v1/applications/${id}/preview.pdf`, { headers: { authorization: `Bearer ${token}` } });
+  async function saveFile(name: string, res: Response): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, Buffer.from(await res.arrayBuffer()));
+    return file;
+  }
+  const layoutText = async (file: string) => (await runTool('pdftotext', ['-layout', file, '-'])).stdout;
+  async function qrCodes(file: string, name: string): Promise<string[]> {
+    const [png] = await renderPages(file, join(dir, name), { dpi: 200, first: 1, last: 1 });
+    return zbar(png!);
+  }
+
+  it('refuses to preview a draft whose printed tabs are not saved, naming each', async () => {
+    const created = await api(stack, 'POST', '/v1/applications', { token: t.raj });
+    expect(created.status).toBe(201);
+    await saveTabOrThrow(stack, t.raj, created.body.id, 'basicDetails', defaultTabs(await ensureIecRecord(stack, t.raj)).basicDetails);
+    const r = await api(stack, 'GET', `/v1/applications/${created.body.id}/preview.pdf`, { token: t.raj });
+    expect(r.status).toBe(422);
+    expect(r.body.detail).toContain('save the "Certificate Details", "Export Details", "Import Details", "Shipment Details" and "Declaration" tabs');
+    expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual(['certificateDetails', 'exportProducts', 'importDetails', 'shipment', 'declaration']);
+  });
+
+  it('previews an after-shipment application before signing (watermark, mark; no signature, QR code or number), then issues it with its mark', async () => {
+    const iec = await ensureIecRecord(stack, t.raj);
+    const tabs = defaultTabs(iec);
+    // shipped ten days ago (IKCEPA allows a certificate up to a year after shipment)
+    const shipped = new Date(Date.parse(`${todayInIndia()}T00:00:00Z`) - 10 * 86_400_000).toISOString().slice(0, 10);
+    const importDetails = structuredClone(tabs.importDetails);
+    importDetails.items[1]!.preferenceCriterion = 'RVC';
+    const draft = await createCompleteDraft(stack, t.raj, {
+      tabs: {
+        certificateDetails: {
+          ...tabs.certificateDetails,
+          requestTiming: 'after_shipment',
+          agreementCode: 'IKCEPA',
+          officeCode: 'EIC-DEL',
+          importer: { name: 'Hanil Agro Foods Co.', address: '77 Jungang-daero, Jung-gu, Busan 48939', country: 'KR' },
+        },
+        importDetails,
+        shipment: { ...tabs.shipment, portOfDischarge: 'Busan', route: 'By sea from Nhava Sheva (Jawaharlal Nehru) to Busan', shipmentDate: shipped },
+      },
+    });
+    expect(draft.application.tabs.certificateDetails.requestTiming).toBe('after_shipment');
+
+    // the preview: the exporter's, before signing; nobody else sees a draft
+    const preview = await previewOf(draft.id, t.raj);
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get('content-type')).toBe('application/pdf');
+    const previewFile = await saveFile('preview.pdf', preview);
+    const previewText = await layoutText(previewFile);
+    expect((await runTool('pdftotext', ['-raw', previewFile, '-'])).stdout).toContain('DRAFT – NOT VALID');
+    expect(previewText).toContain(`EIC/${certificateYearOf(new Date())}/002/PREVIEW`);
+    expect(previewText).toContain('ISSUED RETROACTIVELY.');
+    expect(previewText).toContain('To be signed by the issuing officer');
+    expect(await pdfsig(previewFile)).toContain('does not contain any signatures');
+    expect(await qrCodes(previewFile, 'preview-page')).toEqual([]);
+    expect((await api(stack, 'GET', `/v1/applications/${draft.id}/preview.pdf`, { token: t.anita })).status).toBe(404);
+    expect((await api(stack, 'GET', `/v1/applications/${draft.id}/preview.pdf`, { token: t.delhi })).status).toBe(404);
+    // nothing numbered or recorded for it
+    expect(await stack.orm.em.fork().count(CertificateRow, { applicationId: draft.id })).toBe(0);
+    expect((await api(stack, 'GET', `/v1/applications/${draft.id}`, { token: t.raj })).body.certificateNumber).toBeNull();
+
+    await submitAndSign(stack, pki, t.raj, draft.id, 'exporter-raj');
+    await payAtGateway(stack, t.raj, draft.id, 'success');
+    await waitForStatus(stack, t.raj, draft.id, 'In-Process');
+    // the office's officer sees the submitted file's preview; another office's does not
+    expect((await previewOf(draft.id, t.delhi)).status).toBe(200);
+    expect((await api(stack, 'GET', `/v1/applications/${draft.id}/preview.pdf`, { token: t.priya })).status).toBe(404);
+    const approved = await api(stack, 'POST', `/v1/applications/${draft.id}/decisions/approve`, { token: t.delhi });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const done = await waitForStatus(stack, t.raj, draft.id, 'Approved');
+    const number = done.certificateNumber as string;
+    expect(number).toMatch(/^EIC\/\d{4}\/002\/\d{7}A$/);
+
+    // the issued certificate: the mark in its remarks (box 5), signed, with its QR code
+    const pdf = await fetch(`${stack.baseUrl}/v1/certificates/${encodeURIComponent(number)}/pdf`, { headers: { authorization: `Bearer ${t.raj}` } });
+    expect(pdf.status).toBe(200);
+    const issuedFile = await saveFile('issued.pdf', pdf);
+    const issuedText = await layoutText(issuedFile);
+    expect(issuedText).toMatch(/5\. Remarks\s+ISSUED RETROACTIVELY\./);
+    expect(issuedText).not.toContain('NOT VALID');
+    expect(await pdfsig(issuedFile)).toContain('Signature is Valid');
+    expect(await qrCodes(issuedFile, 'issued-page')).toHaveLength(1);
+
+    // verification, JSON and page
+    const meta = (await api(stack, 'GET', `/v1/applications/${draft.id}/certificate`, { token: t.raj })).body;
+    const token = new URL(meta.verificationUrl as string).searchParams.get('t')!;
+    const json = await api(stack, 'GET', `/v1/public/certificates?no=${encodeURIComponent(number)}&t=${token}`);
+    expect(json.status).toBe(200);
+    expect(json.body.certificate).toMatchObject({ requestTiming: 'after_shipment', issuedRetrospectively: { mark: 'ISSUED RETROACTIVELY', printedIn: 'remarks' } });
+    const page = await (await fetch(meta.verificationUrl as string)).text();
+    expect(page).toContain('After shipment');
+    expect(page).toContain('Yes — marked “ISSUED RETROACTIVELY” in the remarks');
   });
 });
 
@@ -272,4 +449,5 @@ describe('what the certificate prints from the application', () => {
       { at: '2026-06-21T09:00:00.000Z', type: 'note', description: 'Corrected the route', actor: 'EIC - Mumbai (Regional Office)' },
     ]);
   });
+
 });

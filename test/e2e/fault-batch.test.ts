@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, type Orm } from '../../db/orm.js';
 import { ApplicationRow, AuditEvent, CertificateRow, NotificationRow, PaymentRow, SignedVersion, TaxInvoiceRow } from '../../db/entities/index.js';
 import { loadConfig } from '../../lib/config.js';
@@ -26,6 +26,7 @@ import { applicationWorkflowId } from '../../workflows/application/contract.js';
 import { createCompleteDraft } from '../helpers/drafts.js';
 import { registerWithDsc, sign } from '../helpers/lifecycle.js';
 import { apiProcess, migrateAndSeed, ownPostgres, ownTemporal, tails, workerProcess } from '../helpers/processes.js';
+import { testServices } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /** Phase 1 (four kills) and phase 2 (a graceful stop of everything): the batch sizes are explained in the README. */
@@ -35,7 +36,7 @@ const GRACEFUL_BATCH = 4;
 const STEP_MS = 90_000;
 
 // under the run's test folder, which the global teardown removes
-const dir = path.join(inject('testDataDir'), 'fault-batch');
+const dir = path.join(testServices().dataDir, 'fault-batch');
 const pg = ownPostgres({ name: 'fault-batch' });
 const temporal = ownTemporal({ dir });
 let apiPort = 0;

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditEvent, NotificationRow, StaffUserRow } from '../../db/entities/index.js';
+import { AuditEvent, NotificationRow } from '../../db/entities/index.js';
 import { gstinCheckCharacter } from '../../domain/reference/gstin.js';
 import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft, defaultTabs, ensureIecRecord } from '../helpers/drafts.js';
 import { payAtGateway, registerWithDsc, submitAndSign, testPki, waitForStatus, workflowState } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { addOfficer } from '../helpers/staff.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createNssDb, pdfsig } from '../integration/certificate/helpers.js';
 
@@ -65,7 +66,6 @@ describe("an office's e-seal uploaded by the administrator", () => {
     t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
     t.eicAdmin = await stack.token({ sub: 'admin-eic', name: 'Rakesh Gupta', roles: ['agency-admin'], agencyCode: 'EIC' });
     t.mpedaAdmin = await stack.token({ sub: 'admin-mpeda', name: 'Anjali Nair', roles: ['agency-admin'], agencyCode: 'MPEDA' });
-    t.officer = await stack.token({ sub: OFFICER, name: 'Hetal Desai', roles: ['officer'], officeCode: OFFICE, agencyCode: 'EIC' });
     await registerWithDsc(stack, pki, t.raj, 'AAACR5055K', 'exporter-raj');
   });
   afterAll(async () => {
@@ -76,10 +76,7 @@ describe("an office's e-seal uploaded by the administrator", () => {
   it('holds the approved file of a new office without an e-seal, saying why; refuses a wrong password, another file, an expired, a not yet valid, a keyless and a not-for-signing e-seal; issues the file signed with the uploaded e-seal', async () => {
     const added = await api(stack, 'POST', '/v1/agencies/EIC/offices', { token: t.eicAdmin, body: office });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
-    const em = stack.orm.em.fork();
-    em.create(StaffUserRow, { id: OFFICER, role: 'officer', name: 'Hetal Desai', email: 'hetal.desai@eicindia.example', designation: 'Assistant Director', agencyCode: 'EIC', officeCode: OFFICE, active: true, createdAt: new Date() });
-    await em.flush();
-    await waitFor(() => stack.deps.reference(), { what: `the worker's offices with ${OFFICE}`, timeoutMs: 15_000, until: (ref) => ref.office(OFFICE) !== undefined });
+    t.officer = await addOfficer(stack, { id: OFFICER, name: 'Hetal Desai', email: 'hetal.desai@eicindia.example', officeCode: OFFICE });
     expect((await api(stack, 'GET', `/v1/offices/${OFFICE}/eseal`, { token: t.eicAdmin })).status).toBe(404);
 
     const iec = await ensureIecRecord(stack, t.raj);

@@ -9,6 +9,7 @@ import type { TestPki } from '../../scripts/pki/test-pki.js';
 import { createCompleteDraft, defaultTabs, ensureIecRecord } from '../helpers/drafts.js';
 import { registerWithDsc, submitAndSign, testPki, waitForStatus } from '../helpers/lifecycle.js';
 import { api, startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // Issue 12 item 7: the exporter's e-wallet per office, topped up through the office's payment gateway,
 // its statement, the administrator's view and the legacy balances.
@@ -23,6 +24,8 @@ describe('e-wallets', () => {
 
   beforeAll(async () => {
     stack = await startStack({ name: 'wallets' });
+    // each top-up's reconciliation asks the gateway every second (APP_RECONCILE_EVERY, as for application payments)
+    stack.config.timings = { ...stack.config.timings, reconcileEvery: '1 second' };
     pki = await testPki(stack);
     await stack.startWorker();
     t.raj = await stack.token({ sub: 'AAACR5055K-1', name: 'Raj Kumar Sharma', roles: ['exporter'], iec: 'AAACR5055K' });
@@ -82,6 +85,39 @@ describe('e-wallets', () => {
     expect(statement.body.entries[0]).toMatchObject({ kind: 'fee', reference: draft.number, amountPaise: -due, balanceAfterPaise: before + 260_000 - due });
     expect(statement.body.entries[0].description).toBe(`fee for application ${draft.number}`);
     expect(statement.body.entries.map((e: any) => e.kind).slice(0, 3)).toEqual(['fee', 'top-up', 'top-up']);
+  });
+
+  it('reconciles an open top-up by itself: a callback lost is credited without anyone reading the top-up; a late callback credits nothing more', async () => {
+    const topUp = async (amountPaise: number, outcome: string) => {
+      const started = await api(stack, 'POST', '/v1/wallets/EIC-CHN/top-ups', { token: t.raj, body: { amountPaise } });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      expect((await pay(started.body.orderId, outcome)).status).toBe(200);
+      return started.body.orderId as string;
+    };
+    const row = async (orderId: string) =>
+      (await stack.orm.em.fork().getConnection().execute(`select status, confirmed_via, callbacks_received from wallet_topup where order_id = ?`, [orderId]))[0] as { status: string; confirmed_via: string | null; callbacks_received: number };
+    const entries = async (orderId: string) => stack.orm.em.fork().find(WalletEntry, { entryKey: orderId });
+    const before = await balance('EIC-CHN'); // the statement asks the gateway about nothing
+
+    // paid at the gateway, its callback lost: nobody reads the top-up or the wallets, the reconciliation credits it
+    const lost = await topUp(20_000, 'success-no-callback');
+    await waitFor(async () => ((await row(lost)).status === 'paid' ? true : undefined), { what: `top-up ${lost} reconciled`, timeoutMs: 30_000 });
+    expect(await row(lost)).toMatchObject({ status: 'paid', confirmed_via: 'reconciliation', callbacks_received: 0 });
+    expect(await balance('EIC-CHN')).toBe(before + 20_000);
+
+    // the callback arrives late, after or before the reconciliation asked: the wallet is credited once either way
+    const late = await topUp(30_000, 'success-delayed');
+    await waitFor(async () => {
+      const r = await row(late);
+      return r.status === 'paid' && r.callbacks_received >= 1 ? r : undefined;
+    }, { what: `top-up ${late} paid and its callback received`, timeoutMs: 30_000 });
+    expect(await entries(late)).toHaveLength(1);
+    expect(await entries(lost)).toHaveLength(1);
+    expect(await balance('EIC-CHN')).toBe(before + 50_000);
+    // each top-up's reconciliation ends once it is settled
+    for (const orderId of [lost, late]) {
+      expect(await stack.client.workflow.getHandle(`coo-wallet-topup/${orderId}`).result()).toMatchObject({ orderId, status: 'paid' });
+    }
   });
 
   it("shows the office's wallets and a statement to the agency's administrator; another agency's administrator is refused", async () => {

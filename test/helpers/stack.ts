@@ -9,9 +9,14 @@ import { startStack as startStackOn, type Stack, type StackServices } from '../.
 export { api, type ApiResponse } from '../../scripts/lib/api-client.js';
 export type { Stack } from '../../scripts/lib/stack.js';
 
-/** The PostgreSQL and Temporal dev server that test/global-setup.ts started for this run. */
+/**
+ * The PostgreSQL and Temporal dev server that test/global-setup.ts started for this file's lane: vitest runs
+ * at most one file per pool id (1…maxWorkers) at a time, so the pool id names the lane.
+ */
 export function testServices(): StackServices {
-  return { databaseUrl: inject('databaseUrl'), temporalAddress: inject('temporalAddress'), dataDir: inject('testDataDir') };
+  const lanes = inject('lanes');
+  const lane = lanes[(Number(process.env.VITEST_POOL_ID ?? '1') - 1) % lanes.length]!;
+  return { databaseUrl: lane.databaseUrl, temporalAddress: lane.temporalAddress, dataDir: lane.testDataDir };
 }
 
 /** `env`: more configuration as environment variables (lib/config.ts), e.g. { TRUST_PROXY: 'loopback' } */

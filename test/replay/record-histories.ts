@@ -24,6 +24,7 @@ import { applicationWorkflowId } from '../../workflows/application/contract.js';
 import { certificateRequestWorkflowId } from '../../workflows/certificate-request/contract.js';
 import { exporterRegistrationWorkflowId } from '../../workflows/exporter-registration/contract.js';
 import { iecRefreshWorkflowId } from '../../workflows/iec-refresh/contract.js';
+import { walletTopUpWorkflowId } from '../../workflows/wallet-topup/contract.js';
 import { ticketStateQuery } from '../../workflows/helpdesk-ticket/contract.js';
 import { api } from '../helpers/stack.js';
 import { startStack, type Stack } from '../../scripts/lib/stack.js';
@@ -319,6 +320,12 @@ try {
   await record(stack.client, 'registerExporter-new-exporter.json', exporterRegistrationWorkflowId(IEC));
   must(await api(stack, 'POST', `/v1/iec-master/${IEC}/refresh`, { token: t.admin }), 200, 'IEC refresh');
   await record(stack.client, 'refreshIecRecord-refresh.json', iecRefreshWorkflowId(IEC));
+  // an e-wallet top-up paid at the gateway whose callback is lost: its reconciliation finds it paid
+  stack.config.timings = { ...TIMINGS, reconcileEvery: '1 second' };
+  const topUp = must(await api(stack, 'POST', '/v1/wallets/EIC-CHN/top-ups', { token: t.raj, body: { amountPaise: 50_000 } }), 201, 'wallet top-up');
+  stack.config.timings = { ...TIMINGS };
+  must(await api(stack, 'POST', `/sandbox/gateway/checkout/${encodeURIComponent(topUp.body.orderId)}/pay`, { body: { outcome: 'success-no-callback' }, headers: { accept: 'application/json' } }), 200, 'top-up paid, callback lost');
+  await record(stack.client, 'reconcileWalletTopUp-lost-callback.json', walletTopUpWorkflowId(topUp.body.orderId));
   await stack.orm.em.fork().upsert(WalletRow, { iec: IEC, officeCode: 'EIC-MUM', balancePaise: 100_000_000 });
   await applicationScenarios(stack, pki, t);
   // one worker at a time on the task queue: the mail stack's worker sends real mail

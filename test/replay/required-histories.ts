@@ -19,6 +19,7 @@ export const REQUIRED_HISTORIES = {
     'a certificate in lieu of the happy path\'s certificate: the importer corrected, a supporting document, signed, paid from the e-wallet, one discrepancy answered by a signed clarification, approved: the original superseded',
   'registerExporter-new-exporter.json': 'an IEC registered: fetched from the IEC master, saved, the account and master user created',
   'refreshIecRecord-refresh.json': "an IEC master record refreshed by an administrator",
+  'reconcileWalletTopUp-lost-callback.json': "an e-wallet top-up paid at the gateway whose callback was lost, found paid by its reconciliation",
   'helpdeskTicket-resolved.json': 'opened by e-mail, acknowledged, taken, answered, the requester writes again, resolved, closed',
   'processInboundMail-new-ticket.json': 'an e-mail to the helpdesk opening a ticket (child workflow)',
   'processInboundMail-ticket-message.json': "the requester's reply threaded into the open ticket (signal to the ticket workflow)",

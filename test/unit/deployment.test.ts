@@ -17,7 +17,8 @@ const SECRETS: Record<string, string | undefined> = {
   PAYMENT_GATEWAY_URL: 'https://pay.example.in',
 };
 
-describe('docker-compose.yml', () => {
+// docker-compose is a Python program: starting it takes seconds on a busy machine
+describe('docker-compose.yml', { timeout: 30_000 }, () => {
   const text = fs.readFileSync('docker-compose.yml', 'utf8');
   const doc = parse(text, { merge: true }) as { services: Record<string, any> };
 

@@ -126,6 +126,8 @@ export interface ApplicationState {
   taxInvoiceNumber?: string;
   deficiencies: DeficiencyRound[];
   decision?: { kind: 'approve' | 'deficiency' | 'reject'; by: Actor; at: string };
+  /** an approval: the attachments marked "Attest" the officer declined, with the remarks (the others are attested at issuance) */
+  attestationDeclined?: AttestationDecline[];
   rejectionReason?: string;
   certificateNumber?: string;
   /** where the office's certificates are signed by the issuing officer's DSC: the certificate waiting for it */
@@ -187,6 +189,17 @@ export interface OfficerRef {
   channel: Channel;
 }
 
+/** An attachment marked "Attest" that the approving officer does not attest, and why (the exporter reads it). */
+export interface AttestationDecline {
+  attachmentId: string;
+  remark: string;
+}
+
+/** An approval: by default every attachment the exporter marked "Attest" is attested; the officer may decline some. */
+export interface ApproveInput extends OfficerRef {
+  declineAttestation?: AttestationDecline[];
+}
+
 export interface DeficiencyInput extends OfficerRef {
   remarks: string;
   documentsRequested: string[];
@@ -228,7 +241,7 @@ export const paymentCallbackSignal = defineSignal<[PaymentCallback]>('paymentCal
 
 /** The approving officer's DSC signature (detached CMS, base64) over the prepared certificate's bytes. */
 export const signCertificateUpdate = defineUpdate<{ sha256: string }, [{ signerId: string; signatureB64: string; channel: Channel }]>('signCertificate');
-export const approveUpdate = defineUpdate<ApplicationState, [OfficerRef]>('approve');
+export const approveUpdate = defineUpdate<ApplicationState, [ApproveInput]>('approve');
 export const raiseDeficiencyUpdate = defineUpdate<ApplicationState, [DeficiencyInput]>('raiseDeficiency');
 export const rejectUpdate = defineUpdate<ApplicationState, [RejectInput]>('reject');
 /** Prepares the signing payload of a deficiency response (the exporter then signs it with signUpdate). */

@@ -34,6 +34,7 @@ import {
   type Actor,
   type ApplicationState,
   type ApplicationWorkflowInput,
+  type AttestationDecline,
   type FileStatus,
   type OfficerDeadline,
   type OfficerRef,
@@ -92,7 +93,9 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
   let paymentChanged = false;
   const callbacks: PaymentCallback[] = [];
   const ownOrders = new Set<string>();
-  let pendingDecision: { kind: 'approve' | 'deficiency' | 'reject'; officer: OfficerRef; remarks?: string; documents?: string[]; reason?: string } | undefined;
+  let pendingDecision:
+    | { kind: 'approve' | 'deficiency' | 'reject'; officer: OfficerRef; remarks?: string; documents?: string[]; reason?: string; declineAttestation?: AttestationDecline[] }
+    | undefined;
   let responseInFlight = false;
   let pendingResponse: { kind: 'edit' | 'clarification'; clarification?: string; attachmentIds?: string[]; actor: Actor } | undefined;
 
@@ -229,7 +232,25 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
     await condition(() => state.status !== 'In-Process');
     return state;
   };
-  setHandler(approveUpdate, (officer) => decide({ kind: 'approve', officer }), { validator: decisionValidator });
+  setHandler(
+    approveUpdate,
+    (a) => {
+      const { declineAttestation, ...officer } = a;
+      return decide({ kind: 'approve', officer, ...(declineAttestation?.length ? { declineAttestation } : {}) });
+    },
+    {
+      validator: (a) => {
+        decisionValidator(a);
+        const declines = a.declineAttestation ?? [];
+        if (declines.length > 20) refuse(ErrorCode.ValidationFailed, 'An application has at most 20 attachments to decline.');
+        for (const d of declines) {
+          if (!d.attachmentId) refuse(ErrorCode.ValidationFailed, 'Name the attachment whose attestation is declined.');
+          if (!d.remark?.trim()) refuse(ErrorCode.ValidationFailed, 'Say why the document is not attested: the exporter reads the remark.');
+          if (d.remark.length > 1000) refuse(ErrorCode.ValidationFailed, 'A remark can be at most 1000 characters.');
+        }
+      },
+    },
+  );
   setHandler(
     raiseDeficiencyUpdate,
     (d) => decide({ kind: 'deficiency', officer: d, remarks: d.remarks.trim(), documents: d.documentsRequested }),
@@ -481,7 +502,11 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
     const decidedAt = state.decision!.at;
 
     if (d.kind === 'approve') {
-      await transition('Approved Pending Issuance', officer, 'approved', { set: { decidedAt, decidedBy: officer.id } });
+      if (d.declineAttestation) state.attestationDeclined = d.declineAttestation;
+      await transition('Approved Pending Issuance', officer, 'approved', {
+        set: { decidedAt, decidedBy: officer.id },
+        ...(d.declineAttestation ? { details: { attestationDeclined: d.declineAttestation } } : {}),
+      });
       break;
     }
     if (d.kind === 'reject') {
@@ -592,6 +617,12 @@ export async function fileLifecycle(input: ApplicationWorkflowInput): Promise<Ap
     state.certificateSigning = undefined;
   } else {
     await drawn(() => db.issueCertificateDocument({ applicationId: input.applicationId, certificateNumber: cert.certificateNumber }));
+  }
+  // the attachments marked "Attest": attested copies sealed like the certificate, or declined with the remark;
+  // before Approved, so the approval e-mail lists them. Histories recorded before this step replay without it.
+  if (patched('attested-documents')) {
+    const declined = state.attestationDeclined ?? [];
+    await drawn(() => db.issueAttestedDocuments({ applicationId: input.applicationId, certificateNumber: cert.certificateNumber, officer: { id: approver.id, name: approver.name }, declined }));
   }
   state.certificateNumber = cert.certificateNumber;
   await transition('Approved', approver, 'certificate-issued', { set: { certificateNumber: cert.certificateNumber } });

@@ -1,4 +1,4 @@
-import type { ApplicationCard } from '../backend.js';
+import { attachmentsToAttest, type ApplicationCard } from '../backend.js';
 import { ActionId } from '../ids.js';
 import {
   attachmentsSection,
@@ -73,22 +73,24 @@ function actionsBlock(card: ApplicationCard, mode: 'auto' | 'details'): ActionsB
         text: { type: 'plain_text', text: 'Approve' },
         style: 'primary',
         value,
-        confirm: {
-          title: { type: 'plain_text', text: 'Approve this application?' },
-          text: {
-            type: 'mrkdwn',
-            text: truncate(
-              `Approve *${escapeMrkdwn(displayNumber(card))}* from ${escapeMrkdwn(truncate(card.exporter.name, 120))}? The certificate then goes for signature.`,
-              CONFIRM_TEXT_MAX,
-            ),
-          },
-          confirm: { type: 'plain_text', text: 'Approve' },
-          deny: { type: 'plain_text', text: 'Cancel' },
-        },
+        // with documents to attest, the button opens the approval modal, which is its own confirmation
+        ...(attachmentsToAttest(card).length > 0 ? {} : { confirm: approveConfirm(card) }),
       },
       { type: 'button', action_id: ActionId.deficiency, text: { type: 'plain_text', text: 'Raise deficiency' }, value },
       { type: 'button', action_id: ActionId.reject, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value },
       details,
     ],
+  };
+}
+
+function approveConfirm(card: ApplicationCard): NonNullable<Button['confirm']> {
+  return {
+    title: { type: 'plain_text', text: 'Approve this application?' },
+    text: {
+      type: 'mrkdwn',
+      text: truncate(`Approve *${escapeMrkdwn(displayNumber(card))}* from ${escapeMrkdwn(truncate(card.exporter.name, 120))}? The certificate then goes for signature.`, CONFIRM_TEXT_MAX),
+    },
+    confirm: { type: 'plain_text', text: 'Approve' },
+    deny: { type: 'plain_text', text: 'Cancel' },
   };
 }

@@ -75,6 +75,9 @@ export function factFields(card: ApplicationCard): SectionBlock {
     `*Invoice*\n${escapeMrkdwn(card.invoice.number)} of ${formatDay(card.invoice.date)}`,
     `*Value*\n${valueText(card)}`,
   ];
+  if (card.afterShipment) {
+    fields.push(`*Requested*\nAfter shipment${card.afterShipment.mark ? `: to be marked “${escapeMrkdwn(card.afterShipment.mark)}”` : ''}`);
+  }
   if (card.fileNumber) fields.push(`*Application*\n${escapeMrkdwn(card.applicationNumber)}`);
   if (card.submittedAt) fields.push(`*Submitted*\n${slackDate(card.submittedAt)}`);
   if (card.signature) {
@@ -106,7 +109,7 @@ export function goodsSection(card: ApplicationCard, limit: number): SectionBlock
 export function attachmentsSection(card: ApplicationCard): SectionBlock {
   if (card.attachments.length === 0) return mrkdwnSection('*Attachments*: none');
   const list = card.attachments
-    .map((a) => `:paperclip: ${escapeMrkdwn(a.kind)} (${escapeMrkdwn(a.name)})`)
+    .map((a) => `:paperclip: ${escapeMrkdwn(a.kind)} (${escapeMrkdwn(a.name)})${a.attest ? ' · to attest' : ''}`)
     .join('\n');
   return mrkdwnSection(`*Attachments*\n${list}`);
 }

@@ -1,4 +1,4 @@
-import type { ApplicationCard } from '../backend.js';
+import { attachmentsToAttest, type ApplicationCard } from '../backend.js';
 import { CallbackId, InputActionId, InputBlockId } from '../ids.js';
 import { COMMON_DOCUMENTS, LIMITS } from '../input-rules.js';
 import {
@@ -107,6 +107,44 @@ export function buildDeficiencyModal(card: ApplicationCard, ctx: ModalContext): 
           multiline: true,
           max_length: LIMITS.otherDocumentsMax,
         },
+      },
+    ],
+  };
+}
+
+/**
+ * Approval of a file with attachments marked "Attest": each is listed ticked (attested at issuance); the
+ * officer unticks one to decline it and says why in the remark, which the exporter reads.
+ */
+export function buildApproveModal(card: ApplicationCard, ctx: ModalContext): ModalView {
+  const options: PlainTextOption[] = attachmentsToAttest(card)
+    .slice(0, 10)
+    .map((a) => ({ text: plain(truncate(`${a.kind}: ${a.name}`, 75)), value: a.id }));
+  return {
+    type: 'modal',
+    callback_id: CallbackId.approve,
+    private_metadata: encodeModalContext(ctx),
+    title: plain('Approve application'),
+    submit: plain('Approve'),
+    close: plain('Cancel'),
+    blocks: [
+      summary(card),
+      mrkdwnSection('The certificate is issued, and each ticked document becomes an attested copy (your signature and the office stamp), sealed like the certificate.'),
+      {
+        type: 'input',
+        block_id: InputBlockId.attest,
+        optional: true,
+        label: plain('Documents to attest'),
+        hint: plain('Untick a document to decline its attestation.'),
+        element: { type: 'checkboxes', action_id: InputActionId.attest, options, initial_options: options },
+      },
+      {
+        type: 'input',
+        block_id: InputBlockId.attestRemark,
+        optional: true,
+        label: plain('Remark for the documents not attested'),
+        hint: plain('Needed when you untick one: the exporter reads it.'),
+        element: { type: 'plain_text_input', action_id: InputActionId.attestRemark, multiline: true, max_length: LIMITS.attestRemarkMax },
       },
     ],
   };

@@ -36,6 +36,7 @@ export function validDraft() {
   const basicDetails: BasicDetails = { iecBranchCode: '01', deliveryRequested: false, disclaimerAccepted: true };
   const certificateDetails: CertificateDetails = {
     certificateType: 'preferential',
+    requestTiming: 'before_shipment',
     agreementCode: 'AIFTA',
     agencyCode: 'MPEDA',
     officeCode: 'MPEDA-KOC',

@@ -124,10 +124,39 @@ describe('outgoing mail templates', () => {
       issuedAt: new Date('2025-03-05T06:00:00Z'),
       verifyUrl: 'https://coo.example.test/verify?no=EIC/2025/031/0000123A&t=tok',
       certificatePdf: pdf,
+      certificateUrl: 'https://coo.example.test/v1/certificates/EIC%2FMUM%2F2025%2F000123/pdf',
+      attested: [],
     });
     expectWellFormed(m);
     expect(m.attachments).toEqual([{ filename: 'Certificate-of-Origin-EIC-MUM-2025-000123.pdf', content: pdf, contentType: 'application/pdf' }]);
     expect(m.html).toContain('href="https://coo.example.test/verify?no=EIC/2025/031/0000123A&amp;t=tok"');
+    // no attested documents promised that do not exist, and no dashboard this system does not have
+    expect(m.text).toContain('No document was marked for attestation with this application.');
+    expect(m.text).not.toContain('Dashboard');
+  });
+
+  it('approval lists each attested copy with its download and each declined document with its remark', () => {
+    const m = renderApproval({
+      ctx,
+      exporterName: 'Raj',
+      applicationNumber: APP,
+      certificateNumber: 'EIC/2026/031/0000001A',
+      agreement: 'India Oman CEPA (Agency Issued)',
+      office: 'EIC Mumbai',
+      issuedAt: new Date('2026-03-05T06:00:00Z'),
+      verifyUrl: 'https://coo.example.test/verify?no=EIC/2026/031/0000001A&t=tok',
+      certificatePdf: Buffer.from('%PDF-1.7'),
+      certificateUrl: 'https://coo.example.test/v1/certificates/EIC%2F2026%2F031%2F0000001A/pdf',
+      attested: [
+        { fileName: 'commercial-invoice.pdf', url: 'https://coo.example.test/v1/certificates/EIC%2F2026%2F031%2F0000001A/attested-documents/a1.pdf' },
+        { fileName: 'packing-list.jpg', declinedRemark: 'Not <legible>: send a clearer scan.' },
+      ],
+    });
+    expectWellFormed(m);
+    expect(m.text).toContain('  - commercial-invoice.pdf: attested copy, https://coo.example.test/v1/certificates/EIC%2F2026%2F031%2F0000001A/attested-documents/a1.pdf');
+    expect(m.text).toContain('  - packing-list.jpg: not attested. Remark: Not <legible>: send a clearer scan.');
+    expect(m.html).toContain('href="https://coo.example.test/v1/certificates/EIC%2F2026%2F031%2F0000001A/attested-documents/a1.pdf"');
+    expect(m.html).toContain('Not &lt;legible&gt;');
   });
 
   it('rejection', () => {
@@ -211,6 +240,8 @@ describe('outgoing mail templates', () => {
       issuedAt: new Date('2025-03-04T04:45:00Z'),
       verifyUrl: 'https://coo.example.test/verify?no=EIC/2025/031/0000001A&t=x',
       certificatePdf: Buffer.from('%PDF-1.7'),
+      certificateUrl: 'https://coo.example.test/v1/certificates/EIC%2F2025%2F031%2F0000001A/pdf',
+      attested: [],
     });
     expect(salutations(approval.text)).toEqual(['Dear Raj Kumar Exports,']);
   });

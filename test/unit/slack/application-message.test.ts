@@ -114,3 +114,11 @@ describe('the application message (Block Kit)', () => {
     expect(textOf(message.blocks)).not.toContain('*Application*');
   });
 });
+
+describe('the application message: before / after shipment', () => {
+  it('says a file is requested after shipment, with the mark its certificate will carry', () => {
+    expect(textOf(buildApplicationMessage(card()).blocks)).not.toContain('After shipment');
+    expect(textOf(buildApplicationMessage(card({ afterShipment: { mark: 'ISSUED RETROACTIVELY' } })).blocks)).toContain('*Requested*\nAfter shipment: to be marked “ISSUED RETROACTIVELY”');
+    expect(textOf(buildApplicationMessage(card({ afterShipment: {} })).blocks)).toContain('*Requested*\nAfter shipment');
+  });
+});
