@@ -92,6 +92,7 @@ export function createApp(deps: ApiDeps): express.Express {
       publicBaseUrl: () => deps.config.api.publicBaseUrl,
       // the sandbox plays the gateway's side: it knows the merchants' keys as the administrators set them
       checksumKeyOf: (merchantId) => checksumKeyOfMerchant(deps.orm.em.fork(), deps.config.temporal.codec, merchantId),
+      em: () => deps.orm.em.fork(),
     });
     app.use('/sandbox/gateway', sandbox.router);
   }

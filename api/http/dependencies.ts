@@ -1,26 +1,33 @@
 import type { RequestHandler } from 'express';
-import { isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ErrorCode } from '../../lib/errors.js';
 import { sendProblem } from './problem.js';
 
-export type Dependency = 'temporal' | 'database';
+export type Dependency = 'temporal' | 'worker' | 'database';
 
 /** How long a client should wait before trying again while a dependency is down. */
 export const RETRY_AFTER_SECONDS = 5;
 
 const DESCRIPTION: Record<Dependency, string> = {
   temporal: 'the workflow service (Temporal)',
+  worker: 'the workflow worker',
   database: 'the database (PostgreSQL)',
 };
 
-/** gRPC codes of a Temporal server that is not there: UNAVAILABLE, DEADLINE_EXCEEDED. */
-const GRPC_DOWN = new Set([14, 4]);
+/** gRPC codes of a Temporal server that is not there: UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED (a call cut off as it went away). */
+const GRPC_DOWN = new Set([14, 4, 1]);
+/** FAILED_PRECONDITION, as Temporal answers a query no worker is polling for */
+const GRPC_FAILED_PRECONDITION = 9;
 /** Node socket errors and PostgreSQL SQLSTATEs of a database that is not there (class 08, 57P01–57P03). */
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+/** What the pg driver says, without a code, of a connection the server dropped (killed, restarted) or never gave. */
+const DB_DROPPED = /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect)$/;
 
 /**
- * Which dependency an error says is missing: Temporal unreachable (a gRPC UNAVAILABLE or DEADLINE_EXCEEDED,
- * however deep in the causes) or PostgreSQL (a refused or dropped connection, a server shutting down).
+ * Which dependency an error says is missing: Temporal unreachable (a gRPC UNAVAILABLE, DEADLINE_EXCEEDED or
+ * CANCELLED, however deep in the causes, or an Update whose call was cut off: its outcome is unknown, and a
+ * retry with the same Update ID finds it), no worker polling (a query Temporal cannot hand to anyone: the
+ * worker is restarting), or PostgreSQL (a refused or dropped connection, a server shutting down).
  * Undefined for any other error.
  */
 export function missingDependency(e: unknown): Dependency | undefined {
@@ -28,11 +35,14 @@ export function missingDependency(e: unknown): Dependency | undefined {
   let cur = e as Link | undefined;
   for (let depth = 0; cur && typeof cur === 'object' && depth < 8; depth++) {
     if (isGrpcServiceError(cur) && GRPC_DOWN.has(cur.code)) return 'temporal';
+    if (isGrpcServiceError(cur) && cur.code === GRPC_FAILED_PRECONDITION && /no poller seen/i.test(String(cur.details ?? cur.message))) return 'worker';
+    if ((cur as unknown) instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'temporal';
     // a connection that could not be made at all (Connection.lazy's first call)
     if ((cur as unknown) instanceof ServiceError && /connect|unavailable|deadline/i.test(String((cur as unknown as Error).message))) return 'temporal';
     const link: Link = cur;
     if (typeof link.code === 'string' && DB_DOWN.has(link.code)) return 'database';
     if (link.name === 'ConnectionException') return 'database';
+    if (typeof (link as { message?: unknown }).message === 'string' && DB_DROPPED.test((link as { message: string }).message)) return 'database';
     cur = (link.cause ?? link.previous) as Link | undefined;
   }
   return undefined;

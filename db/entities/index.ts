@@ -4,7 +4,7 @@ import { AttestedDocumentRowSchema, CertificateRowSchema } from './certificate.j
 import { ExporterAccountSchema, ExporterUserSchema } from './exporter.js';
 import { SignedDocumentSchema, SigningRequestSchema, UserDscSchema, UserIdentityStateSchema } from './identity.js';
 import { NotificationRowSchema } from './notification.js';
-import { PaymentRowSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema, WalletTopupRowSchema } from './payment.js';
+import { PaymentRowSchema, SandboxGatewayOrderSchema, TaxInvoiceRowSchema, WalletEntrySchema, WalletRowSchema, WalletTopupRowSchema } from './payment.js';
 import { IecChangeSchema, IecRecordSchema } from './iec-record.js';
 import { AgencyOfficeRowSchema, CertificateImageRowSchema, FeeScheduleRowSchema, GatewayCredentialRowSchema, IssuingAgencyRowSchema, OfficeEsealRowSchema, TradeAgreementRowSchema, ValueContentRuleRowSchema } from './reference.js';
 import { StaffUserRowSchema } from './staff-user.js';
@@ -57,6 +57,7 @@ export const entities = [
   WalletRowSchema,
   WalletEntrySchema,
   WalletTopupRowSchema,
+  SandboxGatewayOrderSchema,
   NotificationRowSchema,
   CertificateRowSchema,
   AttestedDocumentRowSchema,

@@ -110,3 +110,28 @@ export const WalletTopupRowSchema = defineEntity({
 });
 export class WalletTopupRow extends WalletTopupRowSchema.class {}
 WalletTopupRowSchema.setClass(WalletTopupRow);
+
+/**
+ * An order at the sandbox payment gateway (api/sandbox/payment-gateway.ts, development and tests only): kept in
+ * PostgreSQL, not in the API's memory, so an order opened before the API restarts can still be paid, and asked
+ * about by the workflow's reconciliation, afterwards; every API process sees the same orders.
+ */
+export const SandboxGatewayOrderSchema = defineEntity({
+  name: 'SandboxGatewayOrder',
+  tableName: 'sandbox_gateway_order',
+  properties: {
+    orderId: p.string().length(64).primary(),
+    merchantId: p.string().length(64),
+    amountPaise: p.bigint('number'),
+    description: p.text(),
+    callbackUrl: p.text(),
+    returnUrl: p.text(),
+    /** PENDING → SUCCESS | FAILED, once */
+    status: p.string().length(10),
+    gatewayTxnId: p.string().length(80).nullable(),
+    callbacks: p.integer().default(0),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class SandboxGatewayOrder extends SandboxGatewayOrderSchema.class {}
+SandboxGatewayOrderSchema.setClass(SandboxGatewayOrder);

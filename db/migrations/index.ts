@@ -3,6 +3,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261208150000_shipment_timing } from './Migration20261208150000_shipment_timing.js';
 import { Migration20261208170000_attested_documents } from './Migration20261208170000_attested_documents.js';
 import { Migration20261207140000_office_eseals } from './Migration20261207140000_office_eseals.js';
+import { Migration20261208120000_sandbox_gateway_orders } from './Migration20261208120000_sandbox_gateway_orders.js';
 import { Migration20261208140000_esign_signatures } from './Migration20261208140000_esign_signatures.js';
 import { Migration20261207121000_certificate_images } from './Migration20261207121000_certificate_images.js';
 import { Migration20261207130000_wallet_topups } from './Migration20261207130000_wallet_topups.js';
@@ -45,6 +46,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207130000_wallet_topups', class: Migration20261207130000_wallet_topups },
   { name: 'Migration20261207131000_staff_registrations', class: Migration20261207131000_staff_registrations },
   { name: 'Migration20261207140000_office_eseals', class: Migration20261207140000_office_eseals },
+  { name: 'Migration20261208120000_sandbox_gateway_orders', class: Migration20261208120000_sandbox_gateway_orders },
   { name: 'Migration20261208100000_staff_registration_slack', class: Migration20261208100000_staff_registration_slack },
   { name: 'Migration20261208140000_esign_signatures', class: Migration20261208140000_esign_signatures },
   { name: 'Migration20261208150000_shipment_timing', class: Migration20261208150000_shipment_timing },

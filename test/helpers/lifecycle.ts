@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { ensureTestPki, type TestPki } from '../../scripts/pki/test-pki.js';
 import { createDetachedSignature } from '../../domain/identity/create-signature.js';
+import type { ApiTarget } from '../../scripts/lib/api-client.js';
 import { api, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
@@ -23,7 +24,7 @@ export function sign(pki: TestPki, identity: string, contentB64: string): string
 }
 
 /** Registers the exporter (master user) and the user's DSC; both idempotent. */
-export async function registerWithDsc(stack: Stack, pki: TestPki, token: string, iec: string, identity: string, master = true): Promise<void> {
+export async function registerWithDsc(stack: ApiTarget, pki: TestPki, token: string, iec: string, identity: string, master = true): Promise<void> {
   if (master) {
     const reg = await api(stack, 'POST', '/v1/exporters', { token, body: { iec } });
     expect([200, 201], JSON.stringify(reg.body)).toContain(reg.status);
