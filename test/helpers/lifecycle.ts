@@ -10,9 +10,13 @@ import type { ApiTarget } from '../../scripts/lib/api-client.js';
 import { api, type Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
-export async function testPki(stack: Stack): Promise<TestPki> {
+/**
+ * `revocation: false` issues certificates that name no OCSP responder or CRL: needed where pdfsig checks a PDF
+ * signed by a DSC, since NSS reports a certificate whose revocation services it cannot reach as "Unknown issue".
+ */
+export async function testPki(stack: Stack, opts: { revocation?: boolean } = {}): Promise<TestPki> {
   // the identity module reads <DATA_DIR>/pki/trusted-cas.pem by default
-  return ensureTestPki(path.join(stack.dir, 'pki'));
+  return ensureTestPki(path.join(stack.dir, 'pki'), opts.revocation === false ? { revocation: false } : {});
 }
 
 export function sign(pki: TestPki, identity: string, contentB64: string): string {
