@@ -6,7 +6,12 @@ import { migrationsList } from './migrations/index.js';
 
 export type Orm = MikroORM;
 
-export function ormOptions(url: string, logger?: Logger): Options {
+/**
+ * `snapshot`: keep db/migrations/.snapshot.json in step with the schema, which `npm run db:migration:create`
+ * diffs the entities against. Only that command writes it: running processes and tests (several migrating at
+ * once) never touch the source tree.
+ */
+export function ormOptions(url: string, logger?: Logger, opts: { snapshot?: boolean } = {}): Options {
   return {
     clientUrl: url,
     entities,
@@ -20,7 +25,7 @@ export function ormOptions(url: string, logger?: Logger): Options {
       transactional: true,
       allOrNothing: true,
       emit: 'ts',
-      snapshot: true,
+      snapshot: opts.snapshot ?? false,
       snapshotName: '.snapshot',
     },
     pool: { min: 0, max: 20 },
@@ -29,8 +34,8 @@ export function ormOptions(url: string, logger?: Logger): Options {
   };
 }
 
-export async function createOrm(url: string, logger?: Logger): Promise<Orm> {
-  return MikroORM.init(ormOptions(url, logger));
+export async function createOrm(url: string, logger?: Logger, opts: { snapshot?: boolean } = {}): Promise<Orm> {
+  return MikroORM.init(ormOptions(url, logger, opts));
 }
 
 /** Applies every committed migration not yet applied; returns their names. */

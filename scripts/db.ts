@@ -12,7 +12,7 @@ import { seed } from '../db/seed.js';
 const [command, name] = process.argv.slice(2);
 const config = loadConfigOrExit();
 const db = await ensureDatabase(config);
-const orm = await createOrm(db.url);
+const orm = await createOrm(db.url, undefined, { snapshot: command === 'create-migration' });
 try {
   if (command === 'migrate') {
     const applied = await migrate(orm);

@@ -40,6 +40,8 @@ ok = step('tests (vitest: unit, integration, e2e)', bin('vitest'), ['run', '--re
 let summary = 'no results';
 try {
   const r = JSON.parse(fs.readFileSync(results, 'utf8')) as {
+    success: boolean;
+    numTotalTests: number;
     numPassedTests: number;
     numFailedTests: number;
     numPendingTests: number;
@@ -47,7 +49,12 @@ try {
     numFailedTestSuites: number;
   };
   // the results decide, not only vitest's exit code
-  if (r.numFailedTests > 0 || r.numFailedTestSuites > 0) ok = false;
+  if (r.numFailedTests > 0 || r.numFailedTestSuites > 0 || !r.success) ok = false;
+  // a run that tested nothing (a global setup that failed, a filter that matched nothing) is not a pass
+  if (r.numTotalTests === 0) {
+    ok = false;
+    say('no test ran: see the errors above');
+  }
   summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
 } catch {
   ok = false;
