@@ -22,3 +22,17 @@ export async function sendStoredPdf(req: Request, res: Response, pdf: { sha256: 
   res.status(200).end(bytes);
   return undefined;
 }
+
+/**
+ * Answers with a PDF drawn for this request and never stored (a preview): shown in the browser, not cached,
+ * in a sandbox.
+ */
+export function sendDrawnPdf(res: Response, filename: string, pdf: Uint8Array): undefined {
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+  res.status(200).end(Buffer.from(pdf));
+  return undefined;
+}

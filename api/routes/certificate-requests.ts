@@ -14,6 +14,7 @@ import type { ApiDeps } from '../deps.js';
 import { applicationNotFound, canSee, exporterIec, isOwner } from '../drafts/access.js';
 import { readUpload } from '../drafts/attachments.js';
 import { defineRoute } from '../http/route.js';
+import { sendDrawnPdf } from '../http/stored-pdf.js';
 
 /**
  * Requests for a duplicate or a certificate in lieu of an issued one (issue 11; seed 001 "Apply for
@@ -117,7 +118,7 @@ export function certificateRequestRoutes(deps: ApiDeps) {
       params: idParam,
       query: z.object({ fileName: z.string().min(1, 'fileName is required').max(255, 'fileName can have at most 255 characters') }),
       rawBody: {
-        contentTypes: ['application/pdf', 'image/jpeg', 'image/png', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'],
+        contentTypes: ['application/pdf', 'image/jpeg', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'],
         description: 'The file itself, with any Content-Type but JSON; its type is detected from the content.',
       },
       responses: {
@@ -157,12 +158,7 @@ export function certificateRequestRoutes(deps: ApiDeps) {
         if (!canSee(principal!, row)) throw applicationNotFound(params.id);
         const m = em();
         const pdf = await renderPreview(m, await loadReferenceIndex(m), row);
-        res.setHeader('Content-Type', 'application/pdf');
-        res.setHeader('Content-Disposition', `inline; filename="preview-${row.number}.pdf"`);
-        res.setHeader('Cache-Control', 'private, no-store');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        res.status(200).end(Buffer.from(pdf));
-        return undefined;
+        return sendDrawnPdf(res, `preview-${row.number}.pdf`, pdf);
       },
     }),
   ];

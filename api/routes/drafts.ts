@@ -35,6 +35,7 @@ import type { Principal } from '../../lib/auth/roles.js';
 import { PREVIEW_WATERMARK, renderPreview } from '../../services/certificate/preview.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
+import { sendDrawnPdf } from '../http/stored-pdf.js';
 
 const idParam = z.object({
   id: z
@@ -322,12 +323,7 @@ export function draftRoutes(deps: ApiDeps) {
         const e = em();
         const row = await findVisible(e, principal!, params.id);
         const pdf = await renderPreview(e, await loadReferenceIndex(e), row);
-        res.setHeader('Content-Type', 'application/pdf');
-        res.setHeader('Content-Disposition', `inline; filename="preview-${row.number}.pdf"`);
-        res.setHeader('Cache-Control', 'private, no-store');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        res.status(200).end(Buffer.from(pdf));
-        return undefined;
+        return sendDrawnPdf(res, `preview-${row.number}.pdf`, pdf);
       },
     }),
     defineRoute({
@@ -371,8 +367,8 @@ export function draftRoutes(deps: ApiDeps) {
         description: z.string().min(1).max(200).optional(),
       }),
       rawBody: {
-        contentTypes: ['application/pdf', 'image/jpeg', 'image/png', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'],
-        description: 'The file itself, with any Content-Type but JSON; its type is detected from the content (PDF, JPEG, PNG, XLS, XLSX), not from the name or Content-Type.',
+        contentTypes: ['application/pdf', 'image/jpeg', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'],
+        description: 'The file itself, with any Content-Type but JSON; its type is detected from the content (PDF, JPEG, XLS, XLSX), not from the name or Content-Type.',
       },
       responses: {
         201: { description: 'stored', schema: z.object({ attachment: attachmentSchema, application: applicationSchema, warnings: z.array(problem) }) },
