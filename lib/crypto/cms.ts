@@ -280,10 +280,24 @@ export function embeddable(certificates: Buffer[]): boolean {
  * signingTime, in DER order; the certificates embedded. The caller signs `toBeSigned` with its key
  * (here, on a token or an HSM) and calls `finish`.
  */
+/**
+ * The certificates a long-lived signer passes at every signature (the e-seal's chain) are parsed once: reading
+ * them with pkijs costs more than the whole RSA signature.
+ */
+const parsedCertificates = new WeakMap<Uint8Array, pkijs.Certificate>();
+function parsedCertificate(der: Uint8Array): pkijs.Certificate {
+  let cert = parsedCertificates.get(der);
+  if (!cert) {
+    cert = pkijs.Certificate.fromBER(der);
+    parsedCertificates.set(der, cert);
+  }
+  return cert;
+}
+
 export function planSignedData(input: SignedDataInput): SignedDataPlan {
   const [signerDer] = input.certificates;
   if (!signerDer) throw new Error('no signing certificate');
-  const certs = input.certificates.map((d) => pkijs.Certificate.fromBER(d));
+  const certs = input.certificates.map(parsedCertificate);
   const signer = certs[0]!;
   const essCertId = new asn1js.Sequence({
     value: [
