@@ -366,30 +366,37 @@ export function verificationRoutes(deps: ApiDeps) {
         let found: Lookup;
         if (query.t) {
           found = await s.byLink(query.no, query.t);
-        } else if (query.altcha) {
-          const spent = await spendPow(s, deps.config.certificates.verification.captchaSecret, query.altcha);
-          if (!spent.ok) {
-            throw new AppError(
-              ErrorCode.CaptchaFailed,
-              spent.expired ? 'The proof-of-work challenge has expired: get a new one and try again.' : 'The proof-of-work solution is wrong, forged or was already used: get a new challenge and try again.',
-              { problems: [{ path: 'query/altcha', message: spent.expired ? 'expired' : 'wrong, forged or already used' }] },
-            );
-          }
-          const number = normaliseCertificateNumber(query.no);
-          found = NUMBER_SHAPE.test(number) ? await s.byNumber(number) : { status: 'not_found' };
         } else {
-          if (!query.captchaToken || !query.captchaAnswer) {
-            throw new AppError(ErrorCode.ValidationFailed, 'Give the token of the QR code\'s link (t), or a captcha: captchaToken and captchaAnswer (GET /v1/public/captcha).', {
-              problems: [{ path: 'query/captchaAnswer', message: 'a captcha answer or a link token is required' }],
-            });
+          // without the link's token, a solved challenge: the image captcha, or the proof of work (no image to see)
+          const secret = deps.config.certificates.verification.captchaSecret;
+          let spent: { ok: boolean; expired?: boolean };
+          let refusal: { path: string; expired: string; wrong: string; short: string };
+          if (query.altcha) {
+            spent = await spendPow(s, secret, query.altcha);
+            refusal = {
+              path: 'query/altcha',
+              expired: 'The proof-of-work challenge has expired: get a new one and try again.',
+              wrong: 'The proof-of-work solution is wrong, forged or was already used: get a new challenge and try again.',
+              short: 'wrong, forged or already used',
+            };
+          } else {
+            if (!query.captchaToken || !query.captchaAnswer) {
+              throw new AppError(ErrorCode.ValidationFailed, 'Give the token of the QR code\'s link (t), or a captcha: captchaToken and captchaAnswer (GET /v1/public/captcha).', {
+                problems: [{ path: 'query/captchaAnswer', message: 'a captcha answer or a link token is required' }],
+              });
+            }
+            spent = await spendCaptcha(s, secret, query.captchaToken, query.captchaAnswer);
+            refusal = {
+              path: 'query/captchaAnswer',
+              expired: 'The captcha has expired: get a new one and try again.',
+              wrong: 'The captcha answer is wrong or the captcha was already used: get a new one and try again.',
+              short: 'wrong or already used',
+            };
           }
-          const spent = await spendCaptcha(s, deps.config.certificates.verification.captchaSecret, query.captchaToken, query.captchaAnswer);
           if (!spent.ok) {
-            throw new AppError(
-              ErrorCode.CaptchaFailed,
-              spent.expired ? 'The captcha has expired: get a new one and try again.' : 'The captcha answer is wrong or the captcha was already used: get a new one and try again.',
-              { problems: [{ path: 'query/captchaAnswer', message: spent.expired ? 'expired' : 'wrong or already used' }] },
-            );
+            throw new AppError(ErrorCode.CaptchaFailed, spent.expired ? refusal.expired : refusal.wrong, {
+              problems: [{ path: refusal.path, message: spent.expired ? 'expired' : refusal.short }],
+            });
           }
           const number = normaliseCertificateNumber(query.no);
           found = NUMBER_SHAPE.test(number) ? await s.byNumber(number) : { status: 'not_found' };
