@@ -21,7 +21,12 @@ import { createEsealSource, NoEsealError } from '../services/certificate/eseal-s
 /** Everything the activities need, built from the configuration: the worker's and the tests' single recipe. */
 export function createActivityDeps(config: Config, orm: Orm, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
   const em = () => orm.em.fork();
-  const identity = overrides.identity ?? identitySetupFromConfig(config.identity, { helpdeskAddress: config.mail.helpdeskAddress });
+  const identity =
+    overrides.identity ??
+    identitySetupFromConfig(config.identity, {
+      helpdeskAddress: config.mail.helpdeskAddress,
+      logger: createLogger({ level: config.logLevel, service: 'dsc-revocation' }),
+    });
   // the reference data as the database holds it (what the API's rules read too), re-read every 2 s
   const reference = cachedReferenceIndex(em);
   const mailer = config.mail.smtpUrl

@@ -14,7 +14,7 @@ const setups = new WeakMap<ApiDeps, IdentitySetupSource>();
 export function identitySetupFor(deps: ApiDeps): IdentitySetupSource {
   let s = setups.get(deps);
   if (!s) {
-    s = identitySetupFromConfig(deps.config.identity, { helpdeskAddress: deps.config.mail.helpdeskAddress });
+    s = identitySetupFromConfig(deps.config.identity, { helpdeskAddress: deps.config.mail.helpdeskAddress, logger: deps.logger });
     setups.set(deps, s);
   }
   return s;
