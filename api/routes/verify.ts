@@ -276,6 +276,14 @@ function publicHeaders(res: Response): void {
 
 export function verificationRoutes(deps: ApiDeps) {
   const service = () => verificationService(deps);
+  /** The public JSON operations: their headers, then the client's allowance (429 with Retry-After when spent). */
+  const admitted = async (req: Request, res: Response) => {
+    publicHeaders(res);
+    const s = service();
+    const limit = await s.take(req);
+    if (!limit.ok) throw rateLimited(res, limit);
+    return s;
+  };
   return [
     defineRoute({
       method: 'get',
@@ -307,10 +315,7 @@ export function verificationRoutes(deps: ApiDeps) {
         429: { description: 'too many requests (problem+json, Retry-After)' },
       },
       handler: async ({ req, res }) => {
-        publicHeaders(res);
-        const s = service();
-        const limit = await s.take(req);
-        if (!limit.ok) throw rateLimited(res, limit);
+        const s = await admitted(req, res);
         const c = s.newCaptcha();
         return { token: c.token, svg: c.svg, expiresAt: c.expiresAt.toISOString() };
       },
@@ -333,10 +338,7 @@ export function verificationRoutes(deps: ApiDeps) {
         429: { description: 'too many requests (problem+json, Retry-After)' },
       },
       handler: async ({ req, res }) => {
-        publicHeaders(res);
-        const s = service();
-        const limit = await s.take(req);
-        if (!limit.ok) throw rateLimited(res, limit);
+        const s = await admitted(req, res);
         return s.newPow();
       },
     }),
@@ -359,10 +361,7 @@ export function verificationRoutes(deps: ApiDeps) {
         429: { description: 'too many requests (problem+json, Retry-After)' },
       },
       handler: async ({ req, res, query }) => {
-        publicHeaders(res);
-        const s = service();
-        const limit = await s.take(req);
-        if (!limit.ok) throw rateLimited(res, limit);
+        const s = await admitted(req, res);
         let found: Lookup;
         if (query.t) {
           found = await s.byLink(query.no, query.t);
